@@ -1,0 +1,128 @@
+# raiko - distributed zkVM proving as UNIX tools.
+#
+#   make              build lib/libraiko.a and bin/raiko-*
+#   make check        install missing deps, build, run every test (C unit + bats)
+#   make check SAN=1  the same under ASan + UBSan (objects in build-san/)
+#   make demo         the main job on a bundled example
+#   make bench        benchmarks (results go to bench/RESULTS.md by hand)
+#   make fuzz         run each libFuzzer target briefly (clang)
+#   make install PREFIX=/usr/local DESTDIR=
+#
+# Sources are discovered, not listed: every lib/<concept>/*.c goes into
+# libraiko.a, every tools/<name>/ becomes bin/raiko-<name>, every
+# t/unit/test_*.c becomes one unit-test program, every t/*.bats runs.
+
+VERSION   := 0.1.0
+PREFIX    ?= /usr/local
+DESTDIR   ?=
+CC        ?= cc
+SAN       ?= 0
+WERROR    ?= 0
+
+ifeq ($(SAN),1)
+BUILD     := build-san
+OPT       := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined
+SANLD     := -fsanitize=address,undefined
+else
+BUILD     := build
+OPT       ?= -O2 -g
+SANLD     :=
+endif
+
+BINDIR    := $(if $(filter 1,$(SAN)),$(BUILD)/bin,bin)
+LIBA      := $(if $(filter 1,$(SAN)),$(BUILD)/libraiko.a,lib/libraiko.a)
+
+WARN      := -Wall -Wextra -Wshadow -Wno-unused-parameter $(if $(filter 1,$(WERROR)),-Werror,)
+CPPFLAGS  += -Ilib -D_DEFAULT_SOURCE -D_FILE_OFFSET_BITS=64 -DRAIKO_VERSION='"$(VERSION)"'
+CFLAGS    += -std=c11 $(OPT) $(WARN) -fopenmp -MMD -MP
+LDLIBS    += -lzstd -lxxhash -lyaml -lm -lpthread
+LDFLAGS   += -fopenmp $(SANLD)
+
+# ---- CUDA (optional): kernels/*.cu compiled when nvcc is found, CUDA=0|1 overrides
+NVCC      ?= $(shell command -v nvcc 2>/dev/null || { test -x /usr/local/cuda/bin/nvcc && echo /usr/local/cuda/bin/nvcc; })
+CUDA      ?= $(if $(NVCC),1,0)
+CU_SRCS   := $(wildcard kernels/*.cu)
+ifeq ($(CUDA),1)
+ifneq ($(CU_SRCS),)
+CUDA_HOME ?= $(patsubst %/bin/nvcc,%,$(NVCC))
+NVFLAGS   ?= -O3 -std=c++17 -Ilib -Xcompiler -fPIC \
+             -gencode arch=compute_80,code=sm_80 -gencode arch=compute_86,code=sm_86 \
+             -gencode arch=compute_89,code=sm_89 -gencode arch=compute_90,code=sm_90 \
+             -gencode arch=compute_90,code=compute_90
+CPPFLAGS  += -DRAIKO_CUDA=1
+CU_OBJS   := $(CU_SRCS:%.cu=$(BUILD)/%.o)
+LDLIBS    += -L$(CUDA_HOME)/lib64 -lcudart_static -ldl -lrt -lstdc++
+endif
+endif
+
+LIB_SRCS  := $(wildcard lib/*/*.c)
+LIB_OBJS  := $(LIB_SRCS:%.c=$(BUILD)/%.o) $(CU_OBJS)
+TOOL_DIRS := $(patsubst tools/%/main.c,%,$(wildcard tools/*/main.c))
+TOOLS     := $(TOOL_DIRS:%=$(BINDIR)/raiko-%)
+UNIT_SRCS := $(wildcard t/unit/test_*.c)
+UNITS     := $(UNIT_SRCS:t/unit/%.c=$(BUILD)/t/%)
+SCRIPTS   := $(filter-out scripts/install-deps scripts/run-tests scripts/gpu-check,$(wildcard scripts/raiko-*))
+
+.SECONDARY:
+.PHONY: all deps check demo bench fuzz install clean units guests
+all: $(LIBA) $(TOOLS)
+
+$(LIBA): $(LIB_OBJS)
+	@mkdir -p $(dir $@)
+	rm -f $@ && ar rcs $@ $^
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
+
+$(BUILD)/kernels/%.o: kernels/%.cu
+	@mkdir -p $(dir $@)
+	$(NVCC) $(NVFLAGS) -c $< -o $@
+
+.SECONDEXPANSION:
+$(BINDIR)/raiko-%: $$(patsubst %.c,$(BUILD)/%.o,$$(wildcard tools/$$*/*.c)) $(LIBA)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/t/test_%: $(BUILD)/t/unit/test_%.o $(LIBA)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+units: $(UNITS)
+
+# Guest programs (RISC-V ELF) are built by guests/Makefile with the cross compiler.
+guests:
+	@if [ -f guests/Makefile ]; then $(MAKE) -C guests; fi
+
+deps:
+	@scripts/install-deps
+
+check: deps
+	$(MAKE) all units guests
+	RAIKO_BIN=$(CURDIR)/$(BINDIR) RAIKO_UNITS=$(CURDIR)/$(BUILD)/t scripts/run-tests
+
+demo: deps
+	$(MAKE) all guests
+	scripts/demo
+
+bench: deps
+	$(MAKE) all guests
+	@if [ -x bench/run ]; then bench/run; else echo "no benchmarks yet"; fi
+
+# libFuzzer targets: t/fuzz/fuzz_*.c, each linked against the library sources built with clang.
+FUZZ_SRCS := $(wildcard t/fuzz/fuzz_*.c)
+FUZZ_TIME ?= 20
+fuzz: deps
+	@scripts/run-fuzz $(FUZZ_TIME)
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1
+	install -m 755 $(TOOLS) $(DESTDIR)$(PREFIX)/bin/
+	$(if $(SCRIPTS),install -m 755 $(SCRIPTS) $(DESTDIR)$(PREFIX)/bin/,)
+	$(if $(wildcard docs/man/*.1),install -m 644 $(wildcard docs/man/*.1) $(DESTDIR)$(PREFIX)/share/man/man1/,)
+
+clean:
+	rm -rf build build-san build-fuzz bin lib/libraiko.a
+	@if [ -f guests/Makefile ]; then $(MAKE) -C guests clean; fi
+
+-include $(LIB_OBJS:.o=.d) $(wildcard $(BUILD)/tools/*/*.d) $(wildcard $(BUILD)/t/unit/*.d)
