@@ -79,16 +79,24 @@ $(BUILD)/kernels/%.o: kernels/%.cu
 	@mkdir -p $(dir $@)
 	$(NVCC) $(NVFLAGS) -c $< -o $@
 
-.SECONDEXPANSION:
-$(BINDIR)/raiko-%: $$(patsubst %.c,$(BUILD)/%.o,$$(wildcard tools/$$*/*.c)) $(LIBA)
-	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+define tool_rule
+$(BINDIR)/raiko-$(1): $(patsubst %.c,$(BUILD)/%.o,$(wildcard tools/$(1)/*.c)) $(LIBA)
+	@mkdir -p $$(dir $$@)
+	$$(CC) $$(LDFLAGS) -o $$@ $$^ $$(LDLIBS)
+endef
+$(foreach t,$(TOOL_DIRS),$(eval $(call tool_rule,$(t))))
 
 $(BUILD)/t/test_%: $(BUILD)/t/unit/test_%.o $(LIBA)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-units: $(UNITS)
+HELPER_SRCS := $(wildcard t/helpers/*.c)
+HELPERS   := $(HELPER_SRCS:t/helpers/%.c=$(BUILD)/t/helpers/%)
+$(BUILD)/t/helpers/%: $(BUILD)/t/helpers/%.o $(LIBA)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+units: $(UNITS) $(HELPERS)
 
 # Guest programs (RISC-V ELF) are built by guests/Makefile with the cross compiler.
 guests:
@@ -99,7 +107,7 @@ deps:
 
 check: deps
 	$(MAKE) all units guests
-	RAIKO_BIN=$(CURDIR)/$(BINDIR) RAIKO_UNITS=$(CURDIR)/$(BUILD)/t scripts/run-tests
+	RAIKO_BIN=$(CURDIR)/$(BINDIR) RAIKO_UNITS=$(CURDIR)/$(BUILD)/t RAIKO_HELPERS=$(CURDIR)/$(BUILD)/t/helpers scripts/run-tests
 
 demo: deps
 	$(MAKE) all guests
@@ -125,4 +133,4 @@ clean:
 	rm -rf build build-san build-fuzz bin lib/libraiko.a
 	@if [ -f guests/Makefile ]; then $(MAKE) -C guests clean; fi
 
--include $(LIB_OBJS:.o=.d) $(wildcard $(BUILD)/tools/*/*.d) $(wildcard $(BUILD)/t/unit/*.d)
+-include $(LIB_OBJS:.o=.d) $(wildcard $(BUILD)/tools/*/*.d) $(wildcard $(BUILD)/t/unit/*.d) $(wildcard $(BUILD)/t/helpers/*.d)
