@@ -61,6 +61,7 @@ TOOL_DIRS := $(patsubst tools/%/main.c,%,$(wildcard tools/*/main.c))
 TOOLS     := $(TOOL_DIRS:%=$(BINDIR)/raiko-%)
 UNIT_SRCS := $(wildcard t/unit/test_*.c)
 UNITS     := $(UNIT_SRCS:t/unit/%.c=$(BUILD)/t/%)
+FUZZ_SRCS_ := $(wildcard t/fuzz/fuzz_*.c)
 SCRIPTS   := $(filter-out scripts/install-deps scripts/run-tests scripts/gpu-check,$(wildcard scripts/raiko-*))
 
 .SECONDARY:
@@ -96,7 +97,14 @@ $(BUILD)/t/helpers/%: $(BUILD)/t/helpers/%.o $(LIBA)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-units: $(UNITS) $(HELPERS)
+# Each fuzz target is also built with a replay driver, so make check runs it
+# over its corpus (seeds and the crashes that became regressions).
+FUZZ_REPLAYS := $(FUZZ_SRCS_:t/fuzz/fuzz_%.c=$(BUILD)/t/fuzz/replay_%)
+$(BUILD)/t/fuzz/replay_%: $(BUILD)/t/fuzz/fuzz_%.o $(BUILD)/t/fuzz/replay.o $(LIBA)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+units: $(UNITS) $(HELPERS) $(FUZZ_REPLAYS)
 
 # Guest programs (RISC-V ELF) are built by guests/Makefile with the cross compiler.
 guests:

@@ -81,14 +81,17 @@ static int add_kid(rk_ynode *n, char *key, unsigned key_line, rk_ynode *kid)
 static int parse_node(ystate *s, yaml_event_t *ev, int depth, rk_ynode **out)
 {
     *out = NULL;
+    int early = RK_OK;
     if (depth > YDOC_MAX_DEPTH)
-        return rk_fail(s->e, RK_EINPUT, "%s:%d: nesting deeper than %d levels", s->name, ev_line(ev),
-                       YDOC_MAX_DEPTH);
-    if (ev->type == YAML_ALIAS_EVENT)
-        return rk_fail(s->e, RK_EINPUT, "%s:%d: YAML aliases are not accepted here", s->name, ev_line(ev));
-    rk_ynode *n = calloc(1, sizeof *n);
-    if (!n)
-        return rk_fail(s->e, RK_EINTERNAL, "%s: out of memory", s->name);
+        early = rk_fail(s->e, RK_EINPUT, "%s:%d: nesting deeper than %d levels", s->name, ev_line(ev),
+                        YDOC_MAX_DEPTH);
+    else if (ev->type == YAML_ALIAS_EVENT)
+        early = rk_fail(s->e, RK_EINPUT, "%s:%d: YAML aliases are not accepted here", s->name, ev_line(ev));
+    rk_ynode *n = early ? NULL : calloc(1, sizeof *n);
+    if (!n) {
+        yaml_event_delete(ev);
+        return early ? early : rk_fail(s->e, RK_EINTERNAL, "%s: out of memory", s->name);
+    }
     n->line = (unsigned)ev_line(ev);
     int rc = RK_OK;
     const yaml_char_t *anchor = NULL, *tag = NULL;
@@ -99,6 +102,7 @@ static int parse_node(ystate *s, yaml_event_t *ev, int depth, rk_ynode **out)
         n->str = malloc(ev->data.scalar.length + 1);
         if (!n->str) {
             free(n);
+            yaml_event_delete(ev);
             return rk_fail(s->e, RK_EINTERNAL, "%s: out of memory", s->name);
         }
         memcpy(n->str, ev->data.scalar.value, ev->data.scalar.length);
