@@ -62,7 +62,7 @@ TOOLS     := $(TOOL_DIRS:%=$(BINDIR)/raiko-%)
 UNIT_SRCS := $(wildcard t/unit/test_*.c)
 UNITS     := $(UNIT_SRCS:t/unit/%.c=$(BUILD)/t/%)
 FUZZ_SRCS_ := $(wildcard t/fuzz/fuzz_*.c)
-SCRIPTS   := $(filter-out scripts/install-deps scripts/run-tests scripts/gpu-check,$(wildcard scripts/raiko-*))
+SCRIPTS   := $(wildcard scripts/raiko-*)
 
 .SECONDARY:
 .PHONY: all deps check demo bench fuzz install clean units guests
@@ -135,7 +135,7 @@ install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1
 	install -m 755 $(TOOLS) $(DESTDIR)$(PREFIX)/bin/
 	$(if $(SCRIPTS),install -m 755 $(SCRIPTS) $(DESTDIR)$(PREFIX)/bin/,)
-	$(if $(wildcard docs/man/*.1),install -m 644 $(wildcard docs/man/*.1) $(DESTDIR)$(PREFIX)/share/man/man1/,)
+	for t in $(TOOLS); do scripts/mkman $$t $(DESTDIR)$(PREFIX)/share/man/man1 || exit 1; done
 
 clean:
 	rm -rf build build-san build-fuzz bin lib/libraiko.a

@@ -53,3 +53,12 @@ tools="raiko-verify raiko-prove-seg raiko-aggregate raiko-wrap"
     assert_success
     assert_output ""
 }
+
+@test "man pages are generated from --help for every tool" {
+    for t in $tools; do
+        run "$top/scripts/mkman" "$RAIKO_BIN/$t" "$T"
+        assert_success
+        grep -q '^\.SH NAME' "$T/$t.1"
+        grep -q "^$t" "$T/$t.1"
+    done
+}

@@ -12,8 +12,9 @@
 
 static const char usage[] =
     "Usage: raiko-verify [OPTIONS] FILE...\n"
-    "Verify raiko files (receipts, aggregates, wrapped proofs; segments are checked\n"
-    "for integrity) and print their claims.  FILE '-' reads stdin.\n"
+    "Check raiko files and print their claims.\n"
+    "Receipts, aggregates and wrapped proofs are verified; every file's integrity\n"
+    "(magic, version, kind, sizes, checksum) is checked first.  FILE '-' reads stdin.\n"
     "\n"
     "  -i, --info      only describe each file (kind, sizes, digests) after checking\n"
     "                  its integrity; reads the metadata without decompressing\n"
