@@ -1,0 +1,234 @@
+/* air.h - how to write an AIR for raiko's multi-table STARK (lib/stark).
+ *
+ * A MACHINE is a list of TABLES plus public values and named BUSES.  Each
+ * table is a trace of 2^k rows (k may differ per table and per proof) with
+ *   - main columns      (base field, filled by the prover for each proof),
+ *   - preprocessed cols (base field, fixed for the machine; committed once in
+ *                        the verifying key; a table that has them has a fixed height),
+ *   - permutation cols  (extension field; built by lib/stark for LogUp, never by you).
+ *
+ * An AIR is written ONCE, as an expression DAG built with the functions below,
+ * and that single definition is interpreted by
+ *   - the prover's constraint check over the trace,
+ *   - the prover's quotient evaluation over the LDE (column-batched, multithreaded),
+ *   - the verifier at the out-of-domain point zeta (in the extension field).
+ * (docs/stark.md explains why a DAG rather than callbacks.)
+ *
+ * Writing a table:
+ *
+ *     air_machine m;  air_machine_init(&m, n_public);
+ *     unsigned bus = air_machine_bus(&m, "range16", 1);        // name, tuple arity
+ *     air_table *t = air_machine_add_table(&m, "fib", 2, 0);   // 2 main cols, 0 preprocessed
+ *     air_expr a = air_main(t, 0), b = air_main(t, 1);
+ *     air_expr a2 = air_main_next(t, 0), b2 = air_main_next(t, 1);
+ *     air_assert_transition(t, air_sub(t, a2, b));              // a' = b         (rows 0..n-2)
+ *     air_assert_transition(t, air_sub(t, b2, air_add(t, a, b)));// b' = a + b
+ *     air_assert_first(t, air_sub(t, a, air_public(t, 0)));     // a[0] = pub0    (row 0)
+ *     air_assert_last(t, air_sub(t, b, air_public(t, 1)));      // b[n-1] = pub1  (row n-1)
+ *     air_send(t, bus, air_const(t, 1), &a, 1);                 // "a is in range": one message per row
+ *     ...
+ *     if (air_machine_finalize(&m, &err)) ...                   // reports any building error
+ *
+ * Constraint kinds (each is "expr == 0" on a set of rows):
+ *   air_assert_zero        every row
+ *   air_assert_first       row 0            (multiplies by the is_first_row selector)
+ *   air_assert_last        row n-1          (is_last_row selector)
+ *   air_assert_transition  rows 0..n-2      (is_transition selector; may use *_next)
+ * The *_next columns read row i+1, cyclically (row n-1 reads row 0), so a
+ * constraint using them should normally be a transition constraint.
+ *
+ * Degree: columns and selectors have degree 1, constants and public values 0;
+ * add/sub take the max, mul the sum.  A constraint's degree INCLUDES its
+ * selector: air_assert_transition(t, a*b - c) has degree 3.  The machine's
+ * maximum constraint degree D sets the quotient degree 2^ceil(log2(D-1))
+ * (D <= 3: 2 chunks) and needs log_blowup >= log2 of it (lib/stark checks).
+ * Keep D <= 3 for the default log_blowup 1; D up to 5 needs log_blowup 2.
+ *
+ * Lookups and permutations (LogUp over buses):
+ *   air_send(t, bus, mult, values, n)     adds  +mult / (beta + bus + sum_i gamma^(i+1) values[i])
+ *   air_receive(t, bus, mult, values, n)  adds  -mult / (beta + bus + ...)
+ * on every row, where beta and gamma are extension-field challenges drawn
+ * after the main traces are committed.  The sum over every table, every row
+ * and every interaction (plus the machine's PUBLIC interactions, below) must
+ * be zero, which proves that the multiset of sent tuples (with
+ * multiplicities) equals the multiset of received tuples, bus by bus.
+ *   - mult and values are expressions over main/preprocessed columns (no
+ *     *_next, no selectors); mult is a field element: use 0 on padding rows.
+ *   - n must equal the bus arity given to air_machine_bus.
+ *   - Typical lookup: the table being looked up RECEIVES with mult = a main
+ *     "multiplicity" column (how many times the row was used); users SEND
+ *     with mult = 1 (or a boolean "is_real" column).
+ *   - Degree: lib/stark groups a table's interactions into batches and adds
+ *     one extension column per batch (h = sum of its fractions) and one
+ *     running-sum column; it packs as many interactions per batch as keep
+ *     the LogUp constraints within max(3, D).  Linear values and mults give
+ *     2 interactions per column.
+ *   - Soundness needs the total number of rows of all tables < p (multiplicities are field elements).
+ *
+ * Public interactions: air_machine_public_table(&m) returns a pseudo-table with
+ * no rows and no columns; air_send/air_receive on it with expressions built
+ * only from air_const and air_public add terms that the VERIFIER computes
+ * from the public values.  This lets a proof expose boundary messages (e.g.
+ * initial/final memory) as public values: the tables' cumulative sums plus
+ * these public terms must add to zero.
+ *
+ * Public values: n_public base-field elements given to the prover and the
+ * verifier (absorbed into the transcript), read in constraints by air_public.
+ *
+ * Errors while building (a column out of range, OOM, a wrong arity) are
+ * remembered by the table and reported once by air_machine_finalize, so a
+ * table can be written without checking each call.
+ */
+#ifndef RAIKO_AIR_H
+#define RAIKO_AIR_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "common/err.h"
+#include "field/field.h"
+
+typedef uint32_t air_expr; /* a node of the owning table's DAG */
+
+enum air_op {
+    AIR_OP_CONST = 0,     /* k */
+    AIR_OP_MAIN,          /* main column a, row offset b (0 local, 1 next) */
+    AIR_OP_PRE,           /* preprocessed column a, offset b */
+    AIR_OP_PERM,          /* permutation (extension) column a, offset b (built by finalize) */
+    AIR_OP_PUBLIC,        /* public value a */
+    AIR_OP_CHALLENGE,     /* extension challenge a (AIR_CH_*) */
+    AIR_OP_IS_FIRST,      /* selectors */
+    AIR_OP_IS_LAST,
+    AIR_OP_IS_TRANSITION,
+    AIR_OP_ADD,           /* a + b */
+    AIR_OP_SUB,           /* a - b */
+    AIR_OP_MUL,           /* a * b */
+    AIR_OP_NEG            /* -a */
+};
+
+/* Extension challenges visible to constraints (only lib/stark's LogUp
+ * constraints use them): the table's claimed cumulative sum, beta, then
+ * gamma^1 .. gamma^max_arity. */
+enum { AIR_CH_CUMSUM = 0, AIR_CH_BETA = 1, AIR_CH_GAMMA1 = 2 };
+
+typedef struct air_node {
+    uint8_t op;
+    uint8_t is_ext;  /* value lives in the extension field */
+    uint8_t degree;
+    uint8_t pad_;
+    uint32_t a, b;
+    bb_t k;          /* AIR_OP_CONST */
+} air_node;
+
+typedef struct air_interaction {
+    uint32_t bus;
+    int32_t sign;        /* +1 send, -1 receive */
+    air_expr mult;
+    uint32_t n_values;
+    air_expr *values;    /* owned */
+} air_interaction;
+
+typedef struct air_table {
+    char name[32];
+    unsigned main_width, pre_width;
+    int is_public;           /* the machine's public-interaction pseudo-table */
+    struct air_machine *m;   /* owner */
+
+    air_node *nodes;         /* topological: children before parents */
+    size_t n_nodes, cap_nodes;
+    air_expr *constraints;   /* each already multiplied by its selector */
+    size_t n_constraints, cap_constraints;
+    air_interaction *inter;
+    size_t n_inter, cap_inter;
+
+    /* Set by air_machine_finalize: */
+    unsigned n_batches;      /* LogUp batches = perm columns before the running sum */
+    unsigned perm_width;     /* extension columns: n_batches + 1 (running sum), or 0 without interactions */
+    uint32_t *batch_start;   /* n_batches + 1 offsets into inter[] */
+    unsigned max_degree;     /* of all constraints, LogUp included */
+    unsigned n_user_constraints; /* constraints[0 .. n_user) are the author's; the rest are LogUp's */
+
+    int err;                 /* first building error (RK_*), reported by finalize */
+    char errmsg[160];
+} air_table;
+
+typedef struct air_bus {
+    char name[32];
+    unsigned arity;
+} air_bus;
+
+typedef struct air_machine {
+    unsigned n_public;
+    air_table **tables;
+    size_t n_tables, cap_tables;
+    air_bus *buses;
+    size_t n_buses, cap_buses;
+    air_table *pub;          /* public interactions (lazily created) */
+    unsigned max_arity;      /* over all buses */
+    unsigned max_degree;     /* over all tables, set by finalize */
+    int finalized;
+    int err;
+    char errmsg[160];
+} air_machine;
+
+/* ---- machine ---- */
+void air_machine_init(air_machine *m, unsigned n_public);
+void air_machine_free(air_machine *m);
+/* A new bus; returns its id (0, 1, ...), used in the fingerprint.  arity >= 1. */
+unsigned air_machine_bus(air_machine *m, const char *name, unsigned arity);
+/* A new table (main_width >= 1).  The machine owns it; NULL only on OOM
+ * (remembered, reported by finalize). */
+air_table *air_machine_add_table(air_machine *m, const char *name, unsigned main_width,
+                                 unsigned pre_width);
+air_table *air_machine_public_table(air_machine *m);
+/* Check everything built so far, lay out the LogUp columns and constraints,
+ * compute degrees.  After this the machine is read-only.  RK_EINPUT names the
+ * table and the first problem. */
+int air_machine_finalize(air_machine *m, rk_err *e);
+
+/* ---- expressions (all return a node of t) ---- */
+air_expr air_const(air_table *t, uint32_t v);     /* v mod p */
+air_expr air_const_bb(air_table *t, bb_t v);      /* an element already in internal form */
+air_expr air_main(air_table *t, unsigned col);
+air_expr air_main_next(air_table *t, unsigned col);
+air_expr air_pre(air_table *t, unsigned col);
+air_expr air_pre_next(air_table *t, unsigned col);
+air_expr air_public(air_table *t, unsigned idx);
+air_expr air_is_first_row(air_table *t);
+air_expr air_is_last_row(air_table *t);
+air_expr air_is_transition(air_table *t);
+air_expr air_add(air_table *t, air_expr a, air_expr b);
+air_expr air_sub(air_table *t, air_expr a, air_expr b);
+air_expr air_mul(air_table *t, air_expr a, air_expr b);
+air_expr air_neg(air_table *t, air_expr a);
+air_expr air_add_const(air_table *t, air_expr a, uint32_t v);
+air_expr air_mul_const(air_table *t, air_expr a, uint32_t v);
+
+/* ---- constraints ---- */
+void air_assert_zero(air_table *t, air_expr e);
+void air_assert_first(air_table *t, air_expr e);
+void air_assert_last(air_table *t, air_expr e);
+void air_assert_transition(air_table *t, air_expr e);
+void air_assert_bool(air_table *t, air_expr e);   /* e * (e - 1) == 0 on every row */
+
+/* ---- interactions ---- */
+void air_send(air_table *t, unsigned bus, air_expr mult, const air_expr *values, unsigned n);
+void air_receive(air_table *t, unsigned bus, air_expr mult, const air_expr *values, unsigned n);
+
+/* ---- evaluation (used by lib/stark; also handy in tests) ---- */
+
+/* Everything one row of a table reads, in the extension field (the verifier's view). */
+typedef struct air_point {
+    const bb4_t *main_local, *main_next;   /* main_width each */
+    const bb4_t *pre_local, *pre_next;     /* pre_width each */
+    const bb4_t *perm_local, *perm_next;   /* perm_width each */
+    const bb_t *publics;                   /* n_public */
+    const bb4_t *challenges;               /* AIR_CH_GAMMA1 + max_arity */
+    bb4_t is_first, is_last, is_transition;
+} air_point;
+
+/* Evaluate every node of t at one point; vals must hold t->n_nodes.  Then the
+ * combined constraint is sum_i alpha^i * vals[constraints[i]]. */
+void air_eval_point(const air_table *t, const air_point *pt, bb4_t *vals);
+
+#endif

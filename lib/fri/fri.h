@@ -1,0 +1,97 @@
+/* fri.h - FRI low-degree test and the polynomial commitment opening built on it
+ * (Plonky3 TwoAdicFriPcs style; docs/stark.md has the exact protocol).
+ *
+ * Committed polynomials are matrices of LDE evaluations: a column of a matrix
+ * of LDE height 2^h holds p(s * w_h^bitrev_h(i)) at row i, s = 31 the coset
+ * shift, w_h = bb_two_adic_generator(h), rows in bit-reversed order, and
+ * deg p < 2^(h - log_blowup).  Each matrix is opened at a few extension-field
+ * points z (values y = p(z) per column).  fri_prove / fri_verify prove that
+ * the claimed values are right:
+ *
+ *   1. sample alpha; for every LDE height h, the reduced codeword
+ *        R_h(x) = sum over (batch, matrix of height h, point z, column c), in that order,
+ *                 of alpha^k * (p_c(x) - y_c(z)) / (x - z),   k = 0, 1, 2, ... per height;
+ *   2. commit phase: f_0 = R_L (L = max height); for r = 0 .. L-lf-1 (lf =
+ *      log_final_poly_len + log_blowup): commit f_r in pairs (leaf j holds
+ *      f_r[2j], f_r[2j+1] = f(y), f(-y)), observe the root, sample beta_r,
+ *      f_{r+1}(y^2) = (f(y) + f(-y))/2 + beta_r (f(y) - f(-y))/(2y) + beta_r^2 R_{L-r-1}
+ *      (y ranges over the subgroup of size 2^(L-r): FRI works on p(s*y));
+ *   3. final polynomial: the 2^log_final_poly_len coefficients of f_R, observed;
+ *   4. proof of work: grind pow_bits (challenger.h);
+ *   5. num_queries times: index = sample_bits(L); open every batch at index
+ *      (shifted per tree), every commit-phase tree at the pair, and check.
+ *
+ * Conjectured security (ethSTARK conjecture): log_blowup * num_queries + pow_bits.
+ */
+#ifndef RAIKO_FRI_H
+#define RAIKO_FRI_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "challenger/challenger.h"
+#include "common/buf.h"
+#include "common/err.h"
+#include "field/field.h"
+#include "merkle/merkle.h"
+
+typedef struct fri_params {
+    uint32_t log_blowup;          /* 1..4 */
+    uint32_t num_queries;         /* 1..1000 */
+    uint32_t pow_bits;            /* 0..CHAL_MAX_BITS */
+    uint32_t log_final_poly_len;  /* 0..8 */
+} fri_params;
+
+/* log_blowup 1, 100 queries, 16 PoW bits, constant final polynomial: 116 bits. */
+void fri_params_default(fri_params *p);
+/* RK_EINPUT when a parameter is out of the range above. */
+int fri_params_check(const fri_params *p, rk_err *e);
+/* Conjectured security bits: log_blowup * num_queries + pow_bits. */
+unsigned fri_security_bits(const fri_params *p);
+
+/* One Merkle tree of matrices and their openings. */
+typedef struct fri_batch {
+    p2_digest root;
+    const merkle_tree *tree;       /* prover only (NULL for the verifier) */
+    size_t n_mats;
+    const unsigned *log_heights;   /* LDE heights, log2 */
+    const size_t *widths;
+    const unsigned *n_points;      /* per matrix: how many points it is opened at */
+    const bb4_t *const *points;    /* per matrix: n_points[m] points */
+    const bb4_t *const *values;    /* per matrix: n_points[m] * widths[m], point-major */
+} fri_batch;
+
+/* Prove the openings; appends the FRI proof to out (layout in docs/stark.md).
+ * The challenger must already have observed the roots and the values.  The
+ * prover does not check that the claims are true (a false claim yields a
+ * proof that fails verification).  RK_EINPUT on bad shapes (a height below
+ * log_final_poly_len + log_blowup), RK_EINTERNAL on OOM. */
+int fri_prove(const fri_params *p, chal *c, const fri_batch *batches, size_t n_batches,
+              rk_buf *out, rk_err *e);
+
+/* Read the FRI proof from in and check it against the batches (roots, shapes,
+ * points and claimed values, all from the verifier).  RK_OK, RK_EFALSE (a
+ * check failed, or the bytes are malformed), RK_EINPUT (bad shapes). */
+int fri_verify(const fri_params *p, chal *c, const fri_batch *batches, size_t n_batches,
+               rk_rd *in, rk_err *e);
+
+/* Helpers shared with lib/stark. */
+/* Reverse the low `bits` bits of i. */
+static inline size_t fri_bitrev(size_t i, unsigned bits)
+{
+    size_t r = 0;
+    for (unsigned k = 0; k < bits; k++) {
+        r = (r << 1) | (i & 1);
+        i >>= 1;
+    }
+    return r;
+}
+/* Read / write an extension element (4 canonical u32) and a digest (8). */
+void fri_put_ext(rk_buf *b, bb4_t v);
+void fri_put_digest(rk_buf *b, const p2_digest *d);
+/* Readers return 0 (and set r->bad) on overrun or a non-canonical word. */
+bb_t fri_get_base(rk_rd *r);
+bb4_t fri_get_ext(rk_rd *r);
+p2_digest fri_get_digest(rk_rd *r);
+
+#endif

@@ -1,0 +1,65 @@
+/* merkle.h - one Merkle tree over several matrices of different heights (Plonky3 MMCS).
+ *
+ * Matrices are row-major BabyBear matrices whose heights are powers of two
+ * (2^log_height rows, log_height <= 30) and whose widths are >= 1.  A leaf is
+ * a row index of the tallest matrices (2^L rows, L = max log_height).
+ *
+ *   layer L (leaves):  d[i] = p2_hash(row i of every matrix of height 2^L, concatenated
+ *                                     in the order the caller listed them)
+ *   going up:          d'[i] = p2_compress(d[2i], d[2i+1]); and if some matrices have
+ *                      exactly this layer's height 2^k ("injection"):
+ *                      d'[i] = p2_compress(d'[i], p2_hash(row i of those matrices, concatenated))
+ *   root:              the single digest of layer 0.
+ *
+ * This equals Plonky3's MerkleTreeMmcs with power-of-two heights (matrices
+ * sorted by height, stable).  Opening index i (< 2^L) reveals, for every
+ * matrix of height 2^h, its row i >> (L - h), and the L sibling digests
+ * bottom-up.  Extension-field matrices are committed as base matrices whose
+ * rows hold each element's 4 coefficients c0..c3.
+ */
+#ifndef RAIKO_MERKLE_H
+#define RAIKO_MERKLE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "common/err.h"
+#include "field/field.h"
+#include "hash/poseidon2.h"
+
+#define MERKLE_MAX_LOG_HEIGHT 30
+
+typedef struct merkle_tree {
+    size_t n_mats;
+    const bb_t **mats;      /* borrowed: the caller keeps them alive while opening */
+    size_t *widths;
+    unsigned *log_heights;
+    size_t total_width;     /* sum of widths: the length of one opening's rows */
+    unsigned log_max;       /* L */
+    p2_digest **layers;     /* layers[k] holds 2^k digests, k = 0..L (layers[0][0] = root) */
+} merkle_tree;
+
+void merkle_tree_init(merkle_tree *t);
+void merkle_tree_free(merkle_tree *t);
+
+/* Build the tree.  The matrices are borrowed (not copied).  RK_EINPUT on a bad
+ * shape (no matrices, zero width, log_height > 30), RK_EINTERNAL on OOM.
+ * Multithreaded; the result does not depend on the thread count. */
+int merkle_commit(merkle_tree *t, size_t n_mats, const bb_t *const *mats, const size_t *widths,
+                  const unsigned *log_heights, rk_err *e);
+
+static inline const p2_digest *merkle_root(const merkle_tree *t) { return &t->layers[0][0]; }
+
+/* Open leaf `index` (< 2^L): rows_out gets total_width elements (each
+ * matrix's row in the caller's matrix order), path_out gets L digests, the
+ * sibling at the leaf layer first. */
+void merkle_open(const merkle_tree *t, size_t index, bb_t *rows_out, p2_digest *path_out);
+
+/* Check an opening against root.  Shapes are the verifier's own (never read
+ * from the proof).  RK_OK, RK_EFALSE if the opening is wrong, RK_EINPUT on a
+ * bad shape or index. */
+int merkle_verify(const p2_digest *root, size_t n_mats, const size_t *widths,
+                  const unsigned *log_heights, size_t index, const bb_t *rows,
+                  const p2_digest *path, rk_err *e);
+
+#endif

@@ -1,0 +1,91 @@
+/* stark.h - prove and verify a multi-table AIR machine (lib/air) with FRI (lib/fri).
+ *
+ * Usage:
+ *   air_machine m;  ... build tables ...;  air_machine_finalize(&m, &e);
+ *   stark_pk pk;  stark_pk_init(&pk);
+ *   stark_keygen(&m, &params, pre_traces, pre_log_heights, &pk, &e);   // once per machine
+ *   rk_buf proof; rk_buf_init(&proof);
+ *   stark_prove(&pk, traces, log_heights, publics, NULL, &proof, &e);  // per statement
+ *   stark_verify(&m, &pk.vk, publics, proof.data, proof.len, &e);      // RK_OK / RK_EFALSE
+ *
+ * Traces are row-major base-field matrices in internal (Montgomery) form:
+ * traces[t] has 2^log_heights[t] rows and m.tables[t]->main_width columns.
+ * Tables with preprocessed columns have the height fixed at keygen
+ * (pre_log_heights[t]); the others may vary per proof (the heights are in the
+ * proof and in the transcript).  Heights: 2^log_final_poly_len .. 2^26 rows.
+ *
+ * The proof bytes are a canonical layout (docs/stark.md): every count is
+ * implied by the machine, the vk and the heights; every word is a canonical
+ * field element; trailing bytes are rejected.  Proving is deterministic:
+ * identical bytes for identical inputs, whatever the thread count.
+ */
+#ifndef RAIKO_STARK_H
+#define RAIKO_STARK_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "air/air.h"
+#include "common/buf.h"
+#include "common/err.h"
+#include "fri/fri.h"
+#include "merkle/merkle.h"
+
+#define STARK_MAX_LOG_HEIGHT 26
+#define STARK_VK_MAGIC 0x4b565352u /* "RSVK" */
+
+/* The verifying key: everything fixed per machine besides the AIR itself. */
+typedef struct stark_vk {
+    fri_params fri;
+    uint32_t n_tables;
+    uint32_t *pre_log_heights;  /* per table; meaningful only when pre_width > 0 */
+    p2_digest pre_root;         /* commitment to all preprocessed columns (zero if none) */
+    int has_pre;
+} stark_vk;
+
+/* The proving key: the vk plus the preprocessed LDEs and their tree. */
+typedef struct stark_pk {
+    stark_vk vk;
+    const air_machine *m;       /* borrowed */
+    bb_t **pre_trace;           /* per table, owned copies (NULL without pre columns) */
+    bb_t **pre_lde;             /* per table, bit-reversed coset LDE */
+    merkle_tree pre_tree;
+} stark_pk;
+
+void stark_vk_init(stark_vk *vk);
+void stark_vk_free(stark_vk *vk);
+void stark_pk_init(stark_pk *pk);
+void stark_pk_free(stark_pk *pk);
+
+/* Commit the preprocessed columns.  pre_traces[t] / pre_log_heights[t] are
+ * ignored for tables without preprocessed columns (may be NULL if none has).
+ * m must be finalized and must outlive pk. */
+int stark_keygen(const air_machine *m, const fri_params *fri, const bb_t *const *pre_traces,
+                 const unsigned *pre_log_heights, stark_pk *pk, rk_err *e);
+
+/* vk serialization (canonical; decode rejects anything else).  Layout in docs/stark.md. */
+int stark_vk_encode(const stark_vk *vk, rk_buf *out, rk_err *e);
+int stark_vk_decode(const uint8_t *p, size_t len, stark_vk *vk, rk_err *e);
+
+typedef struct stark_prove_opts {
+    /* TEST ONLY: skip the prover's own check that the traces satisfy every
+     * constraint and that the LogUp sums balance, so tests can show that a
+     * bad trace does not yield a verifying proof.  Never set in production. */
+    int test_skip_constraint_check;
+} stark_prove_opts;
+
+/* Prove; appends the proof bytes to out.  RK_EINPUT if a trace has a wrong
+ * shape or violates a constraint (the message names the table, the
+ * constraint index and the row), RK_EINTERNAL on OOM. */
+int stark_prove(const stark_pk *pk, const bb_t *const *traces, const unsigned *log_heights,
+                const bb_t *publics, const stark_prove_opts *opts, rk_buf *out, rk_err *e);
+
+/* Verify.  RK_OK, RK_EFALSE (the proof is false or malformed; message says
+ * which check), RK_EINPUT (the machine and vk do not match). */
+int stark_verify(const air_machine *m, const stark_vk *vk, const bb_t *publics,
+                 const uint8_t *proof, size_t len, rk_err *e);
+
+/* Conjectured security of a vk's parameters (= fri_security_bits). */
+unsigned stark_security_bits(const stark_vk *vk);
+
+#endif
