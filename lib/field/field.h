@@ -1,0 +1,128 @@
+/* field.h - the BabyBear prime field and its quartic extension (Plonky3 / SP1 conventions).
+ *
+ * p = 2^31 - 2^27 + 1 = 0x78000001.  An element bb_t is stored in Montgomery form with R = 2^32
+ * (the stored word is a*R mod p, always in [0, p)), exactly as Plonky3's MontyField31 does, so
+ * multiplication is one 32x32 product and one Montgomery reduction.  The stored word is NOT the
+ * value: convert with bb_from_u32 / bb_to_u32.  Serialization is always the canonical value
+ * bb_to_u32(a) as a little-endian u32; readers must reject words >= p (bb_is_canonical).
+ *
+ * The extension is F_p[X]/(X^4 - 11) (Plonky3 BinomialExtensionField<BabyBear, 4>, W = 11),
+ * element c0 + c1 X + c2 X^2 + c3 X^3 stored as c[0..3].
+ *
+ * See docs/primitives.md.
+ */
+#ifndef RAIKO_FIELD_FIELD_H
+#define RAIKO_FIELD_FIELD_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define BB_P 0x78000001u
+#define BB_MONTY_MU 0x88000001u  /* p^-1 mod 2^32 */
+#define BB_R2 0x45dddde3u        /* 2^64 mod p: multiplying by it (Montgomery) converts into internal form */
+#define BB_TWO_ADICITY 27
+
+typedef uint32_t bb_t; /* BabyBear element in INTERNAL (Montgomery) form - not its integer value! */
+
+/* Montgomery reduction: x < 2^32 * p  ->  x * 2^-32 mod p, in [0, p). */
+static inline uint32_t bb_monty_reduce(uint64_t x)
+{
+    uint32_t t = (uint32_t)x * BB_MONTY_MU;  /* x - t*p is divisible by 2^32 */
+    uint64_t u = (uint64_t)t * BB_P;
+    uint64_t d = x - u;
+    uint32_t hi = (uint32_t)(d >> 32);
+    return x < u ? hi + BB_P : hi;
+}
+
+/* any u32 (not necessarily < p), reduced mod p, into internal form */
+static inline bb_t bb_from_u32(uint32_t x) { return bb_monty_reduce((uint64_t)x * BB_R2); }
+/* canonical value in [0, p) */
+static inline uint32_t bb_to_u32(bb_t a) { return bb_monty_reduce(a); }
+/* 1 iff x is a canonical encoding (x < p); parsers use it to reject non-canonical words */
+static inline int bb_is_canonical(uint32_t x) { return x < BB_P; }
+
+static inline bb_t bb_zero(void) { return 0; }
+static inline bb_t bb_one(void) { return 0x0ffffffeu; } /* R mod p */
+
+static inline bb_t bb_add(bb_t a, bb_t b)
+{
+    uint32_t s = a + b; /* < 2p < 2^32 */
+    return s >= BB_P ? s - BB_P : s;
+}
+static inline bb_t bb_sub(bb_t a, bb_t b)
+{
+    uint32_t d = a - b;
+    return a < b ? d + BB_P : d;
+}
+static inline bb_t bb_neg(bb_t a) { return bb_sub(0, a); }
+static inline bb_t bb_double(bb_t a) { return bb_add(a, a); }
+static inline bb_t bb_mul(bb_t a, bb_t b) { return bb_monty_reduce((uint64_t)a * b); }
+static inline bb_t bb_sqr(bb_t a) { return bb_mul(a, a); }
+static inline int bb_eq(bb_t a, bb_t b) { return a == b; } /* representation is unique */
+
+bb_t bb_pow(bb_t a, uint64_t e);
+bb_t bb_inv(bb_t a);                                   /* bb_inv(0) = 0 */
+void bb_batch_inv(bb_t *out, const bb_t *in, size_t n); /* zeros stay zero; out may == in */
+bb_t bb_generator(void);                               /* 31, the multiplicative generator / coset shift */
+/* Plonky3's TWO_ADIC_GENERATORS[bits]: 0x1a427a41^(2^(27-bits)), a primitive 2^bits-th root of
+ * unity.  bits <= 27 (asserted: a larger value is a caller bug, not an input error). */
+bb_t bb_two_adic_generator(unsigned bits);
+
+/* ---- quartic extension F_p[X]/(X^4 - 11) ---- */
+#define BB4_W 11u
+typedef struct { bb_t c[4]; } bb4_t; /* c0 + c1 X + c2 X^2 + c3 X^3 with X^4 = 11 (Plonky3/SP1) */
+
+static inline bb4_t bb4_zero(void) { bb4_t r = {{0, 0, 0, 0}}; return r; }
+static inline bb4_t bb4_from_base(bb_t a) { bb4_t r = {{a, 0, 0, 0}}; return r; }
+static inline bb4_t bb4_one(void) { return bb4_from_base(bb_one()); }
+static inline bb4_t bb4_add(bb4_t a, bb4_t b)
+{
+    bb4_t r;
+    for (int i = 0; i < 4; i++) r.c[i] = bb_add(a.c[i], b.c[i]);
+    return r;
+}
+static inline bb4_t bb4_sub(bb4_t a, bb4_t b)
+{
+    bb4_t r;
+    for (int i = 0; i < 4; i++) r.c[i] = bb_sub(a.c[i], b.c[i]);
+    return r;
+}
+static inline bb4_t bb4_neg(bb4_t a)
+{
+    bb4_t r;
+    for (int i = 0; i < 4; i++) r.c[i] = bb_neg(a.c[i]);
+    return r;
+}
+static inline bb4_t bb4_mul_base(bb4_t a, bb_t b)
+{
+    bb4_t r;
+    for (int i = 0; i < 4; i++) r.c[i] = bb_mul(a.c[i], b);
+    return r;
+}
+static inline int bb4_eq(bb4_t a, bb4_t b)
+{
+    return a.c[0] == b.c[0] && a.c[1] == b.c[1] && a.c[2] == b.c[2] && a.c[3] == b.c[3];
+}
+/* Schoolbook product with lazy reduction.  The X^4 wrap-around terms are folded in by using
+ * 11*b_j (X^4 = 11); each coefficient is then a sum of 4 products of words < p, reduced in two
+ * pairs (2 p^2 < 2^32 p keeps one Montgomery reduction exact) and added. */
+static inline bb4_t bb4_mul(bb4_t a, bb4_t b)
+{
+    const bb_t w = 0x37ffffe9u; /* 11 in internal form (11 * 2^32 mod p) */
+    uint64_t a0 = a.c[0], a1 = a.c[1], a2 = a.c[2], a3 = a.c[3];
+    uint64_t b0 = b.c[0], b1 = b.c[1], b2 = b.c[2], b3 = b.c[3];
+    uint64_t wb1 = bb_mul(b.c[1], w), wb2 = bb_mul(b.c[2], w), wb3 = bb_mul(b.c[3], w);
+    bb4_t r;
+    r.c[0] = bb_add(bb_monty_reduce(a0 * b0 + a1 * wb3), bb_monty_reduce(a2 * wb2 + a3 * wb1));
+    r.c[1] = bb_add(bb_monty_reduce(a0 * b1 + a1 * b0), bb_monty_reduce(a2 * wb3 + a3 * wb2));
+    r.c[2] = bb_add(bb_monty_reduce(a0 * b2 + a1 * b1), bb_monty_reduce(a2 * b0 + a3 * wb3));
+    r.c[3] = bb_add(bb_monty_reduce(a0 * b3 + a1 * b2), bb_monty_reduce(a2 * b1 + a3 * b0));
+    return r;
+}
+static inline bb4_t bb4_sqr(bb4_t a) { return bb4_mul(a, a); }
+
+bb4_t bb4_inv(bb4_t a);                                   /* bb4_inv(0) = 0 */
+bb4_t bb4_pow(bb4_t a, uint64_t e);
+void bb4_batch_inv(bb4_t *out, const bb4_t *in, size_t n); /* zeros stay zero; out may == in */
+
+#endif
