@@ -111,11 +111,13 @@ enum air_op {
  * gamma^1 .. gamma^max_arity. */
 enum { AIR_CH_CUMSUM = 0, AIR_CH_BETA = 1, AIR_CH_GAMMA1 = 2 };
 
+enum { AIR_F_NEXT = 1, AIR_F_SELECTOR = 2, AIR_F_COLUMN = 4, AIR_F_PERM = 8, AIR_F_CHALLENGE = 16 };
+
 typedef struct air_node {
     uint8_t op;
     uint8_t is_ext;  /* value lives in the extension field */
     uint8_t degree;
-    uint8_t pad_;
+    uint8_t flags;   /* AIR_F_*: what the subtree reads */
     uint32_t a, b;
     bb_t k;          /* AIR_OP_CONST */
 } air_node;
@@ -147,6 +149,7 @@ typedef struct air_table {
     uint32_t *batch_start;   /* n_batches + 1 offsets into inter[] */
     unsigned max_degree;     /* of all constraints, LogUp included */
     unsigned n_user_constraints; /* constraints[0 .. n_user) are the author's; the rest are LogUp's */
+    size_t n_user_nodes;     /* nodes[0 .. n_user_nodes) are the author's (no perm/challenge reads) */
 
     int err;                 /* first building error (RK_*), reported by finalize */
     char errmsg[160];
@@ -230,5 +233,23 @@ typedef struct air_point {
 /* Evaluate every node of t at one point; vals must hold t->n_nodes.  Then the
  * combined constraint is sum_i alpha^i * vals[constraints[i]]. */
 void air_eval_point(const air_table *t, const air_point *pt, bb4_t *vals);
+
+/* Column-batched evaluation of a block of rows (the prover's path).  Node x's
+ * value at block row r is scratch[x*4*AIR_BLOCK + r] when base, and component
+ * j of it is scratch[x*4*AIR_BLOCK + j*AIR_BLOCK + r] when extension. */
+#define AIR_BLOCK 32
+typedef struct air_block {
+    size_t n;                                 /* rows in the block, 1..AIR_BLOCK */
+    const bb_t *main, *pre, *perm;            /* row-major (perm: 4 words per extension column) */
+    size_t main_w, pre_w, perm_w;             /* row widths in words */
+    const uint32_t *local, *next;             /* n row indices each */
+    const bb_t *is_first, *is_last, *is_transition; /* n selector values each */
+    const bb_t *publics;
+    const bb4_t *challenges;
+} air_block;
+
+static inline size_t air_block_scratch_words(const air_table *t) { return t->n_nodes * 4 * AIR_BLOCK; }
+/* Evaluate nodes [0, n_nodes) of t over the block into scratch. */
+void air_eval_block(const air_table *t, const air_block *b, size_t n_nodes, bb_t *scratch);
 
 #endif
