@@ -125,4 +125,11 @@ bb4_t bb4_inv(bb4_t a);                                   /* bb4_inv(0) = 0 */
 bb4_t bb4_pow(bb4_t a, uint64_t e);
 void bb4_batch_inv(bb4_t *out, const bb4_t *in, size_t n); /* zeros stay zero; out may == in */
 
+/* ---- SIMD dispatch shared by lib/ntt and lib/hash ----
+ * The AVX2 paths run when the CPU supports AVX2 and the environment variable RAIKO_NO_AVX2 is
+ * unset or "0" (read once).  Both paths give byte-identical results; the switch exists so tests
+ * can compare them and so a user can rule the vector code out. */
+int bb_simd_avx2(void);          /* 1 iff the AVX2 paths are in use */
+void bb_simd_set_avx2(int on);   /* test hook: 0 forces the scalar paths; 1 re-enables AVX2 if the CPU has it */
+
 #endif

@@ -1,0 +1,162 @@
+/* poseidon2.c - Poseidon2-16 over BabyBear (Plonky3 default instance), sponge and compression.
+ * The scalar permutation is the reference; the AVX2 8-lane version must match it bit for bit. */
+#include "hash/poseidon2.h"
+
+#include <string.h>
+
+/* Round constants of Plonky3's
+ * default_babybear_poseidon2_16, verbatim canonical values from Plonky3 baby-bear/src/poseidon2.rs
+ * @ 5dc50e51 (BABYBEAR_POSEIDON2_RC_16_*, = HorizenLabs poseidon2_instance_babybear.rs) and the
+ * internal diagonal V16 = [-2, 1, 2, 1/2, 3, 4, -1/2, -3, -4, 1/2^8, 1/4, 1/8, 1/2^27, -1/2^8,
+ * -1/16, -1/2^27] (BabyBearInternalLayerParameters, Plonky3 >= Nov 2024).  M() converts a
+ * canonical value into internal (Montgomery) form at compile time. */
+#define M(x) ((bb_t)(((uint64_t)(x) << 32) % BB_P))
+
+static const bb_t p2_rc_ext_init[4][16] = {
+    {M(0x69cbb6af), M(0x46ad93f9), M(0x60a00f4e), M(0x6b1297cd), M(0x23189afe), M(0x732e7bef), M(0x72c246de), M(0x2c941900),
+     M(0x0557eede), M(0x1580496f), M(0x3a3ea77b), M(0x54f3f271), M(0x0f49b029), M(0x47872fe1), M(0x221e2e36), M(0x1ab7202e)},
+    {M(0x487779a6), M(0x3851c9d8), M(0x38dc17c0), M(0x209f8849), M(0x268dcee8), M(0x350c48da), M(0x5b9ad32e), M(0x0523272b),
+     M(0x3f89055b), M(0x01e894b2), M(0x13ddedde), M(0x1b2ef334), M(0x7507d8b4), M(0x6ceeb94e), M(0x52eb6ba2), M(0x50642905)},
+    {M(0x05453f3f), M(0x06349efc), M(0x6922787c), M(0x04bfff9c), M(0x768c714a), M(0x3e9ff21a), M(0x15737c9c), M(0x2229c807),
+     M(0x0d47f88c), M(0x097e0ecc), M(0x27eadba0), M(0x2d7d29e4), M(0x3502aaa0), M(0x0f475fd7), M(0x29fbda49), M(0x018afffd)},
+    {M(0x0315b618), M(0x6d4497d1), M(0x1b171d9e), M(0x52861abd), M(0x2e5d0501), M(0x3ec8646c), M(0x6e5f250a), M(0x148ae8e6),
+     M(0x17f5fa4a), M(0x3e66d284), M(0x0051aa3b), M(0x483f7913), M(0x2cfe5f15), M(0x023427ca), M(0x2cc78315), M(0x1e36ea47)},
+};
+static const bb_t p2_rc_ext_final[4][16] = {
+    {M(0x7290a80d), M(0x6f7e5329), M(0x598ec8a8), M(0x76a859a0), M(0x6559e868), M(0x657b83af), M(0x13271d3f), M(0x1f876063),
+     M(0x0aeeae37), M(0x706e9ca6), M(0x46400cee), M(0x72a05c26), M(0x2c589c9e), M(0x20bd37a7), M(0x6a2d3d10), M(0x20523767)},
+    {M(0x5b8fe9c4), M(0x2aa501d6), M(0x1e01ac3e), M(0x1448bc54), M(0x5ce5ad1c), M(0x4918a14d), M(0x2c46a83f), M(0x4fcf6876),
+     M(0x61d8d5c8), M(0x6ddf4ff9), M(0x11fda4d3), M(0x02933a8f), M(0x170eaf81), M(0x5a9c314f), M(0x49a12590), M(0x35ec52a1)},
+    {M(0x58eb1611), M(0x5e481e65), M(0x367125c9), M(0x0eba33ba), M(0x1fc28ded), M(0x066399ad), M(0x0cbec0ea), M(0x75fd1af0),
+     M(0x50f5bf4e), M(0x643d5f41), M(0x6f4fe718), M(0x5b3cbbde), M(0x1e3afb3e), M(0x296fb027), M(0x45e1547b), M(0x4a8db2ab)},
+    {M(0x59986d19), M(0x30bcdfa3), M(0x1db63932), M(0x1d7c2824), M(0x53b33681), M(0x0673b747), M(0x038a98a3), M(0x2c5bce60),
+     M(0x351979cd), M(0x5008fb73), M(0x547bca78), M(0x711af481), M(0x3f93bf64), M(0x644d987b), M(0x3c8bcd87), M(0x608758b8)},
+};
+static const bb_t p2_rc_int[13] = {M(0x5a8053c0), M(0x693be639), M(0x3858867d), M(0x19334f6b), M(0x128f0fd8), M(0x4e2b1ccb), M(0x61210ce0),
+                                   M(0x3c318939), M(0x0b5b2f22), M(0x2edb11d5), M(0x213effdf), M(0x0cac4606), M(0x241af16d)};
+static const bb_t p2_v_diag[16] = {M(0x77ffffff), M(0x00000001), M(0x00000002), M(0x3c000001), M(0x00000003), M(0x00000004), M(0x3c000000), M(0x77fffffe),
+                                    M(0x77fffffd), M(0x77880001), M(0x5a000001), M(0x69000001), M(0x77fffff2), M(0x00780000), M(0x07800000), M(0x0000000f)};
+
+#undef M
+
+/* ---- scalar permutation ---- */
+
+static inline bb_t sbox(bb_t x) /* x^7 */
+{
+    bb_t x2 = bb_sqr(x), x3 = bb_mul(x2, x), x4 = bb_sqr(x2);
+    return bb_mul(x4, x3);
+}
+
+/* M4 = [[2,3,1,1],[1,2,3,1],[1,1,2,3],[3,1,1,2]] with 7 additions and 2 doublings */
+static inline void mat4(bb_t *x)
+{
+    bb_t t01 = bb_add(x[0], x[1]), t23 = bb_add(x[2], x[3]);
+    bb_t t0123 = bb_add(t01, t23);
+    bb_t t01123 = bb_add(t0123, x[1]), t01233 = bb_add(t0123, x[3]);
+    bb_t y3 = bb_add(t01233, bb_double(x[0]));
+    bb_t y1 = bb_add(t01123, bb_double(x[2]));
+    bb_t y0 = bb_add(t01123, t01);
+    bb_t y2 = bb_add(t01233, t23);
+    x[0] = y0; x[1] = y1; x[2] = y2; x[3] = y3;
+}
+
+/* external layer circ(2 M4, M4, M4, M4): M4 on each 4-block, then add the column sums */
+static void external_layer(bb_t *s)
+{
+    for (int b = 0; b < 16; b += 4) mat4(s + b);
+    for (int k = 0; k < 4; k++) {
+        bb_t sum = bb_add(bb_add(s[k], s[4 + k]), bb_add(s[8 + k], s[12 + k]));
+        for (int b = 0; b < 16; b += 4) s[b + k] = bb_add(s[b + k], sum);
+    }
+}
+
+/* internal layer J + diag(V): s_i <- sum(s) + V_i s_i */
+static void internal_layer(bb_t *s)
+{
+    bb_t sum = 0;
+    for (int i = 0; i < 16; i++) sum = bb_add(sum, s[i]);
+    for (int i = 0; i < 16; i++) s[i] = bb_add(sum, bb_mul(p2_v_diag[i], s[i]));
+}
+
+static void full_round(bb_t *s, const bb_t *rc)
+{
+    for (int i = 0; i < 16; i++) s[i] = sbox(bb_add(s[i], rc[i]));
+    external_layer(s);
+}
+
+static void p2_permute_scalar(bb_t st[P2_WIDTH])
+{
+    external_layer(st);
+    for (int r = 0; r < 4; r++) full_round(st, p2_rc_ext_init[r]);
+    for (int r = 0; r < 13; r++) {
+        st[0] = sbox(bb_add(st[0], p2_rc_int[r]));
+        internal_layer(st);
+    }
+    for (int r = 0; r < 4; r++) full_round(st, p2_rc_ext_final[r]);
+}
+
+void p2_permute(bb_t st[P2_WIDTH]) { p2_permute_scalar(st); }
+
+void p2_permute_batch(bb_t (*st)[P2_WIDTH], size_t n)
+{
+    for (size_t i = 0; i < n; i++) p2_permute_scalar(st[i]);
+}
+
+void p2_hash(const bb_t *in, size_t n, p2_digest *out)
+{
+    bb_t st[P2_WIDTH] = {0};
+    for (size_t off = 0; off < n; off += P2_RATE) {
+        size_t len = n - off < P2_RATE ? n - off : P2_RATE;
+        memcpy(st, in + off, len * sizeof(bb_t)); /* overwrite mode: the rest of the state stays */
+        p2_permute(st);
+    }
+    memcpy(out->v, st, sizeof out->v);
+}
+
+void p2_compress(const p2_digest *l, const p2_digest *r, p2_digest *out)
+{
+    bb_t st[P2_WIDTH];
+    memcpy(st, l->v, sizeof l->v);
+    memcpy(st + P2_DIGEST, r->v, sizeof r->v);
+    p2_permute(st);
+    memcpy(out->v, st, sizeof out->v);
+}
+
+/* Row i of the concatenated matrices, fed to the sponge chunk by chunk without copying the row. */
+static void hash_row_scalar(const bb_t *const *mats, const size_t *widths, size_t n_mats, size_t i,
+                            p2_digest *out)
+{
+    bb_t st[P2_WIDTH] = {0};
+    size_t fill = 0;
+    for (size_t m = 0; m < n_mats; m++) {
+        const bb_t *row = mats[m] + i * widths[m];
+        for (size_t c = 0; c < widths[m]; c++) {
+            st[fill++] = row[c];
+            if (fill == P2_RATE) {
+                p2_permute(st);
+                fill = 0;
+            }
+        }
+    }
+    if (fill) p2_permute(st); /* a last partial chunk overwrote only st[0..fill) */
+    memcpy(out->v, st, sizeof out->v);
+}
+
+void p2_hash_rows(const bb_t *const *mats, const size_t *widths, size_t n_mats, size_t height,
+                  p2_digest *out)
+{
+#pragma omp parallel for schedule(static)
+    for (size_t i = 0; i < height; i++) hash_row_scalar(mats, widths, n_mats, i, out + i);
+}
+
+void p2_compress_layer(const p2_digest *in, size_t n, p2_digest *out)
+{
+    /* out == in is allowed: out[i] depends on in[2i], in[2i+1] only, and for i >= 1 those lie
+     * at or after 2i > i; but threads would race on that, so the aliased case runs serially. */
+    if (out == in) {
+        for (size_t i = 0; i < n; i++) p2_compress(&in[2 * i], &in[2 * i + 1], &out[i]);
+        return;
+    }
+#pragma omp parallel for schedule(static)
+    for (size_t i = 0; i < n; i++) p2_compress(&in[2 * i], &in[2 * i + 1], &out[i]);
+}
