@@ -4,6 +4,7 @@
 #define RAIKO_BN254_IMPL_H
 
 #include "bn254/bn254.h"
+#include "common/err.h"
 
 typedef unsigned __int128 u128;
 
