@@ -1,0 +1,533 @@
+/* fri.c - FRI (arity 2, final polynomial) and the batched DEEP opening of committed matrices. */
+#include "fri/fri.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define FRI_MAX_LOG 27 /* sample_bits limit: the largest LDE height is 2^27 */
+
+void fri_params_default(fri_params *p)
+{
+    p->log_blowup = 1;
+    p->num_queries = 100;
+    p->pow_bits = 16;
+    p->log_final_poly_len = 0;
+}
+
+int fri_params_check(const fri_params *p, rk_err *e)
+{
+    if (p->log_blowup < 1 || p->log_blowup > 4)
+        return rk_fail(e, RK_EINPUT, "fri: log_blowup %u not in 1..4", p->log_blowup);
+    if (p->num_queries < 1 || p->num_queries > 1000)
+        return rk_fail(e, RK_EINPUT, "fri: num_queries %u not in 1..1000", p->num_queries);
+    if (p->pow_bits > CHAL_MAX_BITS)
+        return rk_fail(e, RK_EINPUT, "fri: pow_bits %u above %d", p->pow_bits, CHAL_MAX_BITS);
+    if (p->log_final_poly_len > 8)
+        return rk_fail(e, RK_EINPUT, "fri: log_final_poly_len %u above 8", p->log_final_poly_len);
+    return RK_OK;
+}
+
+unsigned fri_security_bits(const fri_params *p) { return p->log_blowup * p->num_queries + p->pow_bits; }
+
+/* ---- serialization ---- */
+
+void fri_put_ext(rk_buf *b, bb4_t v)
+{
+    for (int i = 0; i < 4; i++)
+        rk_buf_u32(b, bb_to_u32(v.c[i]));
+}
+
+void fri_put_digest(rk_buf *b, const p2_digest *d)
+{
+    for (int i = 0; i < P2_DIGEST; i++)
+        rk_buf_u32(b, bb_to_u32(d->v[i]));
+}
+
+bb_t fri_get_base(rk_rd *r)
+{
+    uint32_t x = rk_rd_u32(r);
+    if (!bb_is_canonical(x)) {
+        r->bad = 1;
+        return 0;
+    }
+    return bb_from_u32(x);
+}
+
+bb4_t fri_get_ext(rk_rd *r)
+{
+    bb4_t v;
+    for (int i = 0; i < 4; i++)
+        v.c[i] = fri_get_base(r);
+    return v;
+}
+
+p2_digest fri_get_digest(rk_rd *r)
+{
+    p2_digest d;
+    for (int i = 0; i < P2_DIGEST; i++)
+        d.v[i] = fri_get_base(r);
+    return d;
+}
+
+/* ---- shared math ---- */
+
+static int in_base_field(bb4_t z) { return z.c[1] == 0 && z.c[2] == 0 && z.c[3] == 0; }
+
+/* The LDE point of row i of a height-2^h matrix: s * w_h^bitrev_h(i). */
+static bb_t lde_point(unsigned h, size_t i)
+{
+    return bb_mul(bb_generator(), bb_pow(bb_two_adic_generator(h), fri_bitrev(i, h)));
+}
+
+/* One fold of the pair (f(y), f(-y)) at y^-1 = y_inv:
+ *   (f(y) + f(-y))/2 + beta (f(y) - f(-y)) / (2y). */
+static bb4_t fold_pair(bb4_t lo, bb4_t hi, bb4_t beta, bb_t y_inv)
+{
+    bb_t half = bb_inv(bb_from_u32(2));
+    bb4_t even = bb4_mul_base(bb4_add(lo, hi), half);
+    bb4_t odd = bb4_mul_base(bb4_sub(lo, hi), bb_mul(half, y_inv));
+    return bb4_add(even, bb4_mul(beta, odd));
+}
+
+/* Evaluate the final polynomial (coefficients c[0..n)) at x. */
+static bb4_t eval_poly(const bb4_t *c, size_t n, bb_t x)
+{
+    bb4_t acc = bb4_zero();
+    for (size_t k = n; k-- > 0;)
+        acc = bb4_add(bb4_mul_base(acc, x), c[k]);
+    return acc;
+}
+
+static int check_batches(const fri_params *p, const fri_batch *batches, size_t n_batches,
+                         unsigned *L_out, uint8_t *present, rk_err *e)
+{
+    unsigned lf = p->log_final_poly_len + p->log_blowup, L = 0;
+    memset(present, 0, FRI_MAX_LOG + 1);
+    if (n_batches == 0)
+        return rk_fail(e, RK_EINPUT, "fri: nothing to open");
+    for (size_t b = 0; b < n_batches; b++) {
+        const fri_batch *bt = &batches[b];
+        if (bt->n_mats == 0)
+            return rk_fail(e, RK_EINPUT, "fri: batch %zu has no matrices", b);
+        for (size_t m = 0; m < bt->n_mats; m++) {
+            unsigned h = bt->log_heights[m];
+            if (h < lf || h > FRI_MAX_LOG)
+                return rk_fail(e, RK_EINPUT, "fri: batch %zu matrix %zu: log height %u not in %u..%d",
+                               b, m, h, lf, FRI_MAX_LOG);
+            for (unsigned j = 0; j < bt->n_points[m]; j++)
+                if (in_base_field(bt->points[m][j]))
+                    return rk_fail(e, RK_EINPUT, "fri: opening point in the base field");
+            if (bt->n_points[m])
+                present[h] = 1;
+            if (h > L)
+                L = h;
+        }
+    }
+    if (!present[L])
+        return rk_fail(e, RK_EINPUT, "fri: the tallest matrices are opened at no point");
+    *L_out = L;
+    return RK_OK;
+}
+
+/* ---- prover ---- */
+
+typedef struct inv_cache {
+    bb4_t z;
+    unsigned h;
+    bb4_t *inv; /* 1/(x_i - z) for the 2^h rows */
+} inv_cache;
+
+static bb4_t *get_inv(inv_cache *cache, size_t *n_cache, size_t cap, unsigned h, bb4_t z,
+                      const bb_t *xs)
+{
+    for (size_t i = 0; i < *n_cache; i++)
+        if (cache[i].h == h && bb4_eq(cache[i].z, z))
+            return cache[i].inv;
+    if (*n_cache == cap)
+        return NULL;
+    size_t n = (size_t)1 << h;
+    bb4_t *v = malloc(n * sizeof *v);
+    if (!v)
+        return NULL;
+#pragma omp parallel for schedule(static)
+    for (size_t i = 0; i < n; i++)
+        v[i] = bb4_sub(bb4_from_base(xs[i]), z);
+    bb4_batch_inv(v, v, n);
+    cache[*n_cache].z = z;
+    cache[*n_cache].h = h;
+    cache[*n_cache].inv = v;
+    (*n_cache)++;
+    return v;
+}
+
+/* xs[i] = s * w_h^bitrev(i) for all rows of height 2^h. */
+static bb_t *lde_points(unsigned h)
+{
+    size_t n = (size_t)1 << h;
+    bb_t *nat = malloc(n * sizeof *nat), *xs = malloc(n * sizeof *xs);
+    if (!nat || !xs) {
+        free(nat);
+        free(xs);
+        return NULL;
+    }
+    bb_t w = bb_two_adic_generator(h), acc = bb_generator();
+    for (size_t i = 0; i < n; i++) {
+        nat[i] = acc;
+        acc = bb_mul(acc, w);
+    }
+#pragma omp parallel for schedule(static)
+    for (size_t i = 0; i < n; i++)
+        xs[i] = nat[fri_bitrev(i, h)];
+    free(nat);
+    return xs;
+}
+
+int fri_prove(const fri_params *p, chal *c, const fri_batch *batches, size_t n_batches,
+              rk_buf *out, rk_err *e)
+{
+    int rc = fri_params_check(p, e);
+    if (rc)
+        return rc;
+    unsigned L;
+    uint8_t present[FRI_MAX_LOG + 1];
+    if ((rc = check_batches(p, batches, n_batches, &L, present, e)))
+        return rc;
+    const unsigned lf = p->log_final_poly_len + p->log_blowup;
+    const unsigned n_rounds = L - lf;
+
+    bb4_t *R[FRI_MAX_LOG + 1] = {0};
+    bb_t *xs[FRI_MAX_LOG + 1] = {0};
+    inv_cache cache[64];
+    size_t n_cache = 0;
+    bb4_t *f[FRI_MAX_LOG + 1] = {0};
+    merkle_tree trees[FRI_MAX_LOG + 1];
+    for (unsigned r = 0; r <= FRI_MAX_LOG; r++)
+        merkle_tree_init(&trees[r]);
+    bb4_t *S = NULL, *final_coeffs = NULL;
+    rc = RK_EINTERNAL;
+
+    /* 1. alpha and the reduced codewords R_h. */
+    bb4_t alpha = chal_sample_ext(c);
+    bb4_t alpha_off[FRI_MAX_LOG + 1]; /* alpha^(next power) per height */
+    for (unsigned h = 0; h <= FRI_MAX_LOG; h++)
+        alpha_off[h] = bb4_one();
+    S = malloc(((size_t)1 << L) * sizeof *S);
+    if (!S)
+        goto oom;
+    for (unsigned h = 0; h <= L; h++) {
+        if (!present[h])
+            continue;
+        size_t n = (size_t)1 << h;
+        R[h] = calloc(n, sizeof(bb4_t));
+        xs[h] = lde_points(h);
+        if (!R[h] || !xs[h])
+            goto oom;
+    }
+    for (size_t b = 0; b < n_batches; b++) {
+        const fri_batch *bt = &batches[b];
+        for (size_t m = 0; m < bt->n_mats; m++) {
+            unsigned h = bt->log_heights[m];
+            size_t w = bt->widths[m], n = (size_t)1 << h;
+            if (bt->n_points[m] == 0)
+                continue;
+            const bb_t *mat = bt->tree->mats[m];
+            /* S(x) = sum_c alpha^c p_c(x); Y_j = sum_c alpha^c y_jc */
+            bb4_t *apow = malloc(w * sizeof *apow);
+            if (!apow)
+                goto oom;
+            apow[0] = bb4_one();
+            for (size_t k = 1; k < w; k++)
+                apow[k] = bb4_mul(apow[k - 1], alpha);
+            bb4_t alpha_w = bb4_mul(apow[w - 1], alpha);
+#pragma omp parallel for schedule(static)
+            for (size_t i = 0; i < n; i++) {
+                const bb_t *row = mat + i * w;
+                bb4_t acc = bb4_zero();
+                for (size_t k = 0; k < w; k++)
+                    acc = bb4_add(acc, bb4_mul_base(apow[k], row[k]));
+                S[i] = acc;
+            }
+            for (unsigned j = 0; j < bt->n_points[m]; j++) {
+                const bb4_t *y = bt->values[m] + (size_t)j * w;
+                bb4_t Y = bb4_zero();
+                for (size_t k = 0; k < w; k++)
+                    Y = bb4_add(Y, bb4_mul(apow[k], y[k]));
+                bb4_t *inv = get_inv(cache, &n_cache, 64, h, bt->points[m][j], xs[h]);
+                if (!inv) {
+                    free(apow);
+                    goto oom;
+                }
+                bb4_t coef = alpha_off[h];
+                bb4_t *Rh = R[h];
+#pragma omp parallel for schedule(static)
+                for (size_t i = 0; i < n; i++)
+                    Rh[i] = bb4_add(Rh[i], bb4_mul(coef, bb4_mul(bb4_sub(S[i], Y), inv[i])));
+                alpha_off[h] = bb4_mul(alpha_off[h], alpha_w);
+            }
+            free(apow);
+        }
+    }
+    for (size_t i = 0; i < n_cache; i++)
+        free(cache[i].inv);
+    n_cache = 0;
+    free(S);
+    S = NULL;
+
+    /* 2. commit phase */
+    f[0] = R[L];
+    R[L] = NULL;
+    const bb_t half = bb_inv(bb_from_u32(2));
+    for (unsigned r = 0; r < n_rounds; r++) {
+        unsigned lc = L - r; /* f[r] has 2^lc entries */
+        size_t half_n = (size_t)1 << (lc - 1);
+        const bb_t *mat = (const bb_t *)f[r];
+        size_t w8 = 8;
+        unsigned lh = lc - 1;
+        if ((rc = merkle_commit(&trees[r], 1, &mat, &w8, &lh, e)))
+            goto out;
+        rc = RK_EINTERNAL;
+        fri_put_digest(out, merkle_root(&trees[r]));
+        chal_observe_digest(c, merkle_root(&trees[r]));
+        bb4_t beta = chal_sample_ext(c);
+        f[r + 1] = malloc(half_n * sizeof(bb4_t));
+        if (!f[r + 1])
+            goto oom;
+        /* y_i^-1 = w_lc^-bitrev_{lc-1}(i): natural powers of w^-1, then permuted */
+        bb_t winv = bb_inv(bb_two_adic_generator(lc)), acc = bb_one();
+        bb_t *nat = malloc(half_n * sizeof *nat);
+        if (!nat)
+            goto oom;
+        for (size_t i = 0; i < half_n; i++) {
+            nat[i] = acc;
+            acc = bb_mul(acc, winv);
+        }
+        bb4_t *cur = f[r], *nxt = f[r + 1];
+        bb4_t *ro = present[lc - 1] ? R[lc - 1] : NULL;
+        bb4_t beta2 = bb4_sqr(beta);
+#pragma omp parallel for schedule(static)
+        for (size_t i = 0; i < half_n; i++) {
+            bb_t yi = nat[fri_bitrev(i, lc - 1)];
+            bb4_t lo = cur[2 * i], hi = cur[2 * i + 1];
+            bb4_t even = bb4_mul_base(bb4_add(lo, hi), half);
+            bb4_t odd = bb4_mul_base(bb4_sub(lo, hi), bb_mul(half, yi));
+            bb4_t v = bb4_add(even, bb4_mul(beta, odd));
+            if (ro)
+                v = bb4_add(v, bb4_mul(beta2, ro[i]));
+            nxt[i] = v;
+        }
+        free(nat);
+    }
+
+    /* 3. final polynomial: the first 2^lfp coefficients of f[n_rounds] (2^lf values,
+     * bit-reversed over K_lf): c_k = 2^-lf sum_j f(w^j) w^-jk. */
+    {
+        size_t N = (size_t)1 << lf, nc = (size_t)1 << p->log_final_poly_len;
+        final_coeffs = malloc(nc * sizeof *final_coeffs);
+        if (!final_coeffs)
+            goto oom;
+        const bb4_t *fin = f[n_rounds];
+        bb_t winv = bb_inv(bb_two_adic_generator(lf)), ninv = bb_inv(bb_from_u32((uint32_t)N));
+        for (size_t k = 0; k < nc; k++) {
+            bb4_t acc = bb4_zero();
+            bb_t step = bb_pow(winv, k), pw = bb_one();
+            for (size_t j = 0; j < N; j++) {
+                acc = bb4_add(acc, bb4_mul_base(fin[fri_bitrev(j, lf)], pw));
+                pw = bb_mul(pw, step);
+            }
+            final_coeffs[k] = bb4_mul_base(acc, ninv);
+            fri_put_ext(out, final_coeffs[k]);
+            chal_observe_ext(c, final_coeffs[k]);
+        }
+    }
+
+    /* 4. proof of work */
+    {
+        uint32_t w = chal_grind(c, p->pow_bits);
+        rk_buf_u32(out, w);
+        chal_check_witness(c, p->pow_bits, w);
+    }
+
+    /* 5. queries */
+    {
+        size_t maxw = 0;
+        for (size_t b = 0; b < n_batches; b++)
+            if (batches[b].tree->total_width > maxw)
+                maxw = batches[b].tree->total_width;
+        bb_t *rows = malloc((maxw + 8) * sizeof *rows);
+        p2_digest path[FRI_MAX_LOG + 1];
+        if (!rows)
+            goto oom;
+        for (unsigned q = 0; q < p->num_queries; q++) {
+            size_t index = chal_sample_bits(c, L);
+            for (size_t b = 0; b < n_batches; b++) {
+                const merkle_tree *t = batches[b].tree;
+                size_t idx = index >> (L - t->log_max);
+                merkle_open(t, idx, rows, path);
+                for (size_t k = 0; k < t->total_width; k++)
+                    rk_buf_u32(out, bb_to_u32(rows[k]));
+                for (unsigned k = 0; k < t->log_max; k++)
+                    fri_put_digest(out, &path[k]);
+            }
+            for (unsigned r = 0; r < n_rounds; r++) {
+                size_t idx = index >> r;
+                fri_put_ext(out, f[r][idx ^ 1]);
+                merkle_open(&trees[r], idx >> 1, rows, path);
+                for (unsigned k = 0; k < trees[r].log_max; k++)
+                    fri_put_digest(out, &path[k]);
+            }
+        }
+        free(rows);
+    }
+    rc = out->oom ? rk_fail(e, RK_EINTERNAL, "fri: out of memory") : RK_OK;
+    goto out;
+oom:
+    rc = rk_fail(e, RK_EINTERNAL, "fri: out of memory");
+out:
+    for (size_t i = 0; i < n_cache; i++)
+        free(cache[i].inv);
+    for (unsigned h = 0; h <= FRI_MAX_LOG; h++) {
+        free(R[h]);
+        free(xs[h]);
+        free(f[h]);
+        merkle_tree_free(&trees[h]);
+    }
+    free(S);
+    free(final_coeffs);
+    return rc;
+}
+
+/* ---- verifier ---- */
+
+int fri_verify(const fri_params *p, chal *c, const fri_batch *batches, size_t n_batches, rk_rd *in,
+               rk_err *e)
+{
+    int rc = fri_params_check(p, e);
+    if (rc)
+        return rc;
+    unsigned L;
+    uint8_t present[FRI_MAX_LOG + 1];
+    if ((rc = check_batches(p, batches, n_batches, &L, present, e)))
+        return rc;
+    const unsigned lf = p->log_final_poly_len + p->log_blowup;
+    const unsigned n_rounds = L - lf;
+    const size_t n_final = (size_t)1 << p->log_final_poly_len;
+
+    bb4_t alpha = chal_sample_ext(c);
+    p2_digest roots[FRI_MAX_LOG + 1];
+    bb4_t betas[FRI_MAX_LOG + 1];
+    for (unsigned r = 0; r < n_rounds; r++) {
+        roots[r] = fri_get_digest(in);
+        chal_observe_digest(c, &roots[r]);
+        betas[r] = chal_sample_ext(c);
+    }
+    bb4_t final_coeffs[256];
+    for (size_t k = 0; k < n_final; k++) {
+        final_coeffs[k] = fri_get_ext(in);
+        chal_observe_ext(c, final_coeffs[k]);
+    }
+    uint32_t w = rk_rd_u32(in);
+    if (in->bad || !bb_is_canonical(w))
+        return rk_fail(e, RK_EFALSE, "fri: proof truncated or not canonical");
+    if (!chal_check_witness(c, p->pow_bits, w))
+        return rk_fail(e, RK_EFALSE, "fri: proof-of-work witness is wrong");
+
+    size_t maxw = 0;
+    for (size_t b = 0; b < n_batches; b++) {
+        size_t tw = 0;
+        for (size_t m = 0; m < batches[b].n_mats; m++)
+            tw += batches[b].widths[m];
+        if (tw > maxw)
+            maxw = tw;
+    }
+    bb_t *rows = malloc(maxw * sizeof *rows);
+    if (!rows)
+        return rk_fail(e, RK_EINTERNAL, "fri: out of memory");
+    p2_digest path[FRI_MAX_LOG + 1];
+    rc = RK_OK;
+    for (unsigned q = 0; q < p->num_queries && rc == RK_OK; q++) {
+        size_t index = chal_sample_bits(c, L);
+
+        /* Input openings and the reduced values R_h at this query. */
+        bb4_t R[FRI_MAX_LOG + 1], apow[FRI_MAX_LOG + 1];
+        for (unsigned h = 0; h <= L; h++) {
+            R[h] = bb4_zero();
+            apow[h] = bb4_one();
+        }
+        for (size_t b = 0; b < n_batches && rc == RK_OK; b++) {
+            const fri_batch *bt = &batches[b];
+            size_t tw = 0;
+            unsigned Lb = 0;
+            for (size_t m = 0; m < bt->n_mats; m++) {
+                tw += bt->widths[m];
+                if (bt->log_heights[m] > Lb)
+                    Lb = bt->log_heights[m];
+            }
+            for (size_t k = 0; k < tw; k++)
+                rows[k] = fri_get_base(in);
+            for (unsigned k = 0; k < Lb; k++)
+                path[k] = fri_get_digest(in);
+            if (in->bad) {
+                rc = rk_fail(e, RK_EFALSE, "fri: proof truncated or not canonical");
+                break;
+            }
+            size_t idx = index >> (L - Lb);
+            if ((rc = merkle_verify(&bt->root, bt->n_mats, bt->widths, bt->log_heights, idx, rows,
+                                    path, e))) {
+                rk_err_prefix(e, "fri: query %u, batch %zu", q, b);
+                break;
+            }
+            size_t off = 0;
+            for (size_t m = 0; m < bt->n_mats; m++) {
+                unsigned h = bt->log_heights[m];
+                bb_t x = lde_point(h, idx >> (Lb - h));
+                for (unsigned j = 0; j < bt->n_points[m]; j++) {
+                    bb4_t inv = bb4_inv(bb4_sub(bb4_from_base(x), bt->points[m][j]));
+                    const bb4_t *y = bt->values[m] + (size_t)j * bt->widths[m];
+                    for (size_t k = 0; k < bt->widths[m]; k++) {
+                        bb4_t d = bb4_sub(bb4_from_base(rows[off + k]), y[k]);
+                        R[h] = bb4_add(R[h], bb4_mul(apow[h], bb4_mul(d, inv)));
+                        apow[h] = bb4_mul(apow[h], alpha);
+                    }
+                }
+                off += bt->widths[m];
+            }
+        }
+        if (rc)
+            break;
+
+        /* Folding: each round's pair must hash to its commitment. */
+        bb4_t folded = R[L];
+        for (unsigned r = 0; r < n_rounds; r++) {
+            unsigned lc = L - r;
+            size_t idx = index >> r;
+            bb4_t sib = fri_get_ext(in);
+            for (unsigned k = 0; k < lc - 1; k++)
+                path[k] = fri_get_digest(in);
+            if (in->bad) {
+                rc = rk_fail(e, RK_EFALSE, "fri: proof truncated or not canonical");
+                break;
+            }
+            bb4_t pair[2];
+            pair[idx & 1] = folded;
+            pair[(idx & 1) ^ 1] = sib;
+            size_t w8 = 8;
+            unsigned lh = lc - 1;
+            if ((rc = merkle_verify(&roots[r], 1, &w8, &lh, idx >> 1, (const bb_t *)pair, path, e))) {
+                rk_err_prefix(e, "fri: query %u, fold round %u", q, r);
+                break;
+            }
+            bb_t y_inv = bb_inv(bb_pow(bb_two_adic_generator(lc), fri_bitrev(idx >> 1, lc - 1)));
+            folded = fold_pair(pair[0], pair[1], betas[r], y_inv);
+            if (present[lc - 1])
+                folded = bb4_add(folded, bb4_mul(bb4_sqr(betas[r]), R[lc - 1]));
+        }
+        if (rc)
+            break;
+        size_t fidx = index >> n_rounds;
+        bb_t x = bb_pow(bb_two_adic_generator(lf), fri_bitrev(fidx, lf));
+        if (!bb4_eq(folded, eval_poly(final_coeffs, n_final, x)))
+            rc = rk_fail(e, RK_EFALSE, "fri: query %u does not match the final polynomial", q);
+    }
+    free(rows);
+    return rc;
+}
