@@ -110,4 +110,21 @@ int g16_public_read_json(fr_t **pub, size_t *n, const char *text, size_t len, co
  * (snarkjs's ABI; pB's Fq2 elements as [c1, c0]). */
 int g16_solidity_verifier(const g16_vk *vk, rk_buf *out, rk_err *e);
 
+/* ------------------------------------------------------------ whole files */
+/* The raiko-groth16 subcommands: read by path ("-" = stdin), write
+ * atomically ("-" = stdout).  Exit-code semantics as rk_code. */
+int g16_vk_load_json(g16_vk *vk, const char *path, rk_err *e);
+/* proof.json (and public.json when public_out) from a .zkey and a .wtns */
+int g16_cmd_prove(const char *zkey, const char *wtns, const char *proof_out, const char *public_out,
+                  const uint8_t seed[32], rk_err *e);
+/* RK_OK valid, RK_EFALSE invalid, RK_EINPUT unreadable input */
+int g16_cmd_verify(const char *vk_json, const char *public_json, const char *proof_json, rk_err *e);
+/* .zkey from a .r1cs and a prepared .ptau; ptau NULL = the INSECURE deterministic setup from seed */
+int g16_cmd_setup(const char *r1cs_path, const char *ptau_path, uint64_t insecure_seed, const char *zkey_out,
+                  rk_err *e);
+int g16_cmd_export_vk(const char *zkey, const char *vk_out, rk_err *e);
+int g16_cmd_solidity(const char *vk_json, const char *sol_out, rk_err *e);
+/* RK_OK if the .wtns satisfies the .r1cs, RK_EFALSE (first failing constraint) if not */
+int g16_cmd_check(const char *r1cs_path, const char *wtns, rk_err *e);
+
 #endif
