@@ -132,4 +132,48 @@ void bb4_batch_inv(bb4_t *out, const bb4_t *in, size_t n); /* zeros stay zero; o
 int bb_simd_avx2(void);          /* 1 iff the AVX2 paths are in use */
 void bb_simd_set_avx2(int on);   /* test hook: 0 forces the scalar paths; 1 re-enables AVX2 if the CPU has it */
 
+/* ---- 8-lane AVX2 arithmetic (x86-64 only) ----
+ * Eight elements in internal form, one per 32-bit lane, every lane in [0, p).  These functions
+ * carry __attribute__((target("avx2"))): call them only from functions with the same attribute
+ * (BB_AVX2), and only when bb_simd_avx2() says so.  They give exactly the scalar results. */
+#if defined(__x86_64__)
+#include <immintrin.h>
+#define BB_AVX2 __attribute__((target("avx2")))
+#define BB_HAVE_AVX2_CODE 1
+
+static inline BB_AVX2 __m256i bb8_set1(bb_t a) { return _mm256_set1_epi32((int)a); }
+static inline BB_AVX2 __m256i bb8_load(const bb_t *p) { return _mm256_loadu_si256((const __m256i *)p); }
+static inline BB_AVX2 void bb8_store(bb_t *p, __m256i a) { _mm256_storeu_si256((__m256i *)p, a); }
+
+/* a + b: the sum is < 2p < 2^32; min(s, s - p) picks s - p exactly when s >= p (else it wraps) */
+static inline BB_AVX2 __m256i bb8_add(__m256i a, __m256i b)
+{
+    __m256i s = _mm256_add_epi32(a, b);
+    return _mm256_min_epu32(s, _mm256_sub_epi32(s, _mm256_set1_epi32((int)BB_P)));
+}
+/* a - b: if it borrowed, d + p is the smaller (wrapped) word */
+static inline BB_AVX2 __m256i bb8_sub(__m256i a, __m256i b)
+{
+    __m256i d = _mm256_sub_epi32(a, b);
+    return _mm256_min_epu32(d, _mm256_add_epi32(d, _mm256_set1_epi32((int)BB_P)));
+}
+static inline BB_AVX2 __m256i bb8_neg(__m256i a) { return bb8_sub(_mm256_setzero_si256(), a); }
+/* Montgomery product of 8 lanes: even and odd lanes go through _mm256_mul_epu32 separately;
+ * only the high halves of x = a b and of q p (q = x mu mod 2^32) are needed, since their low
+ * halves are equal by construction.  (x - q p) / 2^32 lies in (-p, p): fix the sign with min. */
+static inline BB_AVX2 __m256i bb8_mul(__m256i a, __m256i b)
+{
+    const __m256i p = _mm256_set1_epi32((int)BB_P), mu = _mm256_set1_epi32((int)BB_MONTY_MU);
+    __m256i x_evn = _mm256_mul_epu32(a, b);
+    __m256i x_odd = _mm256_mul_epu32(_mm256_srli_epi64(a, 32), _mm256_srli_epi64(b, 32));
+    __m256i qp_evn = _mm256_mul_epu32(_mm256_mul_epu32(x_evn, mu), p);
+    __m256i qp_odd = _mm256_mul_epu32(_mm256_mul_epu32(x_odd, mu), p);
+    __m256i x_hi = _mm256_blend_epi32(_mm256_srli_epi64(x_evn, 32), x_odd, 0xaa);
+    __m256i qp_hi = _mm256_blend_epi32(_mm256_srli_epi64(qp_evn, 32), qp_odd, 0xaa);
+    __m256i r = _mm256_sub_epi32(x_hi, qp_hi);
+    return _mm256_min_epu32(r, _mm256_add_epi32(r, p));
+}
+static inline BB_AVX2 __m256i bb8_sqr(__m256i a) { return bb8_mul(a, a); }
+#endif
+
 #endif

@@ -1,0 +1,499 @@
+/* ntt.c - radix-2 decimation-in-frequency NTT over BabyBear, batched over matrix columns,
+ * cache-blocked, OpenMP-parallel, with AVX2 butterflies.
+ *
+ * One network serves every transform: the DIF network (natural-order input, bit-reversed
+ * output), run with the forward or the inverse twiddles.  A stage of half-size h pairs row q with
+ * row q + h (q mod 2h < h) and maps (x, y) -> (x + y, (x - y) * T_h[q mod h]), T_h[j] = w_{2h}^j.
+ *
+ * Memory order of the work:
+ *  - "global" stages (2h rows larger than a cache block) are fused in groups of up to 4, so each
+ *    pass over memory does up to 4 stages on 2^r rows held in L1;
+ *  - the remaining stages run block by block (a block of rows fits in L2), all stages per block.
+ * Vectorization: width >= 8 -> across the columns of a row pair (one twiddle per pair);
+ * width 1 -> across consecutive butterflies of a stage (a twiddle vector), with the last three
+ * stages (h = 4, 2, 1) done inside registers; 1 < width < 8 -> the columns are transposed out,
+ * transformed as single columns, and transposed back.
+ */
+#include "ntt/ntt.h"
+
+#include <assert.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/err.h"
+
+#define BLOCK_BYTES (128u * 1024u) /* rows processed together in the block phase (L2-resident) */
+static size_t block_bytes = BLOCK_BYTES;
+void ntt_test_set_block_bytes(size_t bytes) { block_bytes = bytes ? bytes : BLOCK_BYTES; }
+#define MAX_FUSE 4                 /* global stages fused per pass */
+#define COL_CHUNK 64               /* width-1 global stages: consecutive butterflies per unit */
+
+/* ---------------------------------------------------------------------------------------------
+ * Twiddles: tw[dir][k] has 2^k entries, T_h[j] = w_{2h}^j for h = 2^k (dir 1: w^-1).  Computed
+ * once per level on first use, never freed (at most 2 * 2^27 words); published with release
+ * stores so readers need no lock. */
+
+static _Atomic(bb_t *) tw_tab[2][BB_TWO_ADICITY];
+static pthread_mutex_t tw_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static bb_t *tw_compute(int inv, unsigned k)
+{
+    size_t h = (size_t)1 << k;
+    bb_t *t = malloc(h * sizeof *t);
+    if (!t) return NULL;
+    bb_t w = bb_two_adic_generator(k + 1);
+    if (inv) w = bb_inv(w);
+    /* chunks start from an exact power, so the table does not depend on the thread count */
+    const size_t chunk = 4096;
+    size_t nchunks = (h + chunk - 1) / chunk;
+#pragma omp parallel for schedule(static) if (nchunks > 4)
+    for (size_t c = 0; c < nchunks; c++) {
+        size_t lo = c * chunk, hi = lo + chunk < h ? lo + chunk : h;
+        bb_t x = bb_pow(w, lo);
+        for (size_t j = lo; j < hi; j++) {
+            t[j] = x;
+            x = bb_mul(x, w);
+        }
+    }
+    return t;
+}
+
+/* Fill tw[0..log_n) for both directions; 0 on success, -1 on allocation failure. */
+static int tw_ensure(unsigned log_n, const bb_t *tw[2][BB_TWO_ADICITY])
+{
+    for (unsigned k = 0; k < log_n; k++) {
+        for (int d = 0; d < 2; d++) {
+            bb_t *t = atomic_load_explicit(&tw_tab[d][k], memory_order_acquire);
+            if (!t) {
+                pthread_mutex_lock(&tw_lock);
+                t = atomic_load_explicit(&tw_tab[d][k], memory_order_acquire);
+                if (!t) {
+                    t = tw_compute(d, k);
+                    if (t) atomic_store_explicit(&tw_tab[d][k], t, memory_order_release);
+                }
+                pthread_mutex_unlock(&tw_lock);
+                if (!t) return -1;
+            }
+            tw[d][k] = t;
+        }
+    }
+    return 0;
+}
+
+static inline size_t bitrev(size_t i, unsigned bits)
+{
+    if (bits == 0) return 0;
+    uint64_t x = i;
+    x = ((x >> 1) & 0x5555555555555555ull) | ((x & 0x5555555555555555ull) << 1);
+    x = ((x >> 2) & 0x3333333333333333ull) | ((x & 0x3333333333333333ull) << 2);
+    x = ((x >> 4) & 0x0f0f0f0f0f0f0f0full) | ((x & 0x0f0f0f0f0f0f0f0full) << 4);
+    x = __builtin_bswap64(x);
+    return (size_t)(x >> (64 - bits));
+}
+
+/* ---------------------------------------------------------------------------------------------
+ * Butterfly kernels.  bfly_bcast: rows x, y of len elements, one twiddle w.  bfly_vec: x[i], y[i]
+ * with twiddle t[i].  Both: (x, y) -> (x + y, (x - y) w). */
+
+static void bfly_bcast_scalar(bb_t *x, bb_t *y, size_t len, bb_t w)
+{
+    for (size_t i = 0; i < len; i++) {
+        bb_t a = x[i], b = y[i];
+        x[i] = bb_add(a, b);
+        y[i] = bb_mul(bb_sub(a, b), w);
+    }
+}
+
+static void bfly_vec_scalar(bb_t *x, bb_t *y, size_t len, const bb_t *t)
+{
+    for (size_t i = 0; i < len; i++) {
+        bb_t a = x[i], b = y[i];
+        x[i] = bb_add(a, b);
+        y[i] = bb_mul(bb_sub(a, b), t[i]);
+    }
+}
+
+#ifdef BB_HAVE_AVX2_CODE
+static BB_AVX2 void bfly_bcast_avx2(bb_t *x, bb_t *y, size_t len, bb_t w)
+{
+    size_t i = 0;
+    if (w == bb_one()) { /* j = 0 of every stage: no multiplication */
+        for (; i + 8 <= len; i += 8) {
+            __m256i a = bb8_load(x + i), b = bb8_load(y + i);
+            bb8_store(x + i, bb8_add(a, b));
+            bb8_store(y + i, bb8_sub(a, b));
+        }
+    } else {
+        __m256i wv = bb8_set1(w);
+        for (; i + 8 <= len; i += 8) {
+            __m256i a = bb8_load(x + i), b = bb8_load(y + i);
+            bb8_store(x + i, bb8_add(a, b));
+            bb8_store(y + i, bb8_mul(bb8_sub(a, b), wv));
+        }
+    }
+    if (i < len) bfly_bcast_scalar(x + i, y + i, len - i, w);
+}
+
+static BB_AVX2 void bfly_vec_avx2(bb_t *x, bb_t *y, size_t len, const bb_t *t)
+{
+    size_t i = 0;
+    for (; i + 8 <= len; i += 8) {
+        __m256i a = bb8_load(x + i), b = bb8_load(y + i);
+        bb8_store(x + i, bb8_add(a, b));
+        bb8_store(y + i, bb8_mul(bb8_sub(a, b), bb8_load(t + i)));
+    }
+    if (i < len) bfly_vec_scalar(x + i, y + i, len - i, t + i);
+}
+
+/* The last three DIF stages (h = 4, 2, 1) of a single column, 16 elements (two blocks of 8) per
+ * step, done in registers.  t4 = T_4 (4 entries), t2 = T_2 (2 entries); T_1 = [1]. */
+static BB_AVX2 void small_stages_avx2(bb_t *m, size_t n, const bb_t *t4, const bb_t *t2)
+{
+    const __m256i w4 = _mm256_setr_epi32((int)t4[0], (int)t4[1], (int)t4[2], (int)t4[3],
+                                         (int)t4[0], (int)t4[1], (int)t4[2], (int)t4[3]);
+    const __m256i w2 = _mm256_setr_epi32((int)t2[0], (int)t2[1], (int)t2[0], (int)t2[1],
+                                         (int)t2[0], (int)t2[1], (int)t2[0], (int)t2[1]);
+    size_t i = 0;
+    for (; i + 16 <= n; i += 16) {
+        __m256i a = bb8_load(m + i), b = bb8_load(m + i + 8);
+        /* h = 4: u = [a0..3 b0..3], v = [a4..7 b4..7] */
+        __m256i u = _mm256_permute2x128_si256(a, b, 0x20), v = _mm256_permute2x128_si256(a, b, 0x31);
+        __m256i s = bb8_add(u, v), d = bb8_mul(bb8_sub(u, v), w4);
+        a = _mm256_permute2x128_si256(s, d, 0x20);
+        b = _mm256_permute2x128_si256(s, d, 0x31);
+        /* h = 2: u = [a0 a1 b0 b1 | a4 a5 b4 b5], v = [a2 a3 b2 b3 | a6 a7 b6 b7] */
+        u = _mm256_unpacklo_epi64(a, b);
+        v = _mm256_unpackhi_epi64(a, b);
+        s = bb8_add(u, v);
+        d = bb8_mul(bb8_sub(u, v), w2);
+        a = _mm256_unpacklo_epi64(s, d);
+        b = _mm256_unpackhi_epi64(s, d);
+        /* h = 1 (twiddle 1): u = even lanes, v = odd lanes */
+        u = _mm256_castps_si256(_mm256_shuffle_ps(_mm256_castsi256_ps(a), _mm256_castsi256_ps(b), 0x88));
+        v = _mm256_castps_si256(_mm256_shuffle_ps(_mm256_castsi256_ps(a), _mm256_castsi256_ps(b), 0xdd));
+        s = bb8_add(u, v);
+        d = bb8_sub(u, v);
+        /* s = [a0 a2 b0 b2 | a4 a6 b4 b6] sums, d likewise: interleave back */
+        __m256i lo = _mm256_unpacklo_epi32(s, d), hi = _mm256_unpackhi_epi32(s, d);
+        /* lo = [s0 d0 s1 d1 | s4 d4 s5 d5] = [a0 a1 a2 a3 | a4..a7]... for the a-half; hi is b */
+        bb8_store(m + i, lo);
+        bb8_store(m + i + 8, hi);
+    }
+    (void)i;
+}
+#endif
+
+static void small_stages_scalar(bb_t *m, size_t n, const bb_t *t4, const bb_t *t2)
+{
+    for (size_t b = 0; b < n; b += 8) {
+        if (n >= 8) bfly_vec_scalar(m + b, m + b + 4, 4, t4);
+        for (size_t c = b; c < b + 8 && c < n; c += 4)
+            if (n >= 4) bfly_vec_scalar(m + c, m + c + 2, 2, t2);
+        for (size_t c = b; c < b + 8 && c < n; c += 2)
+            if (n >= 2) bfly_bcast_scalar(m + c, m + c + 1, 1, bb_one());
+    }
+}
+
+/* ---------------------------------------------------------------------------------------------
+ * The DIF network. */
+
+typedef struct {
+    void (*bcast)(bb_t *, bb_t *, size_t, bb_t);
+    void (*vec)(bb_t *, bb_t *, size_t, const bb_t *);
+    int avx2;
+} kernels;
+
+static kernels pick_kernels(void)
+{
+    kernels k = {bfly_bcast_scalar, bfly_vec_scalar, 0};
+#ifdef BB_HAVE_AVX2_CODE
+    if (bb_simd_avx2()) {
+        k.bcast = bfly_bcast_avx2;
+        k.vec = bfly_vec_avx2;
+        k.avx2 = 1;
+    }
+#endif
+    return k;
+}
+
+/* One unit of a fused group of r global stages starting at half h (smallest half s = h >> (r-1)):
+ * the 2^r rows b + j + k s (k < 2^r), each of len elements starting at that row (width-W rows, or
+ * for a single column len consecutive butterflies j..j+len).  stage i has half h_i = s 2^(r-1-i);
+ * rows k and k + 2^(r-1-i) pair up, twiddle index (j + (k mod 2^(r-1-i)) s). */
+static void fused_unit(bb_t *m, size_t W, size_t b, size_t j, size_t s, unsigned r, size_t len,
+                       const bb_t *const *twk, unsigned ks, const kernels *kn)
+{
+    for (unsigned i = 0; i < r; i++) {
+        size_t span = (size_t)1 << (r - 1 - i); /* pair distance in k */
+        const bb_t *t = twk[ks + (r - 1 - i)];
+        for (size_t k = 0; k < ((size_t)1 << r); k++) {
+            if (k & span) continue;
+            size_t q = b + j + k * s, tidx = j + (k & (span - 1)) * s;
+            bb_t *x = m + q * W, *y = m + (q + span * s) * W;
+            if (W == 1)
+                kn->vec(x, y, len, t + tidx);
+            else
+                kn->bcast(x, y, W, t[tidx]);
+        }
+    }
+}
+
+/* All stages h < rows/2.. within one block of 'rows' rows starting at row r0 (rows <= block). */
+static void block_stages(bb_t *m, size_t W, size_t r0, unsigned log_rows, const bb_t *const *twk,
+                         const kernels *kn)
+{
+    size_t rows = (size_t)1 << log_rows;
+    bb_t *base = m + r0 * W;
+    if (W == 1) {
+        unsigned k = log_rows;
+        for (; k >= 1 && ((size_t)1 << (k - 1)) >= 8; k--) {
+            size_t h = (size_t)1 << (k - 1);
+            for (size_t b = 0; b < rows; b += 2 * h) kn->vec(base + b, base + b + h, h, twk[k - 1]);
+        }
+        /* remaining stages h = 4, 2, 1 (or fewer for tiny sizes) */
+        if (log_rows == 0) return;
+#ifdef BB_HAVE_AVX2_CODE
+        if (kn->avx2 && rows >= 16) {
+            small_stages_avx2(base, rows, twk[2], twk[1]);
+            return;
+        }
+#endif
+        small_stages_scalar(base, rows, log_rows >= 3 ? twk[2] : NULL, log_rows >= 2 ? twk[1] : NULL);
+        return;
+    }
+    for (unsigned k = log_rows; k >= 1; k--) {
+        size_t h = (size_t)1 << (k - 1);
+        const bb_t *t = twk[k - 1];
+        for (size_t b = 0; b < rows; b += 2 * h)
+            for (size_t j = 0; j < h; j++) kn->bcast(base + (b + j) * W, base + (b + j + h) * W, W, t[j]);
+    }
+}
+
+/* DIF network on 2^log_n rows of width W (W == 1 or W >= 8 for the vector paths; any W works). */
+static void dif(bb_t *m, unsigned log_n, size_t W, const bb_t *const *twk)
+{
+    if (log_n == 0 || W == 0) return;
+    kernels kn = pick_kernels();
+    size_t n = (size_t)1 << log_n;
+    unsigned log_block = 0;
+    while (log_block < log_n && ((size_t)2 << log_block) * W * sizeof(bb_t) <= block_bytes) log_block++;
+    if (log_block < 4 && log_n >= 4 && block_bytes == BLOCK_BYTES) log_block = 4; /* very wide rows */
+    if (log_block > log_n) log_block = log_n;
+
+    /* global stages: halves h = 2^(k-1) for k = log_n down to log_block + 1 */
+    unsigned k = log_n;
+    while (k > log_block) {
+        unsigned r = k - log_block < MAX_FUSE ? k - log_block : MAX_FUSE;
+        size_t h = (size_t)1 << (k - 1), s = h >> (r - 1);
+        size_t nblk = n / (2 * h);
+        size_t len = W == 1 ? (s < COL_CHUNK ? s : COL_CHUNK) : 1;
+        size_t per_blk = s / len, units = nblk * per_blk;
+        unsigned ks = k - r; /* twiddle level of the smallest half s */
+#pragma omp parallel for schedule(static)
+        for (size_t u = 0; u < units; u++) {
+            size_t b = (u / per_blk) * 2 * h, j = (u % per_blk) * len;
+            fused_unit(m, W, b, j, s, r, len, twk, ks, &kn);
+        }
+        k -= r;
+    }
+    size_t nb = n >> log_block;
+#pragma omp parallel for schedule(static)
+    for (size_t bi = 0; bi < nb; bi++) block_stages(m, W, bi << log_block, log_block, twk, &kn);
+}
+
+/* ---------------------------------------------------------------------------------------------
+ * Bit reversal, optionally scaling each destination row k by scale[k] (a split power table). */
+
+typedef struct { /* c * g^k = lo[k & 4095] * hi[k >> 12] */
+    bb_t *lo, *hi;
+} powtab;
+
+static void row_scale(bb_t *row, size_t W, bb_t c)
+{
+    for (size_t i = 0; i < W; i++) row[i] = bb_mul(row[i], c);
+}
+
+#ifdef BB_HAVE_AVX2_CODE
+static BB_AVX2 void row_scale_avx2(bb_t *row, size_t W, bb_t c)
+{
+    __m256i cv = bb8_set1(c);
+    size_t i = 0;
+    for (; i + 8 <= W; i += 8) bb8_store(row + i, bb8_mul(bb8_load(row + i), cv));
+    for (; i < W; i++) row[i] = bb_mul(row[i], c);
+}
+#endif
+
+static inline bb_t pow_at(const powtab *pt, size_t k) { return bb_mul(pt->lo[k & 4095], pt->hi[k >> 12]); }
+
+static void bitrev_rows(bb_t *m, unsigned log_n, size_t W, const powtab *pt)
+{
+    size_t n = (size_t)1 << log_n;
+    void (*scale)(bb_t *, size_t, bb_t) = row_scale;
+#ifdef BB_HAVE_AVX2_CODE
+    if (bb_simd_avx2()) scale = row_scale_avx2;
+#endif
+    if (W == 1) {
+#pragma omp parallel for schedule(static)
+        for (size_t i = 0; i < n; i++) {
+            size_t r = bitrev(i, log_n);
+            if (r < i) continue;
+            bb_t a = m[i], b = m[r];
+            if (pt) {
+                a = bb_mul(a, pow_at(pt, r));
+                b = bb_mul(b, pow_at(pt, i));
+            }
+            m[i] = b;
+            m[r] = a;
+        }
+        return;
+    }
+#pragma omp parallel for schedule(static)
+    for (size_t i = 0; i < n; i++) {
+        size_t r = bitrev(i, log_n);
+        if (r < i) continue;
+        bb_t *x = m + i * W, *y = m + r * W;
+        if (r != i)
+            for (size_t c = 0; c < W; c++) {
+                bb_t t = x[c];
+                x[c] = y[c];
+                y[c] = t;
+            }
+        if (pt) {
+            scale(x, W, pow_at(pt, i));
+            if (r != i) scale(y, W, pow_at(pt, r));
+        }
+    }
+}
+
+static int powtab_init(powtab *pt, bb_t c, bb_t g, size_t n)
+{
+    size_t nhi = (n >> 12) + 1;
+    pt->lo = malloc(4096 * sizeof(bb_t));
+    pt->hi = malloc(nhi * sizeof(bb_t));
+    if (!pt->lo || !pt->hi) {
+        free(pt->lo);
+        free(pt->hi);
+        return -1;
+    }
+    bb_t x = c;
+    for (size_t i = 0; i < 4096; i++) {
+        pt->lo[i] = x;
+        x = bb_mul(x, g);
+    }
+    bb_t g4096 = bb_pow(g, 4096), y = bb_one();
+    for (size_t i = 0; i < nhi; i++) {
+        pt->hi[i] = y;
+        y = bb_mul(y, g4096);
+    }
+    return 0;
+}
+
+static void powtab_free(powtab *pt)
+{
+    free(pt->lo);
+    free(pt->hi);
+}
+
+/* ---------------------------------------------------------------------------------------------
+ * Narrow matrices (1 < W < 8): transpose to columns, transform each, transpose back. */
+
+static int narrow(bb_t *m, unsigned log_n, size_t W, int inv, int bitrev_out, const powtab *pt,
+                  const bb_t *const *twk);
+
+static int dif_any(bb_t *m, unsigned log_n, size_t W, const bb_t *const *twk)
+{
+    if (W > 1 && W < 8 && log_n >= 4) return narrow(m, log_n, W, 0, 1, NULL, twk);
+    dif(m, log_n, W, twk);
+    return 0;
+}
+
+/* per-column: dif, then (optionally) bit reversal with scaling */
+static int narrow(bb_t *m, unsigned log_n, size_t W, int inv, int bitrev_out, const powtab *pt,
+                  const bb_t *const *twk)
+{
+    (void)inv;
+    size_t n = (size_t)1 << log_n;
+    bb_t *col = malloc(n * W * sizeof *col);
+    if (!col) return -1;
+#pragma omp parallel for schedule(static)
+    for (size_t i = 0; i < n; i++)
+        for (size_t c = 0; c < W; c++) col[c * n + i] = m[i * W + c];
+    for (size_t c = 0; c < W; c++) {
+        dif(col + c * n, log_n, 1, twk);
+        if (!bitrev_out) bitrev_rows(col + c * n, log_n, 1, pt);
+    }
+#pragma omp parallel for schedule(static)
+    for (size_t i = 0; i < n; i++)
+        for (size_t c = 0; c < W; c++) m[i * W + c] = col[c * n + i];
+    free(col);
+    return 0;
+}
+
+/* ---------------------------------------------------------------------------------------------
+ * Public API */
+
+void ntt_bit_reverse_rows(bb_t *m, unsigned log_n, size_t width)
+{
+    assert(log_n <= BB_TWO_ADICITY);
+    if (width == 0) return;
+    bitrev_rows(m, log_n, width, NULL);
+}
+
+static int transform(bb_t *m, unsigned log_n, size_t W, int inv, int bitrev_out)
+{
+    assert(log_n <= BB_TWO_ADICITY);
+    const bb_t *tw[2][BB_TWO_ADICITY];
+    if (W == 0 || log_n == 0) return RK_OK;
+    if (tw_ensure(log_n, tw) != 0) return RK_EINTERNAL;
+    powtab pt, *ppt = NULL;
+    if (inv) { /* fold the 1/n into the bit-reversal pass */
+        if (powtab_init(&pt, bb_inv(bb_from_u32((uint32_t)1 << log_n)), bb_one(), (size_t)1 << log_n) != 0)
+            return RK_EINTERNAL;
+        ppt = &pt;
+    }
+    int rc = 0;
+    if (W > 1 && W < 8 && log_n >= 4) {
+        rc = narrow(m, log_n, W, inv, bitrev_out, ppt, tw[inv]);
+    } else {
+        dif(m, log_n, W, tw[inv]);
+        if (!bitrev_out) bitrev_rows(m, log_n, W, ppt);
+    }
+    if (ppt) powtab_free(ppt);
+    return rc ? RK_EINTERNAL : RK_OK;
+}
+
+int ntt_forward_batch(bb_t *m, unsigned log_n, size_t width) { return transform(m, log_n, width, 0, 0); }
+int ntt_forward_batch_bitrev_out(bb_t *m, unsigned log_n, size_t width) { return transform(m, log_n, width, 0, 1); }
+int ntt_inverse_batch(bb_t *m, unsigned log_n, size_t width) { return transform(m, log_n, width, 1, 0); }
+
+/* LDE = inverse NTT (DIF, bit-reversed coefficients), one bit-reversal pass that also multiplies
+ * coefficient k by shift^k / n, zero padding, forward DIF over the big domain, and a final
+ * bit reversal unless the caller wants bit-reversed rows. */
+int ntt_coset_lde_batch(const bb_t *evals, unsigned log_n, size_t width, unsigned log_blowup,
+                        bb_t shift, bb_t *out, int bitrev_out)
+{
+    unsigned log_N = log_n + log_blowup;
+    assert(log_N <= BB_TWO_ADICITY);
+    size_t n = (size_t)1 << log_n, N = (size_t)1 << log_N, W = width;
+    if (W == 0) return RK_OK;
+    const bb_t *tw[2][BB_TWO_ADICITY];
+    if (tw_ensure(log_N, tw) != 0) return RK_EINTERNAL;
+    powtab pt;
+    if (powtab_init(&pt, bb_inv(bb_from_u32((uint32_t)n)), shift, n) != 0) return RK_EINTERNAL;
+    int rc = 0;
+    memcpy(out, evals, n * W * sizeof *out);
+    if (W > 1 && W < 8 && log_n >= 4)
+        rc = narrow(out, log_n, W, 1, 0, &pt, tw[1]);
+    else {
+        dif(out, log_n, W, tw[1]);
+        bitrev_rows(out, log_n, W, &pt);
+    }
+    powtab_free(&pt);
+    if (rc) return RK_EINTERNAL;
+    memset(out + n * W, 0, (N - n) * W * sizeof *out);
+    if (dif_any(out, log_N, W, tw[0]) != 0) return RK_EINTERNAL;
+    if (!bitrev_out) bitrev_rows(out, log_N, W, NULL);
+    return RK_OK;
+}
