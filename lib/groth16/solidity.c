@@ -11,13 +11,17 @@
 static void emit(rk_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void emit(rk_buf *b, const char *fmt, ...)
 {
-    char line[512];
-    va_list ap;
+    va_list ap, ap2;
     va_start(ap, fmt);
-    int n = vsnprintf(line, sizeof line, fmt, ap);
+    va_copy(ap2, ap);
+    int n = vsnprintf(NULL, 0, fmt, ap);
     va_end(ap);
-    if (n > 0)
-        rk_buf_put(b, line, (size_t)n < sizeof line ? (size_t)n : sizeof line - 1);
+    uint8_t *d = n > 0 ? rk_buf_extend(b, (size_t)n + 1) : NULL;
+    if (d) {
+        vsnprintf((char *)d, (size_t)n + 1, fmt, ap2);
+        b->len--; /* drop the terminating NUL */
+    }
+    va_end(ap2);
 }
 
 static void dec(char out[80], const fq_t *a) { fq_to_dec(out, a); }
