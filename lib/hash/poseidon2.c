@@ -97,11 +97,6 @@ static void p2_permute_scalar(bb_t st[P2_WIDTH])
 
 void p2_permute(bb_t st[P2_WIDTH]) { p2_permute_scalar(st); }
 
-void p2_permute_batch(bb_t (*st)[P2_WIDTH], size_t n)
-{
-    for (size_t i = 0; i < n; i++) p2_permute_scalar(st[i]);
-}
-
 void p2_hash(const bb_t *in, size_t n, p2_digest *out)
 {
     bb_t st[P2_WIDTH] = {0};
@@ -142,21 +137,255 @@ static void hash_row_scalar(const bb_t *const *mats, const size_t *widths, size_
     memcpy(out->v, st, sizeof out->v);
 }
 
+/* ---- AVX2: 8 permutations at once, state held transposed (vector i = word i of 8 states) ---- */
+#ifdef BB_HAVE_AVX2_CODE
+
+static inline BB_AVX2 __m256i sbox8(__m256i x)
+{
+    __m256i x2 = bb8_sqr(x), x3 = bb8_mul(x2, x), x4 = bb8_sqr(x2);
+    return bb8_mul(x4, x3);
+}
+
+static inline BB_AVX2 void mat4_8(__m256i *x)
+{
+    __m256i t01 = bb8_add(x[0], x[1]), t23 = bb8_add(x[2], x[3]);
+    __m256i t0123 = bb8_add(t01, t23);
+    __m256i t01123 = bb8_add(t0123, x[1]), t01233 = bb8_add(t0123, x[3]);
+    __m256i y3 = bb8_add(t01233, bb8_add(x[0], x[0]));
+    __m256i y1 = bb8_add(t01123, bb8_add(x[2], x[2]));
+    __m256i y0 = bb8_add(t01123, t01);
+    __m256i y2 = bb8_add(t01233, t23);
+    x[0] = y0; x[1] = y1; x[2] = y2; x[3] = y3;
+}
+
+static inline BB_AVX2 void external_layer8(__m256i *s)
+{
+    for (int b = 0; b < 16; b += 4) mat4_8(s + b);
+    for (int k = 0; k < 4; k++) {
+        __m256i sum = bb8_add(bb8_add(s[k], s[4 + k]), bb8_add(s[8 + k], s[12 + k]));
+        for (int b = 0; b < 16; b += 4) s[b + k] = bb8_add(s[b + k], sum);
+    }
+}
+
+/* x * 2^-k for 1 <= k <= 31 as a Montgomery product with the plain integer 2^(32-k): the
+ * product a 2^(32-k) needs no multiplier (a shift), leaving the two multiplies of the reduction. */
+static inline BB_AVX2 __m256i div_pow2_8(__m256i a, int k)
+{
+    const __m256i p = _mm256_set1_epi32((int)BB_P), mu = _mm256_set1_epi32((int)BB_MONTY_MU);
+    __m256i x_evn = _mm256_slli_epi64(_mm256_and_si256(a, _mm256_set1_epi64x(0xffffffff)), 32 - k);
+    __m256i x_odd = _mm256_slli_epi64(_mm256_srli_epi64(a, 32), 32 - k);
+    __m256i qp_evn = _mm256_mul_epu32(_mm256_mul_epu32(x_evn, mu), p);
+    __m256i qp_odd = _mm256_mul_epu32(_mm256_mul_epu32(x_odd, mu), p);
+    __m256i x_hi = _mm256_blend_epi32(_mm256_srli_epi64(x_evn, 32), x_odd, 0xaa);
+    __m256i qp_hi = _mm256_blend_epi32(_mm256_srli_epi64(qp_evn, 32), qp_odd, 0xaa);
+    __m256i r = _mm256_sub_epi32(x_hi, qp_hi);
+    return _mm256_min_epu32(r, _mm256_add_epi32(r, p));
+}
+
+/* internal layer J + diag(V), V = [-2, 1, 2, 1/2, 3, 4, -1/2, -3, -4, 1/2^8, 1/4, 1/8, 1/2^27,
+ * -1/2^8, -1/16, -1/2^27]: small integers by additions, powers of 1/2 by div_pow2_8. */
+static inline BB_AVX2 void internal_layer8(__m256i *s)
+{
+    __m256i sum = s[0];
+    for (int i = 1; i < 16; i++) sum = bb8_add(sum, s[i]);
+    __m256i t;
+    t = bb8_add(s[0], s[0]);
+    s[0] = bb8_sub(sum, t);                                /* -2 */
+    s[1] = bb8_add(sum, s[1]);                             /* 1 */
+    s[2] = bb8_add(sum, bb8_add(s[2], s[2]));              /* 2 */
+    s[3] = bb8_add(sum, div_pow2_8(s[3], 1));              /* 1/2 */
+    t = bb8_add(s[4], s[4]);
+    s[4] = bb8_add(sum, bb8_add(t, s[4]));                 /* 3 */
+    t = bb8_add(s[5], s[5]);
+    s[5] = bb8_add(sum, bb8_add(t, t));                    /* 4 */
+    s[6] = bb8_sub(sum, div_pow2_8(s[6], 1));              /* -1/2 */
+    t = bb8_add(s[7], s[7]);
+    s[7] = bb8_sub(sum, bb8_add(t, s[7]));                 /* -3 */
+    t = bb8_add(s[8], s[8]);
+    s[8] = bb8_sub(sum, bb8_add(t, t));                    /* -4 */
+    s[9] = bb8_add(sum, div_pow2_8(s[9], 8));              /* 1/2^8 */
+    s[10] = bb8_add(sum, div_pow2_8(s[10], 2));            /* 1/4 */
+    s[11] = bb8_add(sum, div_pow2_8(s[11], 3));            /* 1/8 */
+    s[12] = bb8_add(sum, div_pow2_8(s[12], 27));           /* 1/2^27 */
+    s[13] = bb8_sub(sum, div_pow2_8(s[13], 8));            /* -1/2^8 */
+    s[14] = bb8_sub(sum, div_pow2_8(s[14], 4));            /* -1/16 */
+    s[15] = bb8_sub(sum, div_pow2_8(s[15], 27));           /* -1/2^27 */
+}
+
+static BB_AVX2 void permute8(__m256i *s)
+{
+    external_layer8(s);
+    for (int r = 0; r < 4; r++) {
+        for (int i = 0; i < 16; i++) s[i] = sbox8(bb8_add(s[i], bb8_set1(p2_rc_ext_init[r][i])));
+        external_layer8(s);
+    }
+    for (int r = 0; r < 13; r++) {
+        s[0] = sbox8(bb8_add(s[0], bb8_set1(p2_rc_int[r])));
+        internal_layer8(s);
+    }
+    for (int r = 0; r < 4; r++) {
+        for (int i = 0; i < 16; i++) s[i] = sbox8(bb8_add(s[i], bb8_set1(p2_rc_ext_final[r][i])));
+        external_layer8(s);
+    }
+}
+
+/* 8x8 transpose of 32-bit words: r[i] lane j <- a[j] lane i */
+static inline BB_AVX2 void transpose8(__m256i *r, const __m256i *a)
+{
+    __m256i t0 = _mm256_unpacklo_epi32(a[0], a[1]), t1 = _mm256_unpackhi_epi32(a[0], a[1]);
+    __m256i t2 = _mm256_unpacklo_epi32(a[2], a[3]), t3 = _mm256_unpackhi_epi32(a[2], a[3]);
+    __m256i t4 = _mm256_unpacklo_epi32(a[4], a[5]), t5 = _mm256_unpackhi_epi32(a[4], a[5]);
+    __m256i t6 = _mm256_unpacklo_epi32(a[6], a[7]), t7 = _mm256_unpackhi_epi32(a[6], a[7]);
+    __m256i u0 = _mm256_unpacklo_epi64(t0, t2), u1 = _mm256_unpackhi_epi64(t0, t2);
+    __m256i u2 = _mm256_unpacklo_epi64(t1, t3), u3 = _mm256_unpackhi_epi64(t1, t3);
+    __m256i u4 = _mm256_unpacklo_epi64(t4, t6), u5 = _mm256_unpackhi_epi64(t4, t6);
+    __m256i u6 = _mm256_unpacklo_epi64(t5, t7), u7 = _mm256_unpackhi_epi64(t5, t7);
+    r[0] = _mm256_permute2x128_si256(u0, u4, 0x20);
+    r[1] = _mm256_permute2x128_si256(u1, u5, 0x20);
+    r[2] = _mm256_permute2x128_si256(u2, u6, 0x20);
+    r[3] = _mm256_permute2x128_si256(u3, u7, 0x20);
+    r[4] = _mm256_permute2x128_si256(u0, u4, 0x31);
+    r[5] = _mm256_permute2x128_si256(u1, u5, 0x31);
+    r[6] = _mm256_permute2x128_si256(u2, u6, 0x31);
+    r[7] = _mm256_permute2x128_si256(u3, u7, 0x31);
+}
+
+/* 8 consecutive states (AoS, 16 words each, stride 16) <-> transposed vectors */
+static inline BB_AVX2 void load8_states(__m256i *s, const bb_t *st)
+{
+    __m256i a[8];
+    for (int h = 0; h < 2; h++) {
+        for (int l = 0; l < 8; l++) a[l] = bb8_load(st + 16 * l + 8 * h);
+        transpose8(s + 8 * h, a);
+    }
+}
+static inline BB_AVX2 void store8_words(bb_t *st, size_t stride, const __m256i *s, int halves)
+{
+    __m256i a[8];
+    for (int h = 0; h < halves; h++) {
+        transpose8(a, s + 8 * h);
+        for (int l = 0; l < 8; l++) bb8_store(st + stride * l + 8 * h, a[l]);
+    }
+}
+
+static BB_AVX2 void permute_batch_avx2(bb_t (*st)[P2_WIDTH], size_t n)
+{
+    __m256i s[16];
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        load8_states(s, st[i]);
+        permute8(s);
+        store8_words(st[i], 16, s, 2);
+    }
+    if (i < n) { /* pad the tail with zero states */
+        bb_t buf[8][16];
+        memset(buf, 0, sizeof buf);
+        memcpy(buf, st[i], (n - i) * sizeof buf[0]);
+        load8_states(s, buf[0]);
+        permute8(s);
+        store8_words(buf[0], 16, s, 2);
+        memcpy(st[i], buf, (n - i) * sizeof buf[0]);
+    }
+}
+
+/* rows i..i+7: the sponge over the concatenated rows, chunk by chunk (the chunk boundaries are
+ * the same for all 8 rows, so the 8 sponges run in lockstep) */
+static BB_AVX2 void hash8_rows_avx2(const bb_t *const *mats, const size_t *widths, size_t n_mats,
+                                    size_t i, p2_digest *out)
+{
+    __m256i s[16];
+    for (int k = 0; k < 16; k++) s[k] = _mm256_setzero_si256();
+    bb_t buf[8][8];
+    size_t fill = 0;
+    for (size_t m = 0; m < n_mats; m++) {
+        size_t W = widths[m];
+        for (size_t c = 0; c < W;) {
+            size_t take = W - c < P2_RATE - fill ? W - c : P2_RATE - fill;
+            for (int l = 0; l < 8; l++) memcpy(&buf[l][fill], mats[m] + (i + l) * W + c, take * sizeof(bb_t));
+            fill += take;
+            c += take;
+            if (fill == P2_RATE) {
+                __m256i a[8];
+                for (int l = 0; l < 8; l++) a[l] = bb8_load(buf[l]);
+                transpose8(s, a); /* overwrite state words 0..7 */
+                permute8(s);
+                fill = 0;
+            }
+        }
+    }
+    if (fill) { /* a last partial chunk overwrites only words 0..fill */
+        __m256i a[8], t[8];
+        for (int l = 0; l < 8; l++) {
+            memset(&buf[l][fill], 0, (P2_RATE - fill) * sizeof(bb_t));
+            a[l] = bb8_load(buf[l]);
+        }
+        transpose8(t, a);
+        for (size_t k = 0; k < fill; k++) s[k] = t[k];
+        permute8(s);
+    }
+    store8_words(out[0].v, P2_DIGEST, s, 1);
+}
+
+static BB_AVX2 void compress8_avx2(const p2_digest *in, p2_digest *out)
+{
+    __m256i s[16];
+    load8_states(s, in[0].v); /* in[2i] || in[2i+1] is one 16-word state */
+    permute8(s);
+    store8_words(out[0].v, P2_DIGEST, s, 1);
+}
+#endif
+
+void p2_permute_batch(bb_t (*st)[P2_WIDTH], size_t n)
+{
+#ifdef BB_HAVE_AVX2_CODE
+    if (bb_simd_avx2()) {
+        permute_batch_avx2(st, n);
+        return;
+    }
+#endif
+    for (size_t i = 0; i < n; i++) p2_permute_scalar(st[i]);
+}
+
 void p2_hash_rows(const bb_t *const *mats, const size_t *widths, size_t n_mats, size_t height,
                   p2_digest *out)
 {
-#pragma omp parallel for schedule(static)
-    for (size_t i = 0; i < height; i++) hash_row_scalar(mats, widths, n_mats, i, out + i);
+    size_t groups = 0;
+#ifdef BB_HAVE_AVX2_CODE
+    if (bb_simd_avx2()) groups = height / 8;
+#endif
+#pragma omp parallel
+    {
+#ifdef BB_HAVE_AVX2_CODE
+#pragma omp for schedule(static) nowait
+        for (size_t g = 0; g < groups; g++) hash8_rows_avx2(mats, widths, n_mats, 8 * g, out + 8 * g);
+#endif
+#pragma omp for schedule(static)
+        for (size_t i = 8 * groups; i < height; i++) hash_row_scalar(mats, widths, n_mats, i, out + i);
+    }
 }
 
 void p2_compress_layer(const p2_digest *in, size_t n, p2_digest *out)
 {
-    /* out == in is allowed: out[i] depends on in[2i], in[2i+1] only, and for i >= 1 those lie
-     * at or after 2i > i; but threads would race on that, so the aliased case runs serially. */
+    size_t groups = 0;
+#ifdef BB_HAVE_AVX2_CODE
+    if (bb_simd_avx2()) groups = n / 8;
+#endif
+    /* out == in is allowed: group g reads in[16g..16g+16) and writes out[8g..8g+8), behind
+     * everything later groups read, so the aliased case runs the groups in order, serially. */
     if (out == in) {
-        for (size_t i = 0; i < n; i++) p2_compress(&in[2 * i], &in[2 * i + 1], &out[i]);
+#ifdef BB_HAVE_AVX2_CODE
+        for (size_t g = 0; g < groups; g++) compress8_avx2(in + 16 * g, out + 8 * g);
+#endif
+        for (size_t i = 8 * groups; i < n; i++) p2_compress(&in[2 * i], &in[2 * i + 1], &out[i]);
         return;
     }
-#pragma omp parallel for schedule(static)
-    for (size_t i = 0; i < n; i++) p2_compress(&in[2 * i], &in[2 * i + 1], &out[i]);
+#pragma omp parallel
+    {
+#ifdef BB_HAVE_AVX2_CODE
+#pragma omp for schedule(static) nowait
+        for (size_t g = 0; g < groups; g++) compress8_avx2(in + 16 * g, out + 8 * g);
+#endif
+#pragma omp for schedule(static)
+        for (size_t i = 8 * groups; i < n; i++) p2_compress(&in[2 * i], &in[2 * i + 1], &out[i]);
+    }
 }
