@@ -136,6 +136,7 @@ static void test_r1cs_file_roundtrip(void)
     uint8_t *bad = malloc(b.len);
     memcpy(bad, b.data, b.len);
     rk_put_le32(bad + hdr + 4, 999);
+    r1cs_free(&back);
     r1cs_init(&back);
     CHECK_EQ_U64(r1cs_read_r1cs(&back, bad, b.len, "bad.r1cs", &e), RK_EINPUT);
     CHECK_STR_HAS(e.msg, "bad.r1cs: constraint 0 uses wire 999");
