@@ -1,0 +1,11 @@
+/* api.cuh - the C declarations of lib/gpu/gpu.h, seen from the .cu files, so
+ * that nvcc checks every definition against the public header. */
+#ifndef RAIKO_KERNELS_API_CUH
+#define RAIKO_KERNELS_API_CUH
+
+extern "C" {
+#include "gpu/gpu.h"
+void gpu_ntt_release(void); /* ntt.cu: free the cached twiddle tables */
+}
+
+#endif

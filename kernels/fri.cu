@@ -1,0 +1,94 @@
+/* fri.cu - one FRI fold on the GPU (mirrors the commit-phase step of lib/fri, fri.h step 2).
+ *
+ * Codeword in bit-reversed order: f[2j], f[2j+1] = f(y), f(-y) with
+ * y = w_h^bitrev_(h-1)(j) (bitrev_h(2j) = bitrev_(h-1)(j)), so
+ *   out[j] = (f(y) + f(-y))/2 + beta (f(y) - f(-y)) / (2y)  [+ beta^2 reduced[j]].
+ */
+#include "api.cuh"
+#include "ntt.cuh"
+#include "rt.cuh"
+
+namespace rk {
+
+struct fri_fold_body {
+    const bb4 *f;
+    const bb4 *reduced; /* NULL: no injection */
+    bb4 *out;
+    bb4 half_beta;      /* beta / 2 */
+    bb4 beta2;          /* beta^2 */
+    uint32_t half;      /* 1/2 */
+    uint32_t w_inv;     /* w_h^-1 */
+    unsigned log_half;  /* h - 1 */
+    RK_HD void operator()(uint64_t j) const
+    {
+        bb4 lo = f[2 * j], hi = f[2 * j + 1];
+        uint32_t y_inv = bb_pow(w_inv, RK_BITREV(j, log_half));
+        bb4 r = bb4_add(bb4_mul_base(bb4_add(lo, hi), half),
+                        bb4_mul(bb4_mul_base(bb4_sub(lo, hi), y_inv), half_beta));
+        if (reduced)
+            r = bb4_add(r, bb4_mul(beta2, reduced[j]));
+        out[j] = r;
+    }
+};
+
+static bb4 to_rk(bb4_t v)
+{
+    bb4 r;
+    for (int i = 0; i < 4; i++)
+        r.c[i] = v.c[i];
+    return r;
+}
+
+} /* namespace rk */
+
+using namespace rk;
+
+extern "C" {
+
+int gpu_fri_fold_dev(const bb4_t *d_f, unsigned log_h, bb4_t beta, const bb4_t *d_reduced,
+                     bb4_t *d_out, rk_err *e)
+{
+    if (log_h < 1 || log_h > 27)
+        return rk_fail(e, RK_EINPUT, "gpu: FRI fold: log height %u not in 1..27", log_h);
+    int rc = rt_init(e);
+    if (rc)
+        return rc;
+    uint32_t half = rk::bb_inv(rk::bb_to_mont(2));
+    bb4 b = to_rk(beta);
+    fri_fold_body body{(const bb4 *)d_f, (const bb4 *)d_reduced, (bb4 *)d_out,
+                       bb4_mul_base(b, half), bb4_mul(b, b), half,
+                       rk::bb_inv(bb_two_adic_gen(log_h)), log_h - 1};
+    rc = rt_flat("fri_fold", (uint64_t)1 << (log_h - 1), body, e);
+    return rc ? rc : rt_sync("FRI fold", e);
+}
+
+int gpu_fri_fold(const bb4_t *f, unsigned log_h, bb4_t beta, const bb4_t *reduced, bb4_t *out,
+                 rk_err *e)
+{
+    if (log_h < 1 || log_h > 27)
+        return rk_fail(e, RK_EINPUT, "gpu: FRI fold: log height %u not in 1..27", log_h);
+    int rc = rt_init(e);
+    if (rc)
+        return rc;
+    size_t n = (size_t)1 << log_h, bytes_in = n * sizeof(bb4_t), bytes_out = bytes_in / 2;
+    bb4_t *d_f = NULL, *d_r = NULL, *d_o = NULL;
+    rc = rt_alloc((void **)&d_f, bytes_in, "FRI codeword", e);
+    if (!rc)
+        rc = rt_alloc((void **)&d_o, bytes_out, "FRI folded codeword", e);
+    if (!rc && reduced)
+        rc = rt_alloc((void **)&d_r, bytes_out, "FRI reduced codeword", e);
+    if (!rc)
+        rc = rt_h2d(d_f, f, bytes_in, e);
+    if (!rc && reduced)
+        rc = rt_h2d(d_r, reduced, bytes_out, e);
+    if (!rc)
+        rc = gpu_fri_fold_dev(d_f, log_h, beta, d_r, d_o, e);
+    if (!rc)
+        rc = rt_d2h(out, d_o, bytes_out, e);
+    rt_free(d_f);
+    rt_free(d_r);
+    rt_free(d_o);
+    return rc;
+}
+
+} /* extern "C" */

@@ -1,0 +1,306 @@
+/* merkle.cu - Poseidon2 permutations, row hashing, Merkle layers and whole
+ * mixed-height Merkle trees on the GPU (mirrors lib/hash/poseidon2 and lib/merkle).
+ *
+ * One thread per permutation: Poseidon2 is compute bound (about 300 field
+ * multiplications per permutation against 64 bytes read), so the state lives
+ * in registers and memory traffic is not the limit.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "api.cuh"
+#include "poseidon2.cuh"
+#include "rt.cuh"
+
+namespace rk {
+
+struct p2_permute_body {
+    uint32_t *st;
+    RK_HD void operator()(uint64_t i) const
+    {
+        uint32_t s[16];
+RK_UNROLL
+        for (int j = 0; j < 16; j++)
+            s[j] = st[i * 16 + j];
+        p2_permute_state(s);
+RK_UNROLL
+        for (int j = 0; j < 16; j++)
+            st[i * 16 + j] = s[j];
+    }
+};
+
+struct p2_rows_body {
+    const uint32_t *const *mats; /* device array of device pointers */
+    const uint64_t *widths;      /* device array */
+    unsigned n_mats;
+    uint32_t *out;
+    RK_HD void operator()(uint64_t i) const { p2_hash_concat_row(mats, widths, n_mats, i, out + i * 8); }
+};
+
+/* One layer up: out[i] = compress(below[2i], below[2i+1]), then, when matrices
+ * of this height exist, out[i] = compress(out[i], hash(row i of them)). */
+struct p2_layer_body {
+    const uint32_t *below;
+    uint32_t *out;
+    const uint32_t *const *mats;
+    const uint64_t *widths;
+    unsigned n_mats;
+    RK_HD void operator()(uint64_t i) const
+    {
+        uint32_t d[8];
+        p2_compress_digests(below + 16 * i, below + 16 * i + 8, d);
+        if (n_mats) {
+            uint32_t h[8];
+            p2_hash_concat_row(mats, widths, n_mats, i, h);
+            p2_compress_digests(d, h, d);
+        }
+RK_UNROLL
+        for (int j = 0; j < 8; j++)
+            out[i * 8 + j] = d[j];
+    }
+};
+
+/* Device copies of a list of matrices (or of the caller's device pointers). */
+struct dev_mats {
+    uint32_t **h_ptrs;   /* host array of device pointers */
+    uint64_t *h_widths;
+    unsigned n;
+    const uint32_t **d_ptrs;
+    uint64_t *d_widths;
+    int owned;           /* the matrices themselves were uploaded by us */
+};
+
+static void dev_mats_free(dev_mats *dm)
+{
+    if (dm->owned && dm->h_ptrs)
+        for (unsigned i = 0; i < dm->n; i++)
+            rt_free(dm->h_ptrs[i]);
+    free(dm->h_ptrs);
+    free(dm->h_widths);
+    rt_free((void *)dm->d_ptrs);
+    rt_free(dm->d_widths);
+    memset(dm, 0, sizeof *dm);
+}
+
+/* Prepare n matrices of `height` rows: upload them (upload=1, host pointers)
+ * or take them as device pointers (upload=0), plus the pointer/width tables. */
+static int dev_mats_init(dev_mats *dm, const uint32_t *const *mats, const size_t *widths,
+                         unsigned n, uint64_t height, int upload, rk_err *e)
+{
+    memset(dm, 0, sizeof *dm);
+    dm->n = n;
+    dm->owned = upload;
+    dm->h_ptrs = (uint32_t **)calloc(n ? n : 1, sizeof *dm->h_ptrs);
+    dm->h_widths = (uint64_t *)calloc(n ? n : 1, sizeof *dm->h_widths);
+    if (!dm->h_ptrs || !dm->h_widths)
+        return rk_fail(e, RK_EINTERNAL, "gpu: out of host memory");
+    for (unsigned i = 0; i < n; i++) {
+        dm->h_widths[i] = widths[i];
+        if (!upload) {
+            dm->h_ptrs[i] = (uint32_t *)mats[i];
+            continue;
+        }
+        size_t bytes;
+        int rc = rt_size(&bytes, height, widths[i], 4, "Merkle matrix", e);
+        if (!rc)
+            rc = rt_alloc((void **)&dm->h_ptrs[i], bytes, "Merkle matrix", e);
+        if (!rc)
+            rc = rt_h2d(dm->h_ptrs[i], mats[i], bytes, e);
+        if (rc)
+            return rc;
+    }
+    int rc = rt_alloc((void **)&dm->d_ptrs, (n ? n : 1) * sizeof(void *), "matrix table", e);
+    if (!rc)
+        rc = rt_alloc((void **)&dm->d_widths, (n ? n : 1) * 8, "width table", e);
+    if (!rc)
+        rc = rt_h2d((void *)dm->d_ptrs, dm->h_ptrs, n * sizeof(void *), e);
+    if (!rc)
+        rc = rt_h2d(dm->d_widths, dm->h_widths, n * 8, e);
+    return rc;
+}
+
+} /* namespace rk */
+
+using namespace rk;
+
+extern "C" {
+
+int gpu_p2_permute_batch_dev(bb_t (*d_st)[P2_WIDTH], size_t n, rk_err *e)
+{
+    int rc = rt_init(e);
+    if (!rc)
+        rc = rt_flat("p2_permute", n, p2_permute_body{&d_st[0][0]}, e);
+    return rc ? rc : rt_sync("Poseidon2 permutations", e);
+}
+
+int gpu_p2_permute_batch(bb_t (*st)[P2_WIDTH], size_t n, rk_err *e)
+{
+    size_t bytes;
+    int rc = rt_init(e);
+    if (!rc)
+        rc = rt_size(&bytes, n, 16, 4, "Poseidon2 permutations", e);
+    if (rc || n == 0)
+        return rc;
+    bb_t (*d)[P2_WIDTH] = NULL;
+    rc = rt_alloc((void **)&d, bytes, "Poseidon2 states", e);
+    if (!rc)
+        rc = rt_h2d(d, st, bytes, e);
+    if (!rc)
+        rc = gpu_p2_permute_batch_dev(d, n, e);
+    if (!rc)
+        rc = rt_d2h(st, d, bytes, e);
+    rt_free(d);
+    return rc;
+}
+
+/* d_out gets `height` digests (8 words each) of the rows of device matrices. */
+int gpu_p2_hash_rows_dev(const uint32_t *const *d_mats, const size_t *widths, size_t n_mats,
+                         size_t height, p2_digest *d_out, rk_err *e)
+{
+    int rc = rt_init(e);
+    if (rc || height == 0)
+        return rc;
+    dev_mats dm;
+    rc = dev_mats_init(&dm, d_mats, widths, (unsigned)n_mats, height, 0, e);
+    if (!rc)
+        rc = rt_flat("p2_hash_rows", height,
+                     p2_rows_body{dm.d_ptrs, dm.d_widths, dm.n, (uint32_t *)d_out}, e);
+    if (!rc)
+        rc = rt_sync("Poseidon2 row hashing", e);
+    dev_mats_free(&dm);
+    return rc;
+}
+
+int gpu_p2_hash_rows(const uint32_t *const *mats, const size_t *widths, size_t n_mats,
+                     size_t height, p2_digest *out, rk_err *e)
+{
+    int rc = rt_init(e);
+    if (rc || height == 0)
+        return rc;
+    size_t out_bytes;
+    rc = rt_size(&out_bytes, height, 8, 4, "row digests", e);
+    if (rc)
+        return rc;
+    dev_mats dm;
+    uint32_t *d_out = NULL;
+    rc = dev_mats_init(&dm, mats, widths, (unsigned)n_mats, height, 1, e);
+    if (!rc)
+        rc = rt_alloc((void **)&d_out, out_bytes, "row digests", e);
+    if (!rc)
+        rc = rt_flat("p2_hash_rows", height, p2_rows_body{dm.d_ptrs, dm.d_widths, dm.n, d_out}, e);
+    if (!rc)
+        rc = rt_sync("Poseidon2 row hashing", e);
+    if (!rc)
+        rc = rt_d2h(out, d_out, out_bytes, e);
+    rt_free(d_out);
+    dev_mats_free(&dm);
+    return rc;
+}
+
+int gpu_p2_compress_layer_dev(const p2_digest *d_in, size_t n, p2_digest *d_out, rk_err *e)
+{
+    int rc = rt_init(e);
+    if (!rc)
+        rc = rt_flat("p2_compress_layer", n, p2_layer_body{(const uint32_t *)d_in, (uint32_t *)d_out, NULL, NULL, 0}, e);
+    return rc ? rc : rt_sync("Poseidon2 compression layer", e);
+}
+
+int gpu_p2_compress_layer(const p2_digest *in, size_t n, p2_digest *out, rk_err *e)
+{
+    int rc = rt_init(e);
+    size_t out_bytes;
+    if (!rc)
+        rc = rt_size(&out_bytes, n, 8, 4, "Merkle layer", e);
+    if (rc || n == 0)
+        return rc;
+    p2_digest *d_in = NULL, *d_out = NULL;
+    rc = rt_alloc((void **)&d_in, 2 * out_bytes, "Merkle layer input", e);
+    if (!rc)
+        rc = rt_alloc((void **)&d_out, out_bytes, "Merkle layer output", e);
+    if (!rc)
+        rc = rt_h2d(d_in, in, 2 * out_bytes, e);
+    if (!rc)
+        rc = gpu_p2_compress_layer_dev(d_in, n, d_out, e);
+    if (!rc)
+        rc = rt_d2h(out, d_out, out_bytes, e);
+    rt_free(d_in);
+    rt_free(d_out);
+    return rc;
+}
+
+/* Whole tree as lib/merkle builds it (merkle.h): the matrices are device
+ * pointers (dev=1) or host pointers (dev=0, uploaded here); layers[k] (host)
+ * receives the 2^k digests of layer k, k = 0..L, layers[0] = the root. */
+static int merkle_commit_any(size_t n_mats, const uint32_t *const *mats, const size_t *widths,
+                             const unsigned *log_heights, p2_digest **layers, int dev, rk_err *e)
+{
+    int rc = rt_init(e);
+    if (rc)
+        return rc;
+    if (n_mats == 0)
+        return rk_fail(e, RK_EINPUT, "gpu merkle: no matrices");
+    unsigned L = 0;
+    for (size_t i = 0; i < n_mats; i++) {
+        if (widths[i] == 0)
+            return rk_fail(e, RK_EINPUT, "gpu merkle: matrix %zu has width 0", i);
+        if (log_heights[i] > 30)
+            return rk_fail(e, RK_EINPUT, "gpu merkle: matrix %zu has log height %u > 30", i,
+                           log_heights[i]);
+        if (log_heights[i] > L)
+            L = log_heights[i];
+    }
+    const uint32_t **sel = (const uint32_t **)calloc(n_mats, sizeof *sel);
+    size_t *selw = (size_t *)calloc(n_mats, sizeof *selw);
+    uint32_t *d_cur = NULL, *d_next = NULL;
+    if (!sel || !selw)
+        rc = rk_fail(e, RK_EINTERNAL, "gpu merkle: out of host memory");
+    if (!rc)
+        rc = rt_alloc((void **)&d_cur, ((size_t)32) << L, "Merkle layer", e);
+    if (!rc && L)
+        rc = rt_alloc((void **)&d_next, ((size_t)32) << (L - 1), "Merkle layer", e);
+    for (int k = (int)L; k >= 0 && !rc; k--) {
+        /* the matrices of height 2^k, in the caller's order */
+        unsigned ns = 0;
+        for (size_t i = 0; i < n_mats; i++)
+            if (log_heights[i] == (unsigned)k) {
+                sel[ns] = mats[i];
+                selw[ns++] = widths[i];
+            }
+        dev_mats dm;
+        rc = dev_mats_init(&dm, sel, selw, ns, (uint64_t)1 << k, !dev, e);
+        uint64_t cnt = (uint64_t)1 << k;
+        if (!rc && k == (int)L)
+            rc = rt_flat("p2_hash_rows", cnt, p2_rows_body{dm.d_ptrs, dm.d_widths, dm.n, d_cur}, e);
+        else if (!rc)
+            rc = rt_flat("p2_layer", cnt, p2_layer_body{d_cur, d_next, dm.d_ptrs, dm.d_widths, dm.n}, e);
+        if (!rc)
+            rc = rt_sync("Merkle layer", e);
+        dev_mats_free(&dm);
+        if (!rc && k != (int)L) {
+            uint32_t *t = d_cur;
+            d_cur = d_next;
+            d_next = t;
+        }
+        if (!rc && layers)
+            rc = rt_d2h(layers[k], d_cur, cnt * 32, e);
+    }
+    rt_free(d_cur);
+    rt_free(d_next);
+    free(sel);
+    free(selw);
+    return rc;
+}
+
+int gpu_merkle_commit(size_t n_mats, const uint32_t *const *mats, const size_t *widths,
+                      const unsigned *log_heights, p2_digest **layers, rk_err *e)
+{
+    return merkle_commit_any(n_mats, mats, widths, log_heights, layers, 0, e);
+}
+
+int gpu_merkle_commit_dev(size_t n_mats, const uint32_t *const *d_mats, const size_t *widths,
+                          const unsigned *log_heights, p2_digest **layers, rk_err *e)
+{
+    return merkle_commit_any(n_mats, d_mats, widths, log_heights, layers, 1, e);
+}
+
+} /* extern "C" */

@@ -1,0 +1,120 @@
+/* gpu.h - the CUDA backend: the prover's hot loops on one GPU, byte-identical to the CPU.
+ *
+ * Every function here computes exactly what its CPU twin computes (named in
+ * its comment), word for word: the results are mathematically determined
+ * (polynomial evaluations, Poseidon2 outputs, Merkle roots) and the GPU keeps
+ * elements in the same canonical Montgomery form as lib/field.  Tests compare
+ * both outputs byte for byte (t/unit/test_gpu.c, scripts/gpu-check).
+ *
+ * Two flavours of each operation:
+ *   gpu_xxx(...)      host memory in and out: upload, run, download.  Drop-in
+ *                     for the CPU function, plus an rk_err.
+ *   gpu_xxx_dev(...)  device pointers (from gpu_malloc), for chaining steps
+ *                     without round trips through host memory.
+ * All return RK_OK, RK_EINPUT (bad shape, e.g. log_n > 27), or RK_EINTERNAL
+ * (no device, a failed CUDA call or launch, out of device memory - the message
+ * then says how many bytes were asked and how many are free).
+ *
+ * Device: the first device of CUDA_VISIBLE_DEVICES (one process per GPU).
+ * Built without CUDA (no nvcc, or CUDA=0), every function fails with
+ * RK_EINTERNAL "built without CUDA" and gpu_available() is 0 (lib/gpu/gpu_stub.c).
+ * Not thread-safe: one host thread drives the GPU.
+ *
+ * Emulation (tests only): gpu_set_emulation(1) runs the same kernel bodies
+ * (same index math, same arithmetic) in host loops instead of on a device,
+ * so that CUDA builds can test the kernels on machines without a GPU.  It is
+ * slow; use small sizes.
+ */
+#ifndef RAIKO_GPU_H
+#define RAIKO_GPU_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "common/err.h"
+#include "field/field.h"
+#include "hash/poseidon2.h"
+
+/* ---- device ---- */
+/* Open the device once (later calls are free).  RK_OK, or RK_EINTERNAL saying why not. */
+int gpu_init(rk_err *e);
+/* 1 iff gpu_init succeeds (or emulation is on). */
+int gpu_available(void);
+/* "NVIDIA H100 80GB HBM3 (sm_90, 79.1 GiB)", "host emulation", or "none". */
+const char *gpu_device_name(void);
+/* Free cached device tables (twiddles).  Optional, at exit. */
+void gpu_shutdown(void);
+/* 1 in CUDA builds (emulation available), 0 in stub builds. */
+int gpu_emulation_compiled(void);
+void gpu_set_emulation(int on);
+
+/* Device memory accounting of this library's own allocations (bytes). */
+size_t gpu_mem_peak(void);
+size_t gpu_mem_current(void);
+void gpu_mem_reset_peak(void);
+/* The driver's view: free and total bytes of the device. */
+int gpu_mem_info(size_t *free_bytes, size_t *total_bytes, rk_err *e);
+
+void *gpu_malloc(size_t bytes, rk_err *e); /* NULL + e on failure */
+void gpu_free(void *d);
+int gpu_upload(void *d, const void *h, size_t bytes, rk_err *e);
+int gpu_download(void *h, const void *d, size_t bytes, rk_err *e);
+int gpu_synchronize(rk_err *e);
+
+/* ---- NTT (lib/ntt: same matrices, same orders) ---- */
+/* = ntt_forward_batch: coefficients -> evaluations over H (2^log_n rows, natural order), in place. */
+int gpu_ntt_forward_batch(bb_t *m, unsigned log_n, size_t width, rk_err *e);
+/* = ntt_inverse_batch: evaluations over H -> coefficients, in place. */
+int gpu_ntt_inverse_batch(bb_t *m, unsigned log_n, size_t width, rk_err *e);
+/* = ntt_coset_lde_batch: evaluations over H -> evaluations over shift*K,
+ * |K| = 2^(log_n+log_blowup), into out; rows bit-reversed when bitrev_out. */
+int gpu_ntt_coset_lde_batch(const bb_t *evals, unsigned log_n, size_t width, unsigned log_blowup,
+                            bb_t shift, bb_t *out, int bitrev_out, rk_err *e);
+/* = ntt_bit_reverse_rows. */
+int gpu_ntt_bit_reverse_rows(bb_t *m, unsigned log_n, size_t width, rk_err *e);
+
+int gpu_ntt_forward_batch_dev(bb_t *d_m, unsigned log_n, size_t width, rk_err *e);
+int gpu_ntt_inverse_batch_dev(bb_t *d_m, unsigned log_n, size_t width, rk_err *e);
+/* d_out has 2^(log_n+log_blowup) rows and holds the evaluations in its first
+ * 2^log_n rows on entry (upload them there); in place, no second buffer. */
+int gpu_ntt_coset_lde_batch_dev(bb_t *d_out, unsigned log_n, size_t width, unsigned log_blowup,
+                                bb_t shift, int bitrev_out, rk_err *e);
+int gpu_ntt_bit_reverse_rows_dev(bb_t *d_m, unsigned log_n, size_t width, rk_err *e);
+
+/* ---- Poseidon2 (lib/hash/poseidon2) ---- */
+/* = p2_permute_batch: n states of 16, in place. */
+int gpu_p2_permute_batch(bb_t (*st)[P2_WIDTH], size_t n, rk_err *e);
+/* = p2_hash_rows. */
+int gpu_p2_hash_rows(const bb_t *const *mats, const size_t *widths, size_t n_mats, size_t height,
+                     p2_digest *out, rk_err *e);
+/* = p2_compress_layer: out[i] = p2_compress(in[2i], in[2i+1]), i < n (out must not overlap in). */
+int gpu_p2_compress_layer(const p2_digest *in, size_t n, p2_digest *out, rk_err *e);
+
+int gpu_p2_permute_batch_dev(bb_t (*d_st)[P2_WIDTH], size_t n, rk_err *e);
+/* d_mats: host array of device matrix pointers; d_out: device, height digests. */
+int gpu_p2_hash_rows_dev(const bb_t *const *d_mats, const size_t *widths, size_t n_mats,
+                         size_t height, p2_digest *d_out, rk_err *e);
+int gpu_p2_compress_layer_dev(const p2_digest *d_in, size_t n, p2_digest *d_out, rk_err *e);
+
+/* ---- Merkle tree (lib/merkle: merkle_commit, mixed power-of-two heights with injection) ---- */
+/* Fill layers[k] (host arrays of 2^k digests each, k = 0..L, L = max log_height;
+ * layers[0][0] is the root) exactly as merkle_commit fills merkle_tree.layers.
+ * layers may be NULL (then nothing is downloaded; for benchmarks).
+ * RK_EINPUT on no matrices, a zero width or a log height > 30. */
+int gpu_merkle_commit(size_t n_mats, const bb_t *const *mats, const size_t *widths,
+                      const unsigned *log_heights, p2_digest **layers, rk_err *e);
+/* The same with device matrices (host array of device pointers). */
+int gpu_merkle_commit_dev(size_t n_mats, const bb_t *const *d_mats, const size_t *widths,
+                          const unsigned *log_heights, p2_digest **layers, rk_err *e);
+
+/* ---- FRI (lib/fri, commit phase step 2 in fri.h) ---- */
+/* One fold of a codeword f of 2^log_h extension elements in bit-reversed
+ * order (f[2j], f[2j+1] = f(y), f(-y), y = w_h^bitrev_(h-1)(j)):
+ *   out[j] = (f(y) + f(-y))/2 + beta (f(y) - f(-y))/(2y) [+ beta^2 reduced[j]],
+ * j < 2^(log_h-1); reduced may be NULL (no injection).  1 <= log_h <= 27. */
+int gpu_fri_fold(const bb4_t *f, unsigned log_h, bb4_t beta, const bb4_t *reduced, bb4_t *out,
+                 rk_err *e);
+int gpu_fri_fold_dev(const bb4_t *d_f, unsigned log_h, bb4_t beta, const bb4_t *d_reduced,
+                     bb4_t *d_out, rk_err *e);
+
+#endif

@@ -1,0 +1,460 @@
+/* test_gpu.c - every GPU kernel against its CPU twin, byte for byte.
+ *
+ * With a CUDA device: runs on the device (RAIKO_GPU_TEST_BIG=1 adds large
+ * sizes; scripts/gpu-check sets it).  CUDA build without a device: runs the
+ * same kernel bodies in the host emulation (gpu_set_emulation), small sizes.
+ * Build without CUDA: the kernel cases SKIP; the stub and backend cases run.
+ * Sizes include non-powers of two and non-multiples of the kernels' block,
+ * tile and column-chunk sizes (256 threads, 16-word rows, 2^9-row tiles).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "test.h"
+
+#include "backend/backend.h"
+#include "field/field.h"
+#include "gpu/gpu.h"
+#include "hash/poseidon2.h"
+#include "merkle/merkle.h"
+#include "ntt/ntt.h"
+
+static int g_big; /* larger sizes (device only) */
+
+static uint64_t g_rng = 0x9e3779b97f4a7c15ull;
+static uint32_t rnd32(void)
+{
+    g_rng ^= g_rng << 13;
+    g_rng ^= g_rng >> 7;
+    g_rng ^= g_rng << 17;
+    return (uint32_t)(g_rng >> 16);
+}
+
+static bb_t *rand_elems(size_t n)
+{
+    bb_t *m = malloc((n ? n : 1) * sizeof *m);
+    for (size_t i = 0; i < n; i++)
+        m[i] = bb_from_u32(rnd32());
+    return m;
+}
+
+/* ---- Poseidon2 ---- */
+
+/* Plonky3 baby-bear/src/poseidon2.rs test_default_babybear_poseidon2_width_16 (@5dc50e51). */
+static void test_p2_permute_kat(void)
+{
+    static const uint32_t in[16] = {894848333, 1437655012, 1200606629, 1690012884, 71131202, 1749206695,
+                                    1717947831, 120589055, 19776022, 42382981, 1831865506, 724844064,
+                                    171220207, 1299207443, 227047920, 1783754913};
+    static const uint32_t want[16] = {516096821, 90309867, 1101817252, 1660784290, 360715097, 1789519026,
+                                      1788910906, 563338433, 319524748, 1741414159, 1650859320, 894311162,
+                                      1121347488, 1692793758, 1052633829, 1344246938};
+    bb_t st[1][16];
+    for (int i = 0; i < 16; i++)
+        st[0][i] = bb_from_u32(in[i]);
+    rk_err e;
+    CHECK_EQ_U64(gpu_p2_permute_batch(st, 1, &e), RK_OK);
+    for (int i = 0; i < 16; i++)
+        CHECK_EQ_U64(bb_to_u32(st[0][i]), want[i]);
+}
+
+static void test_p2_permute_random(void)
+{
+    size_t sizes[] = {1, 7, 255, 257, 1000};
+    for (size_t k = 0; k < sizeof sizes / sizeof *sizes; k++) {
+        size_t n = sizes[k] * (g_big ? 1000 : 1);
+        bb_t(*a)[16] = (bb_t(*)[16])rand_elems(n * 16);
+        bb_t(*b)[16] = malloc(n * sizeof *b);
+        memcpy(b, a, n * sizeof *b);
+        p2_permute_batch(a, n);
+        rk_err e;
+        CHECK_EQ_U64(gpu_p2_permute_batch(b, n, &e), RK_OK);
+        CHECK_MEM(a, b, n * sizeof *b);
+        free(a);
+        free(b);
+    }
+}
+
+static void test_p2_hash_rows(void)
+{
+    /* widths: empty-ish, one partial chunk, exact chunk, chunk + 1, a long row */
+    size_t widths[] = {1, 3, 8, 9, 16, 37};
+    size_t heights[] = {1, 5, 300, 1025};
+    for (size_t hk = 0; hk < 4; hk++) {
+        size_t h = heights[hk] * (g_big ? 512 : 1);
+        bb_t *mats[6];
+        for (int i = 0; i < 6; i++)
+            mats[i] = rand_elems(h * widths[i]);
+        /* single matrices, then all six concatenated */
+        for (int i = 0; i <= 6; i++) {
+            const bb_t *const *mp = i < 6 ? (const bb_t *const *)&mats[i] : (const bb_t *const *)mats;
+            const size_t *wp = i < 6 ? &widths[i] : widths;
+            size_t nm = i < 6 ? 1 : 6;
+            p2_digest *a = malloc(h * sizeof *a), *b = malloc(h * sizeof *b);
+            p2_hash_rows(mp, wp, nm, h, a);
+            rk_err e;
+            CHECK_EQ_U64(gpu_p2_hash_rows(mp, wp, nm, h, b, &e), RK_OK);
+            CHECK_MEM(a, b, h * sizeof *a);
+            free(a);
+            free(b);
+        }
+        for (int i = 0; i < 6; i++)
+            free(mats[i]);
+    }
+}
+
+static void test_p2_compress_layer(void)
+{
+    size_t sizes[] = {1, 2, 33, 300};
+    for (size_t k = 0; k < 4; k++) {
+        size_t n = sizes[k] * (g_big ? 4096 : 1);
+        p2_digest *in = (p2_digest *)rand_elems(2 * n * 8);
+        p2_digest *a = malloc(n * sizeof *a), *b = malloc(n * sizeof *b);
+        p2_compress_layer(in, n, a);
+        rk_err e;
+        CHECK_EQ_U64(gpu_p2_compress_layer(in, n, b, &e), RK_OK);
+        CHECK_MEM(a, b, n * sizeof *a);
+        free(in);
+        free(a);
+        free(b);
+    }
+}
+
+/* ---- Merkle ---- */
+
+static void merkle_case(size_t n, const size_t *widths, const unsigned *logs)
+{
+    bb_t *mats[8];
+    unsigned L = 0;
+    for (size_t i = 0; i < n; i++) {
+        mats[i] = rand_elems(widths[i] << logs[i]);
+        if (logs[i] > L)
+            L = logs[i];
+    }
+    merkle_tree t;
+    merkle_tree_init(&t);
+    rk_err e;
+    CHECK_EQ_U64(merkle_commit(&t, n, (const bb_t *const *)mats, widths, logs, &e), RK_OK);
+    p2_digest *layers[31];
+    for (unsigned k = 0; k <= L; k++)
+        layers[k] = calloc((size_t)1 << k, sizeof(p2_digest));
+    CHECK_EQ_U64(gpu_merkle_commit(n, (const bb_t *const *)mats, widths, logs, layers, &e), RK_OK);
+    for (unsigned k = 0; k <= L; k++) {
+        CHECK_MEM(t.layers[k], layers[k], ((size_t)1 << k) * sizeof(p2_digest));
+        free(layers[k]);
+    }
+    merkle_tree_free(&t);
+    for (size_t i = 0; i < n; i++)
+        free(mats[i]);
+}
+
+static void test_merkle_commit(void)
+{
+    unsigned big = g_big ? 8 : 0;
+    {   /* one matrix */
+        size_t w[] = {16};
+        unsigned lg[] = {10 + big};
+        merkle_case(1, w, lg);
+    }
+    {   /* a single row: the root is the leaf hash */
+        size_t w[] = {5};
+        unsigned lg[] = {0};
+        merkle_case(1, w, lg);
+    }
+    {   /* mixed heights with injection, two matrices at the top, gaps between heights */
+        size_t w[] = {3, 16, 9, 1, 4};
+        unsigned lg[] = {9 + big, 9 + big, 7 + big, 4, 4};
+        merkle_case(5, w, lg);
+    }
+}
+
+static void test_merkle_bad_shapes(void)
+{
+    bb_t row[4] = {0};
+    const bb_t *m[1] = {row};
+    size_t w0[] = {0}, w1[] = {4};
+    unsigned lg[] = {0}, lgbig[] = {31};
+    rk_err e;
+    CHECK_EQ_U64(gpu_merkle_commit(0, m, w1, lg, NULL, &e), RK_EINPUT);
+    CHECK_EQ_U64(gpu_merkle_commit(1, m, w0, lg, NULL, &e), RK_EINPUT);
+    CHECK_STR_HAS(e.msg, "width 0");
+    CHECK_EQ_U64(gpu_merkle_commit(1, m, w1, lgbig, NULL, &e), RK_EINPUT);
+}
+
+/* ---- NTT ---- */
+
+struct ntt_shape {
+    unsigned log_n;
+    size_t width;
+};
+
+/* Emulation sizes cover 1..3 passes (2^9-row tiles), L > 1 (narrow rows) and
+ * partial 16-column chunks; device sizes add 2^20 x 16 and odd widths. */
+static const struct ntt_shape small_shapes[] = {{0, 3}, {1, 1}, {1, 16}, {4, 5}, {9, 2}, {10, 1},
+                                                {10, 17}, {11, 3}, {12, 16}, {13, 33}, {19, 1}};
+static const struct ntt_shape big_shapes[] = {{16, 100}, {20, 16}, {21, 7}, {22, 1}};
+
+static void ntt_shapes(const struct ntt_shape **s, size_t *n, int big)
+{
+    if (big) {
+        *s = big_shapes;
+        *n = sizeof big_shapes / sizeof *big_shapes;
+    } else {
+        *s = small_shapes;
+        *n = sizeof small_shapes / sizeof *small_shapes;
+    }
+}
+
+static void test_ntt_forward_inverse(void)
+{
+    for (int big = 0; big <= g_big; big++) {
+        const struct ntt_shape *sh;
+        size_t ns;
+        ntt_shapes(&sh, &ns, big);
+        for (size_t k = 0; k < ns; k++) {
+            size_t cnt = ((size_t)1 << sh[k].log_n) * sh[k].width;
+            bb_t *a = rand_elems(cnt), *b = malloc(cnt * sizeof *b);
+            memcpy(b, a, cnt * sizeof *b);
+            rk_err e;
+            CHECK_EQ_U64(ntt_forward_batch(a, sh[k].log_n, sh[k].width), RK_OK);
+            CHECK_EQ_U64(gpu_ntt_forward_batch(b, sh[k].log_n, sh[k].width, &e), RK_OK);
+            CHECK_MEM(a, b, cnt * sizeof *b);
+            CHECK_EQ_U64(ntt_inverse_batch(a, sh[k].log_n, sh[k].width), RK_OK);
+            CHECK_EQ_U64(gpu_ntt_inverse_batch(b, sh[k].log_n, sh[k].width, &e), RK_OK);
+            CHECK_MEM(a, b, cnt * sizeof *b);
+            ntt_bit_reverse_rows(a, sh[k].log_n, sh[k].width);
+            CHECK_EQ_U64(gpu_ntt_bit_reverse_rows(b, sh[k].log_n, sh[k].width, &e), RK_OK);
+            CHECK_MEM(a, b, cnt * sizeof *b);
+            free(a);
+            free(b);
+        }
+    }
+}
+
+static void test_ntt_coset_lde(void)
+{
+    static const struct ntt_shape shapes[] = {{0, 2}, {1, 3}, {5, 16}, {8, 1}, {9, 17}, {11, 4}};
+    static const struct ntt_shape big[] = {{19, 16}, {20, 5}};
+    for (int pass = 0; pass <= g_big; pass++) {
+        const struct ntt_shape *sh = pass ? big : shapes;
+        size_t ns = pass ? 2 : sizeof shapes / sizeof *shapes;
+        for (size_t k = 0; k < ns; k++)
+            for (unsigned lb = 0; lb <= 3; lb++)
+                for (int br = 0; br <= 1; br++) {
+                    unsigned log_n = sh[k].log_n;
+                    size_t w = sh[k].width;
+                    size_t in_cnt = ((size_t)1 << log_n) * w, out_cnt = in_cnt << lb;
+                    bb_t *ev = rand_elems(in_cnt);
+                    bb_t *a = malloc(out_cnt * sizeof *a), *b = malloc(out_cnt * sizeof *b);
+                    bb_t shift = (k & 1) ? bb_generator() : bb_from_u32(7 + (uint32_t)k);
+                    rk_err e;
+                    CHECK_EQ_U64(ntt_coset_lde_batch(ev, log_n, w, lb, shift, a, br), RK_OK);
+                    CHECK_EQ_U64(gpu_ntt_coset_lde_batch(ev, log_n, w, lb, shift, b, br, &e), RK_OK);
+                    CHECK_MEM(a, b, out_cnt * sizeof *a);
+                    free(ev);
+                    free(a);
+                    free(b);
+                }
+    }
+}
+
+static void test_ntt_bad_size(void)
+{
+    bb_t x[1] = {0};
+    rk_err e;
+    CHECK_EQ_U64(gpu_ntt_forward_batch(x, 28, 1, &e), RK_EINPUT);
+    CHECK_STR_HAS(e.msg, "27");
+    CHECK_EQ_U64(gpu_ntt_coset_lde_batch(x, 25, 1, 3, bb_one(), x, 1, &e), RK_EINPUT);
+}
+
+/* ---- FRI fold ---- */
+
+static size_t bitrev(size_t i, unsigned bits)
+{
+    size_t r = 0;
+    for (unsigned k = 0; k < bits; k++, i >>= 1)
+        r = (r << 1) | (i & 1);
+    return r;
+}
+
+/* lib/fri's fold (fri.h step 2): y = w_h^bitrev_(h-1)(j), f(y) = f[2j], f(-y) = f[2j+1]. */
+static bb4_t fold_ref(bb4_t lo, bb4_t hi, bb4_t beta, unsigned log_h, size_t j)
+{
+    bb_t half = bb_inv(bb_from_u32(2));
+    bb_t y = bb_pow(bb_two_adic_generator(log_h), bitrev(j, log_h - 1));
+    bb4_t even = bb4_mul_base(bb4_add(lo, hi), half);
+    bb4_t odd = bb4_mul_base(bb4_sub(lo, hi), bb_mul(half, bb_inv(y)));
+    return bb4_add(even, bb4_mul(beta, odd));
+}
+
+static void test_fri_fold(void)
+{
+    unsigned logs[] = {1, 2, 9, 10, 13};
+    for (size_t k = 0; k < 5; k++) {
+        unsigned lh = logs[k] + (g_big ? 8 : 0);
+        size_t n = (size_t)1 << lh;
+        bb4_t *f = (bb4_t *)rand_elems(4 * n), *red = (bb4_t *)rand_elems(2 * n);
+        bb4_t beta = {{bb_from_u32(rnd32()), bb_from_u32(rnd32()), bb_from_u32(rnd32()), bb_from_u32(rnd32())}};
+        bb4_t *a = malloc(n / 2 * sizeof *a), *b = malloc(n / 2 * sizeof *b), *c = malloc(n / 2 * sizeof *c);
+        for (size_t j = 0; j < n / 2; j++)
+            a[j] = fold_ref(f[2 * j], f[2 * j + 1], beta, lh, j);
+        rk_err e;
+        CHECK_EQ_U64(gpu_fri_fold(f, lh, beta, NULL, b, &e), RK_OK);
+        CHECK_MEM(a, b, n / 2 * sizeof *a);
+        for (size_t j = 0; j < n / 2; j++)
+            a[j] = bb4_add(a[j], bb4_mul(bb4_mul(beta, beta), red[j]));
+        CHECK_EQ_U64(gpu_fri_fold(f, lh, beta, red, c, &e), RK_OK);
+        CHECK_MEM(a, c, n / 2 * sizeof *a);
+        free(f);
+        free(red);
+        free(a);
+        free(b);
+        free(c);
+    }
+    rk_err e;
+    bb4_t z = bb4_zero(), one[2] = {bb4_one(), bb4_one()};
+    CHECK_EQ_U64(gpu_fri_fold(one, 0, z, NULL, one, &e), RK_EINPUT);
+}
+
+/* The reference fold maps the codeword of p(x) = x to the constant beta. */
+static void test_fri_fold_reference(void)
+{
+    unsigned lh = 5;
+    bb4_t beta = {{bb_from_u32(3), bb_from_u32(1), 0, bb_from_u32(9)}};
+    for (size_t j = 0; j < 16; j++) {
+        bb_t y = bb_pow(bb_two_adic_generator(lh), bitrev(2 * j, lh));
+        bb4_t r = fold_ref(bb4_from_base(y), bb4_from_base(bb_neg(y)), beta, lh, j);
+        CHECK(bb4_eq(r, beta));
+    }
+}
+
+/* ---- device, memory, stub ---- */
+
+static void test_device_memory(void)
+{
+    rk_err e;
+    size_t before = gpu_mem_current();
+    void *d = gpu_malloc(1 << 20, &e);
+    CHECK(d != NULL);
+    CHECK(gpu_mem_peak() >= before + (1 << 20));
+    uint32_t h[256], back[256];
+    for (int i = 0; i < 256; i++)
+        h[i] = rnd32();
+    CHECK_EQ_U64(gpu_upload(d, h, sizeof h, &e), RK_OK);
+    CHECK_EQ_U64(gpu_download(back, d, sizeof back, &e), RK_OK);
+    CHECK_MEM(h, back, sizeof h);
+    gpu_free(d);
+    CHECK_EQ_U64(gpu_mem_current(), before);
+}
+
+/* Only on a device: an impossible allocation names the size and the free memory. */
+static void test_device_oom_message(void)
+{
+    rk_err e;
+    rk_err_clear(&e);
+    void *d = gpu_malloc((size_t)1 << 50, &e);
+    CHECK(d == NULL);
+    CHECK_EQ_U64(e.code, RK_EINTERNAL);
+    CHECK_STR_HAS(e.msg, "out of device memory");
+    CHECK_STR_HAS(e.msg, "1125899906842624 bytes");
+    CHECK_STR_HAS(e.msg, "free");
+}
+
+static void test_stub_says_why(void)
+{
+    rk_err e;
+    bb_t x[2] = {0, 0};
+    CHECK(!gpu_available());
+    CHECK_EQ_U64(gpu_init(&e), RK_EINTERNAL);
+    CHECK_STR_HAS(e.msg, "without CUDA");
+    CHECK_EQ_U64(gpu_ntt_forward_batch(x, 1, 1, &e), RK_EINTERNAL);
+    CHECK(gpu_malloc(16, &e) == NULL);
+}
+
+/* ---- backend selection ---- */
+
+static void test_backend_select(void)
+{
+    rk_err e;
+    CHECK_EQ_U64(rk_backend_select("cpu", &e), RK_OK);
+    CHECK(!rk_backend_is_gpu());
+    CHECK_STR_HAS(rk_backend_name(), "cpu");
+
+    CHECK_EQ_U64(rk_backend_select("tpu", &e), RK_EINPUT);
+    CHECK_STR_HAS(e.msg, "unknown device 'tpu'");
+
+    CHECK_EQ_U64(rk_backend_select("auto", &e), RK_OK);
+    CHECK_EQ_U64(rk_backend_is_gpu(), gpu_available());
+
+    int rc = rk_backend_select("gpu", &e);
+    if (gpu_available()) {
+        CHECK_EQ_U64(rc, RK_OK);
+        CHECK(rk_backend_is_gpu());
+    } else {
+        CHECK_EQ_U64(rc, RK_EINTERNAL);
+        CHECK_STR_HAS(e.msg, "gpu");
+    }
+
+    setenv(RK_DEVICE_ENV, "cpu", 1);
+    CHECK_EQ_U64(rk_backend_select(NULL, &e), RK_OK);
+    CHECK(!rk_backend_is_gpu());
+    setenv(RK_DEVICE_ENV, "nonsense", 1);
+    CHECK_EQ_U64(rk_backend_select("", &e), RK_EINPUT);
+    CHECK_STR_HAS(e.msg, RK_DEVICE_ENV);
+    CHECK_EQ_U64(rk_backend_select("cpu", &e), RK_OK); /* the flag beats the environment */
+    unsetenv(RK_DEVICE_ENV);
+    CHECK_EQ_U64(rk_backend_select(NULL, &e), RK_OK); /* default: auto */
+    CHECK_EQ_U64(rk_backend_is_gpu(), gpu_available());
+    rk_backend_select("cpu", &e);
+}
+
+int main(void)
+{
+    const char *big = getenv("RAIKO_GPU_TEST_BIG");
+    int device = gpu_available();
+    g_big = device && big && strcmp(big, "0") != 0;
+    RUN(test_backend_select);
+    RUN(test_fri_fold_reference);
+    const char *why = NULL;
+    if (device) {
+        printf("# device: %s\n", gpu_device_name());
+    } else if (gpu_emulation_compiled()) {
+        gpu_set_emulation(1);
+        printf("# no CUDA device: testing the kernels in host emulation\n");
+    } else {
+        why = "built without CUDA";
+        RUN(test_stub_says_why);
+    }
+    if (why) {
+        SKIP(test_p2_permute_kat, why);
+        SKIP(test_p2_permute_random, why);
+        SKIP(test_p2_hash_rows, why);
+        SKIP(test_p2_compress_layer, why);
+        SKIP(test_merkle_commit, why);
+        SKIP(test_merkle_bad_shapes, why);
+        SKIP(test_ntt_forward_inverse, why);
+        SKIP(test_ntt_coset_lde, why);
+        SKIP(test_ntt_bad_size, why);
+        SKIP(test_fri_fold, why);
+        SKIP(test_device_memory, why);
+    } else {
+        RUN(test_p2_permute_kat);
+        RUN(test_p2_permute_random);
+        RUN(test_p2_hash_rows);
+        RUN(test_p2_compress_layer);
+        RUN(test_merkle_commit);
+        RUN(test_merkle_bad_shapes);
+        RUN(test_ntt_forward_inverse);
+        RUN(test_ntt_coset_lde);
+        RUN(test_ntt_bad_size);
+        RUN(test_fri_fold);
+        RUN(test_device_memory);
+    }
+    if (device)
+        RUN(test_device_oom_message);
+    else
+        SKIP(test_device_oom_message, "needs a CUDA device");
+    printf("# peak device memory of this run: %zu bytes\n", gpu_mem_peak());
+    gpu_shutdown();
+    return t_done();
+}
