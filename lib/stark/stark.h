@@ -88,4 +88,17 @@ int stark_verify(const air_machine *m, const stark_vk *vk, const bb_t *publics,
 /* Conjectured security of a vk's parameters (= fri_security_bits). */
 unsigned stark_security_bits(const stark_vk *vk);
 
+/* ---- shared by the prover and the verifier (not for AIR authors) ---- */
+
+/* log2 of a table's quotient degree: ceil(log2(max(max_degree - 1, 1))). */
+unsigned stark_log_quotient_degree(const air_table *t);
+/* Check that machine m matches vk (table count, heights, blowup vs degree). */
+int stark_check_machine(const air_machine *m, const stark_vk *vk, rk_err *e);
+/* The transcript's opening: parameters, shapes, vk root, public values, heights. */
+void stark_observe_instance(chal *c, const air_machine *m, const stark_vk *vk, const bb_t *publics,
+                            const unsigned *log_heights);
+/* An extension element from the values of its 4 base-coefficient columns:
+ * sum_j parts[j] * X^j. */
+bb4_t stark_ext_from_parts(const bb4_t *parts);
+
 #endif

@@ -1,0 +1,667 @@
+/* prove.c - the multi-table STARK prover (protocol in docs/stark.md, section "Protocol"). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "ntt/ntt.h"
+#include "stark/stark.h"
+
+#define B AIR_BLOCK
+#define OPEN_CHUNKS 64 /* fixed row split of the opening sums (results are exact anyway) */
+
+typedef struct tctx {
+    const air_table *tb;
+    unsigned log_n, log_N, log_qd;
+    size_t n, N;
+    const bb_t *trace;   /* main, on H */
+    bb_t *main_lde;      /* N x main_w, bit-reversed coset */
+    const bb_t *pre_trace, *pre_lde;
+    bb_t *perm_trace;    /* n x 4*perm_w */
+    bb_t *perm_lde;      /* N x 4*perm_w */
+    bb4_t cumsum;
+    bb_t *q_lde;         /* N x 4*qd */
+    bb4_t *q_coef;       /* n*qd true coefficients of the quotient */
+    bb4_t *open;         /* all opened values of this table, in proof order */
+    size_t n_open;
+    bb4_t pts[2];        /* zeta, zeta * g */
+} tctx;
+
+static void tctx_free(tctx *c)
+{
+    free(c->main_lde);
+    free(c->perm_trace);
+    free(c->perm_lde);
+    free(c->q_lde);
+    free(c->q_coef);
+    free(c->open);
+}
+
+static inline bb_t slot_base(const bb_t *s, air_expr x, size_t r) { return s[(size_t)x * 4 * B + r]; }
+static inline bb4_t slot_ext(const bb_t *s, const air_table *t, air_expr x, size_t r)
+{
+    const bb_t *p = s + (size_t)x * 4 * B;
+    if (!t->nodes[x].is_ext)
+        return bb4_from_base(p[r]);
+    bb4_t v = {{p[r], p[B + r], p[2 * B + r], p[3 * B + r]}};
+    return v;
+}
+
+/* ---- 1. the prover's own constraint check over the trace ---- */
+
+static int check_constraints(const tctx *c, const bb_t *publics, rk_err *e)
+{
+    const air_table *tb = c->tb;
+    const size_t n = c->n, nblk = (n + B - 1) / B, nc = tb->n_user_constraints;
+    uint64_t first_bad = UINT64_MAX;
+    int oom = 0;
+    if (nc == 0)
+        return RK_OK;
+#pragma omp parallel
+    {
+        bb_t *s = malloc(air_block_scratch_words(tb) * sizeof *s);
+        uint32_t loc[B], nxt[B];
+        bb_t isf[B], isl[B], ist[B];
+        if (!s) {
+#pragma omp atomic write
+            oom = 1;
+        }
+#pragma omp for schedule(static) reduction(min : first_bad)
+        for (size_t k = 0; k < nblk; k++) {
+            if (!s)
+                continue;
+            size_t r0 = k * B, cnt = n - r0 < B ? n - r0 : B;
+            for (size_t r = 0; r < cnt; r++) {
+                size_t row = r0 + r;
+                loc[r] = (uint32_t)row;
+                nxt[r] = (uint32_t)((row + 1) & (n - 1));
+                isf[r] = row == 0 ? bb_one() : 0;
+                isl[r] = row == n - 1 ? bb_one() : 0;
+                ist[r] = row != n - 1 ? bb_one() : 0;
+            }
+            air_block blk = {cnt,       c->trace, c->pre_trace, NULL, tb->main_width, tb->pre_width, 0,
+                             loc,       nxt,      isf,          isl,  ist,            publics,       NULL};
+            air_eval_block(tb, &blk, tb->n_user_nodes, s);
+            for (size_t ci = 0; ci < nc; ci++) {
+                air_expr x = tb->constraints[ci];
+                int comps = tb->nodes[x].is_ext ? 4 : 1;
+                for (size_t r = 0; r < cnt; r++)
+                    for (int j = 0; j < comps; j++)
+                        if (s[(size_t)x * 4 * B + j * B + r] != 0) {
+                            uint64_t code = (uint64_t)(r0 + r) * nc + ci;
+                            if (code < first_bad)
+                                first_bad = code;
+                        }
+            }
+        }
+        free(s);
+    }
+    if (oom)
+        return rk_fail(e, RK_EINTERNAL, "stark: out of memory");
+    if (first_bad != UINT64_MAX)
+        return rk_fail(e, RK_EINPUT, "stark: table %s: constraint %llu fails at row %llu", tb->name,
+                       (unsigned long long)(first_bad % nc), (unsigned long long)(first_bad / nc));
+    return RK_OK;
+}
+
+/* ---- 2. LogUp permutation trace ---- */
+
+static int build_perm(tctx *c, const bb4_t *ch, const bb_t *publics, rk_err *e)
+{
+    const air_table *tb = c->tb;
+    const size_t n = c->n, nblk = (n + B - 1) / B, ni = tb->n_inter;
+    const unsigned pw = tb->perm_width, nb = tb->n_batches;
+    c->perm_trace = malloc(n * 4 * pw * sizeof(bb_t));
+    if (!c->perm_trace)
+        return rk_fail(e, RK_EINTERNAL, "stark: out of memory");
+    int oom = 0, zero_den = 0;
+#pragma omp parallel
+    {
+        bb_t *s = malloc(air_block_scratch_words(tb) * sizeof *s);
+        bb4_t *den = malloc(B * ni * sizeof *den);
+        uint32_t loc[B];
+        if (!s || !den) {
+#pragma omp atomic write
+            oom = 1;
+        }
+#pragma omp for schedule(static)
+        for (size_t k = 0; k < nblk; k++) {
+            if (!s || !den)
+                continue;
+            size_t r0 = k * B, cnt = n - r0 < B ? n - r0 : B;
+            for (size_t r = 0; r < cnt; r++)
+                loc[r] = (uint32_t)(r0 + r);
+            air_block blk = {cnt, c->trace, c->pre_trace, NULL, tb->main_width, tb->pre_width, 0,
+                             loc, loc,      NULL,         NULL, NULL,           publics,       ch};
+            air_eval_block(tb, &blk, tb->n_user_nodes, s);
+            /* denominators beta + bus + sum_k gamma^(k+1) v_k */
+            for (size_t j = 0; j < ni; j++) {
+                const air_interaction *it = &tb->inter[j];
+                for (size_t r = 0; r < cnt; r++) {
+                    bb4_t d = bb4_add(ch[AIR_CH_BETA], bb4_from_base(bb_from_u32(it->bus)));
+                    for (unsigned v = 0; v < it->n_values; v++)
+                        d = bb4_add(d, bb4_mul_base(ch[AIR_CH_GAMMA1 + v], slot_base(s, it->values[v], r)));
+                    den[r * ni + j] = d;
+                }
+            }
+            for (size_t i = 0; i < cnt * ni; i++)
+                if (bb4_eq(den[i], bb4_zero())) {
+#pragma omp atomic write
+                    zero_den = 1;
+                }
+            bb4_batch_inv(den, den, cnt * ni);
+            for (size_t r = 0; r < cnt; r++) {
+                bb_t *row = c->perm_trace + (r0 + r) * 4 * pw;
+                for (unsigned b = 0; b < nb; b++) {
+                    bb4_t h = bb4_zero();
+                    for (uint32_t j = tb->batch_start[b]; j < tb->batch_start[b + 1]; j++) {
+                        bb_t m = slot_base(s, tb->inter[j].mult, r);
+                        if (tb->inter[j].sign < 0)
+                            m = bb_neg(m);
+                        h = bb4_add(h, bb4_mul_base(den[r * ni + j], m));
+                    }
+                    memcpy(row + 4 * b, h.c, sizeof h.c);
+                }
+            }
+        }
+        free(s);
+        free(den);
+    }
+    if (oom)
+        return rk_fail(e, RK_EINTERNAL, "stark: out of memory");
+    if (zero_den)
+        return rk_fail(e, RK_EINTERNAL, "stark: table %s: a LogUp denominator is zero (negligible event)",
+                       tb->name);
+    /* running sum: s_0 = sum_b h_b(0), s_i = s_(i-1) + sum_b h_b(i) */
+    bb4_t acc = bb4_zero();
+    for (size_t i = 0; i < n; i++) {
+        bb_t *row = c->perm_trace + i * 4 * pw;
+        for (unsigned b = 0; b < nb; b++) {
+            bb4_t h;
+            memcpy(h.c, row + 4 * b, sizeof h.c);
+            acc = bb4_add(acc, h);
+        }
+        memcpy(row + 4 * nb, acc.c, sizeof acc.c);
+    }
+    c->cumsum = acc;
+    return RK_OK;
+}
+
+/* ---- 3. quotient ---- */
+
+static int compute_quotient(tctx *c, const bb4_t *ch, bb4_t alpha, const bb_t *publics, rk_err *e)
+{
+    const air_table *tb = c->tb;
+    const unsigned log_M = c->log_n + c->log_qd, qd = 1u << c->log_qd;
+    const size_t n = c->n, M = (size_t)1 << log_M, nblk = (M + B - 1) / B, nc = tb->n_constraints;
+    const bb_t shift = bb_generator();
+    bb4_t *Q = malloc(M * sizeof *Q);
+    bb_t *wpow = malloc(M * sizeof *wpow);
+    bb4_t *apow = malloc((nc ? nc : 1) * sizeof *apow);
+    if (!Q || !wpow || !apow) {
+        free(Q);
+        free(wpow);
+        free(apow);
+        return rk_fail(e, RK_EINTERNAL, "stark: out of memory");
+    }
+    bb_t wM = bb_two_adic_generator(log_M), acc = bb_one();
+    for (size_t i = 0; i < M; i++) {
+        wpow[i] = acc;
+        acc = bb_mul(acc, wM);
+    }
+    apow[0] = bb4_one();
+    for (size_t i = 1; i < nc; i++)
+        apow[i] = bb4_mul(apow[i - 1], alpha);
+    /* Z_H(x) = x^n - 1 takes qd values on the coset: shift^n * w_qd^j - 1 */
+    bb_t zh[16], inv_zh[16];
+    bb_t sn = bb_pow(shift, n), wq = bb_two_adic_generator(c->log_qd);
+    for (unsigned j = 0; j < qd; j++) {
+        zh[j] = bb_sub(bb_mul(sn, bb_pow(wq, j)), bb_one());
+        inv_zh[j] = bb_inv(zh[j]);
+    }
+    const bb_t g_inv = bb_inv(bb_two_adic_generator(c->log_n));
+    const unsigned pw4 = 4 * tb->perm_width;
+    int oom = 0;
+#pragma omp parallel
+    {
+        bb_t *s = malloc(air_block_scratch_words(tb) * sizeof *s);
+        uint32_t loc[B], nxt[B];
+        bb_t isf[B], isl[B], ist[B], xm1[B], zr[B];
+        bb4_t accb[B];
+        if (!s) {
+#pragma omp atomic write
+            oom = 1;
+        }
+#pragma omp for schedule(static)
+        for (size_t k = 0; k < nblk; k++) {
+            if (!s)
+                continue;
+            size_t r0 = k * B, cnt = M - r0 < B ? M - r0 : B;
+            for (size_t r = 0; r < cnt; r++) {
+                size_t i = r0 + r, j = fri_bitrev(i, log_M);
+                bb_t x = bb_mul(shift, wpow[j]);
+                loc[r] = (uint32_t)i;
+                nxt[r] = (uint32_t)fri_bitrev((j + qd) & (M - 1), log_M);
+                xm1[r] = bb_sub(x, bb_one());
+                ist[r] = bb_sub(x, g_inv);
+                zr[r] = zh[j & (qd - 1)];
+            }
+            bb_batch_inv(isf, xm1, cnt);
+            bb_batch_inv(isl, ist, cnt);
+            for (size_t r = 0; r < cnt; r++) {
+                isf[r] = bb_mul(isf[r], zr[r]);
+                isl[r] = bb_mul(isl[r], zr[r]);
+            }
+            air_block blk = {cnt, c->main_lde, c->pre_lde, c->perm_lde, tb->main_width, tb->pre_width, pw4,
+                             loc, nxt,         isf,        isl,         ist,            publics,       ch};
+            air_eval_block(tb, &blk, tb->n_nodes, s);
+            for (size_t r = 0; r < cnt; r++)
+                accb[r] = bb4_zero();
+            for (size_t ci = 0; ci < nc; ci++) {
+                air_expr x = tb->constraints[ci];
+                const bb_t *p = s + (size_t)x * 4 * B;
+                if (tb->nodes[x].is_ext) {
+                    for (size_t r = 0; r < cnt; r++) {
+                        bb4_t v = {{p[r], p[B + r], p[2 * B + r], p[3 * B + r]}};
+                        accb[r] = bb4_add(accb[r], bb4_mul(apow[ci], v));
+                    }
+                } else {
+                    for (size_t r = 0; r < cnt; r++)
+                        accb[r] = bb4_add(accb[r], bb4_mul_base(apow[ci], p[r]));
+                }
+            }
+            for (size_t r = 0; r < cnt; r++) {
+                size_t j = fri_bitrev(r0 + r, log_M);
+                Q[r0 + r] = bb4_mul_base(accb[r], inv_zh[j & (qd - 1)]);
+            }
+        }
+        free(s);
+    }
+    free(apow);
+    if (oom) {
+        free(Q);
+        free(wpow);
+        return rk_fail(e, RK_EINTERNAL, "stark: out of memory");
+    }
+    /* Q (bit-reversed over shift*K_M) -> coefficients a_k of Q(shift*y) -> q_k = a_k shift^-k. */
+    ntt_bit_reverse_rows((bb_t *)Q, log_M, 4);
+    int rc = ntt_inverse_batch((bb_t *)Q, log_M, 4);
+    c->q_coef = malloc(M * sizeof *c->q_coef);
+    c->q_lde = calloc(c->N * 4 * qd, sizeof(bb_t));
+    if (rc || !c->q_coef || !c->q_lde) {
+        free(Q);
+        free(wpow);
+        return rk_fail(e, RK_EINTERNAL, "stark: out of memory");
+    }
+    bb_t sinv = bb_inv(shift), sp = bb_one();
+    for (size_t k = 0; k < M; k++) {
+        c->q_coef[k] = bb4_mul_base(Q[k], sp);
+        sp = bb_mul(sp, sinv);
+    }
+    /* chunk t, coefficient k of the LDE input: q_(tn+k) * shift^k = a_(tn+k) * shift^-(tn) */
+    bb_t stn = bb_one(), sinv_n = bb_pow(sinv, n);
+    for (unsigned t = 0; t < qd; t++) {
+        for (size_t k = 0; k < n; k++) {
+            bb4_t v = bb4_mul_base(Q[t * n + k], stn);
+            memcpy(c->q_lde + k * 4 * qd + 4 * t, v.c, sizeof v.c);
+        }
+        stn = bb_mul(stn, sinv_n);
+    }
+    free(Q);
+    free(wpow);
+    if (ntt_forward_batch_bitrev_out(c->q_lde, c->log_N, 4 * qd))
+        return rk_fail(e, RK_EINTERNAL, "stark: out of memory");
+    return RK_OK;
+}
+
+/* ---- 4. openings ---- */
+
+/* Barycentric weights on H (size n = 2^log_n) at z: u_i = (z^n - 1)/n * w^i / (z - w^i). */
+static bb4_t *bary_weights(unsigned log_n, bb4_t z)
+{
+    size_t n = (size_t)1 << log_n;
+    bb4_t *u = malloc(n * sizeof *u);
+    bb_t *wp = malloc(n * sizeof *wp);
+    if (!u || !wp) {
+        free(u);
+        free(wp);
+        return NULL;
+    }
+    bb_t w = bb_two_adic_generator(log_n), acc = bb_one();
+    for (size_t i = 0; i < n; i++) {
+        wp[i] = acc;
+        acc = bb_mul(acc, w);
+    }
+#pragma omp parallel for schedule(static)
+    for (size_t i = 0; i < n; i++)
+        u[i] = bb4_sub(z, bb4_from_base(wp[i]));
+    bb4_batch_inv(u, u, n);
+    bb4_t scale = bb4_mul_base(bb4_sub(bb4_pow(z, n), bb4_one()), bb_inv(bb_from_u32((uint32_t)n)));
+#pragma omp parallel for schedule(static)
+    for (size_t i = 0; i < n; i++)
+        u[i] = bb4_mul(u[i], bb4_mul_base(scale, wp[i]));
+    free(wp);
+    return u;
+}
+
+/* out[c] = sum_i m[i][c] * u[i] for a row-major n x w matrix. */
+static int mat_vec(const bb_t *m, size_t n, size_t w, const bb4_t *u, bb4_t *out)
+{
+    bb4_t *part = calloc((size_t)OPEN_CHUNKS * w, sizeof *part);
+    if (!part)
+        return -1;
+    size_t per = (n + OPEN_CHUNKS - 1) / OPEN_CHUNKS;
+#pragma omp parallel for schedule(static)
+    for (size_t k = 0; k < OPEN_CHUNKS; k++) {
+        bb4_t *p = part + k * w;
+        size_t lo = k * per, hi = lo + per < n ? lo + per : n;
+        for (size_t i = lo; i < hi; i++)
+            for (size_t col = 0; col < w; col++)
+                p[col] = bb4_add(p[col], bb4_mul_base(u[i], m[i * w + col]));
+    }
+    for (size_t col = 0; col < w; col++) {
+        bb4_t a = bb4_zero();
+        for (size_t k = 0; k < OPEN_CHUNKS; k++)
+            a = bb4_add(a, part[k * w + col]);
+        out[col] = a;
+    }
+    free(part);
+    return 0;
+}
+
+static int open_table(tctx *c, bb4_t zeta, rk_err *e)
+{
+    const air_table *tb = c->tb;
+    const unsigned qd = 1u << c->log_qd;
+    const size_t pw4 = 4 * (size_t)tb->perm_width;
+    c->n_open = 2 * (tb->pre_width + tb->main_width + pw4) + 4 * qd;
+    c->open = malloc(c->n_open * sizeof *c->open);
+    if (!c->open)
+        return rk_fail(e, RK_EINTERNAL, "stark: out of memory");
+    c->pts[0] = zeta;
+    c->pts[1] = bb4_mul_base(zeta, bb_two_adic_generator(c->log_n));
+    bb4_t *u[2] = {bary_weights(c->log_n, c->pts[0]), bary_weights(c->log_n, c->pts[1])};
+    int bad = !u[0] || !u[1];
+    bb4_t *o = c->open;
+    const bb_t *mats[3] = {c->pre_trace, c->trace, c->perm_trace};
+    size_t ws[3] = {tb->pre_width, tb->main_width, pw4};
+    for (int k = 0; k < 3 && !bad; k++) {
+        if (!ws[k])
+            continue;
+        for (int j = 0; j < 2 && !bad; j++) {
+            bad |= mat_vec(mats[k], c->n, ws[k], u[j], o) != 0;
+            o += ws[k];
+        }
+    }
+    free(u[0]);
+    free(u[1]);
+    /* quotient chunk columns at zeta, from the coefficients */
+    bb4_t *zp = bad ? NULL : malloc(c->n * sizeof *zp);
+    if (!zp) {
+        return rk_fail(e, RK_EINTERNAL, "stark: out of memory");
+    }
+    zp[0] = bb4_one();
+    for (size_t k = 1; k < c->n; k++)
+        zp[k] = bb4_mul(zp[k - 1], zeta);
+    for (unsigned t = 0; t < qd; t++) {
+        for (int j = 0; j < 4; j++) {
+            bb4_t a = bb4_zero();
+            const bb4_t *qc = c->q_coef + (size_t)t * c->n;
+            for (size_t k = 0; k < c->n; k++)
+                a = bb4_add(a, bb4_mul_base(zp[k], qc[k].c[j]));
+            *o++ = a;
+        }
+    }
+    free(zp);
+    return RK_OK;
+}
+
+/* ---- the prover ---- */
+
+int stark_prove(const stark_pk *pk, const bb_t *const *traces, const unsigned *log_heights,
+                const bb_t *publics, const stark_prove_opts *opts, rk_buf *out, rk_err *e)
+{
+    const air_machine *m = pk->m;
+    const stark_vk *vk = &pk->vk;
+    const fri_params *fp = &vk->fri;
+    const unsigned lb = fp->log_blowup;
+    int rc = stark_check_machine(m, vk, e);
+    if (rc)
+        return rc;
+    const size_t nt = m->n_tables;
+    const int check = !(opts && opts->test_skip_constraint_check);
+    tctx *T = calloc(nt, sizeof *T);
+    bb4_t *ch = calloc(AIR_CH_GAMMA1 + m->max_arity + 1, sizeof *ch);
+    /* per-batch arrays for the commitments and FRI */
+    const bb_t **mats = calloc(nt, sizeof *mats);
+    size_t *widths = calloc(4 * nt, sizeof *widths);
+    unsigned *lh = calloc(4 * nt, sizeof *lh), *np = calloc(4 * nt, sizeof *np);
+    const bb4_t **pts = calloc(4 * nt, sizeof *pts), **vals = calloc(4 * nt, sizeof *vals);
+    merkle_tree main_tree, perm_tree, q_tree;
+    merkle_tree_init(&main_tree);
+    merkle_tree_init(&perm_tree);
+    merkle_tree_init(&q_tree);
+    if (!T || !ch || !mats || !widths || !lh || !np || !pts || !vals) {
+        rc = rk_fail(e, RK_EINTERNAL, "stark: out of memory");
+        goto out;
+    }
+
+    /* shapes */
+    int any_perm = 0;
+    for (size_t t = 0; t < nt; t++) {
+        tctx *c = &T[t];
+        const air_table *tb = m->tables[t];
+        unsigned h = log_heights[t];
+        if (h < 1 || h < fp->log_final_poly_len || h > STARK_MAX_LOG_HEIGHT || h + lb > 27) {
+            rc = rk_fail(e, RK_EINPUT, "stark: table %s: log height %u out of range", tb->name, h);
+            goto out;
+        }
+        if (tb->pre_width && h != vk->pre_log_heights[t]) {
+            rc = rk_fail(e, RK_EINPUT, "stark: table %s: log height %u, preprocessed columns have %u",
+                         tb->name, h, vk->pre_log_heights[t]);
+            goto out;
+        }
+        if (!traces[t]) {
+            rc = rk_fail(e, RK_EINPUT, "stark: table %s: no trace", tb->name);
+            goto out;
+        }
+        c->tb = tb;
+        c->log_n = h;
+        c->log_N = h + lb;
+        c->log_qd = stark_log_quotient_degree(tb);
+        c->n = (size_t)1 << h;
+        c->N = (size_t)1 << c->log_N;
+        c->trace = traces[t];
+        c->pre_trace = pk->pre_trace[t];
+        c->pre_lde = pk->pre_lde[t];
+        any_perm |= tb->perm_width > 0;
+    }
+    if (check)
+        for (size_t t = 0; t < nt; t++)
+            if ((rc = check_constraints(&T[t], publics, e)))
+                goto out;
+
+    chal c;
+    chal_init(&c);
+    stark_observe_instance(&c, m, vk, publics, log_heights);
+    for (size_t t = 0; t < nt; t++)
+        rk_buf_u32(out, log_heights[t]);
+
+    /* main traces: LDE, commit */
+    for (size_t t = 0; t < nt; t++) {
+        tctx *x = &T[t];
+        size_t w = x->tb->main_width;
+        x->main_lde = malloc(x->N * w * sizeof(bb_t));
+        if (!x->main_lde || ntt_coset_lde_batch(x->trace, x->log_n, w, lb, bb_generator(), x->main_lde, 1)) {
+            rc = rk_fail(e, RK_EINTERNAL, "stark: out of memory");
+            goto out;
+        }
+        mats[t] = x->main_lde;
+        widths[t] = w;
+        lh[t] = x->log_N;
+    }
+    if ((rc = merkle_commit(&main_tree, nt, mats, widths, lh, e)))
+        goto out;
+    fri_put_digest(out, merkle_root(&main_tree));
+    chal_observe_digest(&c, merkle_root(&main_tree));
+
+    /* LogUp challenges, permutation traces, commit, cumulative sums */
+    ch[AIR_CH_BETA] = chal_sample_ext(&c);
+    bb4_t gamma = chal_sample_ext(&c);
+    ch[AIR_CH_GAMMA1] = gamma;
+    for (unsigned k = 1; k < m->max_arity; k++)
+        ch[AIR_CH_GAMMA1 + k] = bb4_mul(ch[AIR_CH_GAMMA1 + k - 1], gamma);
+    if (any_perm) {
+        size_t k = 0;
+        for (size_t t = 0; t < nt; t++) {
+            tctx *x = &T[t];
+            if (!x->tb->perm_width)
+                continue;
+            if ((rc = build_perm(x, ch, publics, e)))
+                goto out;
+            size_t w = 4 * (size_t)x->tb->perm_width;
+            x->perm_lde = malloc(x->N * w * sizeof(bb_t));
+            if (!x->perm_lde ||
+                ntt_coset_lde_batch(x->perm_trace, x->log_n, w, lb, bb_generator(), x->perm_lde, 1)) {
+                rc = rk_fail(e, RK_EINTERNAL, "stark: out of memory");
+                goto out;
+            }
+            mats[k] = x->perm_lde;
+            widths[k] = w;
+            lh[k] = x->log_N;
+            k++;
+        }
+        if ((rc = merkle_commit(&perm_tree, k, mats, widths, lh, e)))
+            goto out;
+        fri_put_digest(out, merkle_root(&perm_tree));
+        chal_observe_digest(&c, merkle_root(&perm_tree));
+        bb4_t total = bb4_zero();
+        for (size_t t = 0; t < nt; t++)
+            if (T[t].tb->perm_width) {
+                fri_put_ext(out, T[t].cumsum);
+                chal_observe_ext(&c, T[t].cumsum);
+                total = bb4_add(total, T[t].cumsum);
+            }
+        if (check && m->pub) {
+            air_point pt;
+            memset(&pt, 0, sizeof pt);
+            pt.publics = publics;
+            pt.challenges = ch;
+            bb4_t *v = malloc((m->pub->n_nodes + 1) * sizeof *v);
+            if (!v) {
+                rc = rk_fail(e, RK_EINTERNAL, "stark: out of memory");
+                goto out;
+            }
+            air_eval_point(m->pub, &pt, v);
+            for (size_t j = 0; j < m->pub->n_inter; j++) {
+                const air_interaction *it = &m->pub->inter[j];
+                bb4_t d = bb4_add(ch[AIR_CH_BETA], bb4_from_base(bb_from_u32(it->bus)));
+                for (unsigned q = 0; q < it->n_values; q++)
+                    d = bb4_add(d, bb4_mul(ch[AIR_CH_GAMMA1 + q], v[it->values[q]]));
+                bb4_t term = bb4_mul(v[it->mult], bb4_inv(d));
+                total = it->sign > 0 ? bb4_add(total, term) : bb4_sub(total, term);
+            }
+            free(v);
+        }
+        if (check && !bb4_eq(total, bb4_zero())) {
+            rc = rk_fail(e, RK_EINPUT, "stark: the lookups do not balance (a bus's sends and receives differ)");
+            goto out;
+        }
+    }
+
+    /* quotients */
+    bb4_t alpha = chal_sample_ext(&c);
+    for (size_t t = 0; t < nt; t++) {
+        tctx *x = &T[t];
+        ch[AIR_CH_CUMSUM] = x->cumsum;
+        if ((rc = compute_quotient(x, ch, alpha, publics, e)))
+            goto out;
+        mats[t] = x->q_lde;
+        widths[t] = 4 * ((size_t)1 << x->log_qd);
+        lh[t] = x->log_N;
+    }
+    if ((rc = merkle_commit(&q_tree, nt, mats, widths, lh, e)))
+        goto out;
+    fri_put_digest(out, merkle_root(&q_tree));
+    chal_observe_digest(&c, merkle_root(&q_tree));
+
+    /* out-of-domain point and openings */
+    bb4_t zeta = chal_sample_ext(&c);
+    if (zeta.c[1] == 0 && zeta.c[2] == 0 && zeta.c[3] == 0) {
+        rc = rk_fail(e, RK_EINTERNAL, "stark: zeta fell in the base field (negligible event)");
+        goto out;
+    }
+    for (size_t t = 0; t < nt; t++) {
+        if ((rc = open_table(&T[t], zeta, e)))
+            goto out;
+        for (size_t i = 0; i < T[t].n_open; i++) {
+            fri_put_ext(out, T[t].open[i]);
+            chal_observe_ext(&c, T[t].open[i]);
+        }
+    }
+
+    /* FRI over the batches: preprocessed, main, permutation, quotient */
+    fri_batch fb[4];
+    size_t nfb = 0, slot = 0;
+    for (int round = 0; round < 4; round++) {
+        size_t first = slot;
+        for (size_t t = 0; t < nt; t++) {
+            tctx *x = &T[t];
+            const air_table *tb = x->tb;
+            size_t off = 0, w;
+            const size_t pw4 = 4 * (size_t)tb->perm_width;
+            if (round == 0) {
+                if (!tb->pre_width)
+                    continue;
+                w = tb->pre_width;
+            } else if (round == 1) {
+                off = 2 * tb->pre_width;
+                w = tb->main_width;
+            } else if (round == 2) {
+                if (!tb->perm_width)
+                    continue;
+                off = 2 * (tb->pre_width + tb->main_width);
+                w = pw4;
+            } else {
+                off = 2 * (tb->pre_width + tb->main_width + pw4);
+                w = 4 * ((size_t)1 << x->log_qd);
+            }
+            widths[slot] = w;
+            lh[slot] = x->log_N;
+            np[slot] = round == 3 ? 1 : 2;
+            pts[slot] = x->pts;
+            vals[slot] = x->open + off;
+            slot++;
+        }
+        if (slot == first)
+            continue;
+        const merkle_tree *tr = round == 0 ? &pk->pre_tree : round == 1 ? &main_tree : round == 2 ? &perm_tree : &q_tree;
+        fb[nfb].root = *merkle_root(tr);
+        fb[nfb].tree = tr;
+        fb[nfb].n_mats = slot - first;
+        fb[nfb].log_heights = lh + first;
+        fb[nfb].widths = widths + first;
+        fb[nfb].n_points = np + first;
+        fb[nfb].points = pts + first;
+        fb[nfb].values = vals + first;
+        nfb++;
+    }
+    if ((rc = fri_prove(fp, &c, fb, nfb, out, e)))
+        goto out;
+    if (out->oom)
+        rc = rk_fail(e, RK_EINTERNAL, "stark: out of memory writing the proof");
+out:
+    if (T)
+        for (size_t t = 0; t < nt; t++)
+            tctx_free(&T[t]);
+    free(T);
+    free(ch);
+    free(mats);
+    free(widths);
+    free(lh);
+    free(np);
+    free(pts);
+    free(vals);
+    merkle_tree_free(&main_tree);
+    merkle_tree_free(&perm_tree);
+    merkle_tree_free(&q_tree);
+    return rc;
+}

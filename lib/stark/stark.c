@@ -1,0 +1,241 @@
+/* stark.c - verifying/proving keys, the transcript opening, shapes shared by prover and verifier. */
+#include "stark/stark.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "ntt/ntt.h"
+
+#define STARK_VK_VERSION 1
+#define STARK_TRANSCRIPT_TAG 0x4b545352u /* "RSTK": domain separation of the transcript */
+
+void stark_vk_init(stark_vk *vk) { memset(vk, 0, sizeof *vk); }
+void stark_vk_free(stark_vk *vk)
+{
+    free(vk->pre_log_heights);
+    memset(vk, 0, sizeof *vk);
+}
+
+void stark_pk_init(stark_pk *pk)
+{
+    memset(pk, 0, sizeof *pk);
+    merkle_tree_init(&pk->pre_tree);
+}
+
+void stark_pk_free(stark_pk *pk)
+{
+    for (uint32_t t = 0; t < pk->vk.n_tables; t++) {
+        if (pk->pre_trace)
+            free(pk->pre_trace[t]);
+        if (pk->pre_lde)
+            free(pk->pre_lde[t]);
+    }
+    free(pk->pre_trace);
+    free(pk->pre_lde);
+    merkle_tree_free(&pk->pre_tree);
+    stark_vk_free(&pk->vk);
+    memset(pk, 0, sizeof *pk);
+}
+
+unsigned stark_security_bits(const stark_vk *vk) { return fri_security_bits(&vk->fri); }
+
+unsigned stark_log_quotient_degree(const air_table *t)
+{
+    unsigned d = t->max_degree > 2 ? t->max_degree - 1 : 1, l = 0;
+    while ((1u << l) < d)
+        l++;
+    return l;
+}
+
+int stark_check_machine(const air_machine *m, const stark_vk *vk, rk_err *e)
+{
+    if (!m->finalized)
+        return rk_fail(e, RK_EINPUT, "stark: the machine is not finalized");
+    if (vk->n_tables != m->n_tables)
+        return rk_fail(e, RK_EINPUT, "stark: vk has %u tables, machine %zu", vk->n_tables, m->n_tables);
+    int rc = fri_params_check(&vk->fri, e);
+    if (rc)
+        return rc;
+    int any_pre = 0;
+    for (size_t t = 0; t < m->n_tables; t++) {
+        const air_table *tb = m->tables[t];
+        unsigned lq = stark_log_quotient_degree(tb);
+        if (lq > vk->fri.log_blowup)
+            return rk_fail(e, RK_EINPUT,
+                           "stark: table %s has constraint degree %u, which needs log_blowup >= %u",
+                           tb->name, tb->max_degree, lq);
+        if (tb->pre_width) {
+            any_pre = 1;
+            uint32_t h = vk->pre_log_heights[t];
+            if (h < 1 || h < vk->fri.log_final_poly_len || h > STARK_MAX_LOG_HEIGHT ||
+                h + vk->fri.log_blowup > 27)
+                return rk_fail(e, RK_EINPUT, "stark: table %s: preprocessed log height %u out of range",
+                               tb->name, h);
+        } else if (vk->pre_log_heights[t] != 0) {
+            return rk_fail(e, RK_EINPUT, "stark: table %s has no preprocessed columns but vk gives a height",
+                           tb->name);
+        }
+    }
+    if (any_pre != vk->has_pre)
+        return rk_fail(e, RK_EINPUT, "stark: vk and machine disagree on preprocessed columns");
+    return RK_OK;
+}
+
+void stark_observe_instance(chal *c, const air_machine *m, const stark_vk *vk, const bb_t *publics,
+                            const unsigned *log_heights)
+{
+    chal_observe_u32(c, STARK_TRANSCRIPT_TAG & 0x3fffffff);
+    chal_observe_u32(c, vk->fri.log_blowup);
+    chal_observe_u32(c, vk->fri.num_queries);
+    chal_observe_u32(c, vk->fri.pow_bits);
+    chal_observe_u32(c, vk->fri.log_final_poly_len);
+    chal_observe_u32(c, (uint32_t)m->n_tables);
+    for (size_t t = 0; t < m->n_tables; t++) {
+        const air_table *tb = m->tables[t];
+        chal_observe_u32(c, tb->main_width);
+        chal_observe_u32(c, tb->pre_width);
+        chal_observe_u32(c, tb->perm_width);
+        chal_observe_u32(c, stark_log_quotient_degree(tb));
+        chal_observe_u32(c, vk->pre_log_heights[t]);
+    }
+    chal_observe_digest(c, &vk->pre_root);
+    chal_observe_u32(c, m->n_public);
+    chal_observe_many(c, publics, m->n_public);
+    for (size_t t = 0; t < m->n_tables; t++)
+        chal_observe_u32(c, log_heights[t]);
+}
+
+bb4_t stark_ext_from_parts(const bb4_t *parts)
+{
+    bb4_t r = bb4_zero();
+    for (int j = 0; j < 4; j++) {
+        bb4_t xj = bb4_zero();
+        xj.c[j] = bb_one();
+        r = bb4_add(r, bb4_mul(parts[j], xj));
+    }
+    return r;
+}
+
+/* ---- keys ---- */
+
+int stark_keygen(const air_machine *m, const fri_params *fri, const bb_t *const *pre_traces,
+                 const unsigned *pre_log_heights, stark_pk *pk, rk_err *e)
+{
+    stark_pk_free(pk);
+    stark_pk_init(pk);
+    int rc;
+    if (!m->finalized)
+        return rk_fail(e, RK_EINPUT, "stark: the machine is not finalized");
+    size_t nt = m->n_tables;
+    pk->m = m;
+    pk->vk.fri = *fri;
+    pk->vk.n_tables = (uint32_t)nt;
+    pk->vk.pre_log_heights = calloc(nt, sizeof *pk->vk.pre_log_heights);
+    pk->pre_trace = calloc(nt, sizeof *pk->pre_trace);
+    pk->pre_lde = calloc(nt, sizeof *pk->pre_lde);
+    if (!pk->vk.pre_log_heights || !pk->pre_trace || !pk->pre_lde)
+        goto oom;
+    for (size_t t = 0; t < nt; t++)
+        if (m->tables[t]->pre_width) {
+            pk->vk.pre_log_heights[t] = pre_log_heights[t];
+            pk->vk.has_pre = 1;
+        }
+    if ((rc = stark_check_machine(m, &pk->vk, e)))
+        goto fail;
+    if (pk->vk.has_pre) {
+        const bb_t *mats[nt];
+        size_t widths[nt];
+        unsigned lh[nt];
+        size_t k = 0;
+        for (size_t t = 0; t < nt; t++) {
+            const air_table *tb = m->tables[t];
+            if (!tb->pre_width)
+                continue;
+            unsigned h = pre_log_heights[t];
+            size_t n = (size_t)1 << h, w = tb->pre_width;
+            if (!pre_traces || !pre_traces[t]) {
+                rc = rk_fail(e, RK_EINPUT, "stark: table %s: missing preprocessed trace", tb->name);
+                goto fail;
+            }
+            pk->pre_trace[t] = malloc(n * w * sizeof(bb_t));
+            pk->pre_lde[t] = malloc((n << fri->log_blowup) * w * sizeof(bb_t));
+            if (!pk->pre_trace[t] || !pk->pre_lde[t])
+                goto oom;
+            memcpy(pk->pre_trace[t], pre_traces[t], n * w * sizeof(bb_t));
+            if (ntt_coset_lde_batch(pk->pre_trace[t], h, w, fri->log_blowup, bb_generator(),
+                                    pk->pre_lde[t], 1))
+                goto oom;
+            mats[k] = pk->pre_lde[t];
+            widths[k] = w;
+            lh[k] = h + fri->log_blowup;
+            k++;
+        }
+        if ((rc = merkle_commit(&pk->pre_tree, k, mats, widths, lh, e)))
+            goto fail;
+        pk->vk.pre_root = *merkle_root(&pk->pre_tree);
+    }
+    return RK_OK;
+oom:
+    rc = rk_fail(e, RK_EINTERNAL, "stark: out of memory in keygen");
+fail:
+    stark_pk_free(pk);
+    return rc;
+}
+
+int stark_vk_encode(const stark_vk *vk, rk_buf *out, rk_err *e)
+{
+    rk_buf_u32(out, STARK_VK_MAGIC);
+    rk_buf_u32(out, STARK_VK_VERSION);
+    rk_buf_u32(out, vk->fri.log_blowup);
+    rk_buf_u32(out, vk->fri.num_queries);
+    rk_buf_u32(out, vk->fri.pow_bits);
+    rk_buf_u32(out, vk->fri.log_final_poly_len);
+    rk_buf_u32(out, vk->n_tables);
+    for (uint32_t t = 0; t < vk->n_tables; t++)
+        rk_buf_u32(out, vk->pre_log_heights[t]);
+    rk_buf_u32(out, (uint32_t)vk->has_pre);
+    fri_put_digest(out, &vk->pre_root);
+    if (out->oom)
+        return rk_fail(e, RK_EINTERNAL, "stark: out of memory encoding the vk");
+    return RK_OK;
+}
+
+int stark_vk_decode(const uint8_t *p, size_t len, stark_vk *vk, rk_err *e)
+{
+    stark_vk_free(vk);
+    rk_rd r;
+    rk_rd_init(&r, p, len);
+    if (rk_rd_u32(&r) != STARK_VK_MAGIC || rk_rd_u32(&r) != STARK_VK_VERSION)
+        return rk_fail(e, RK_EINPUT, "stark vk: bad magic or version");
+    vk->fri.log_blowup = rk_rd_u32(&r);
+    vk->fri.num_queries = rk_rd_u32(&r);
+    vk->fri.pow_bits = rk_rd_u32(&r);
+    vk->fri.log_final_poly_len = rk_rd_u32(&r);
+    uint32_t nt = rk_rd_u32(&r);
+    if (r.bad || nt == 0 || nt > 4096 || (size_t)nt * 4 > rk_rd_left(&r))
+        return rk_fail(e, RK_EINPUT, "stark vk: bad table count");
+    int rc = fri_params_check(&vk->fri, e);
+    if (rc)
+        return rk_err_prefix(e, "stark vk");
+    vk->n_tables = nt;
+    vk->pre_log_heights = calloc(nt, sizeof *vk->pre_log_heights);
+    if (!vk->pre_log_heights)
+        return rk_fail(e, RK_EINTERNAL, "stark vk: out of memory");
+    for (uint32_t t = 0; t < nt; t++) {
+        vk->pre_log_heights[t] = rk_rd_u32(&r);
+        if (vk->pre_log_heights[t] > STARK_MAX_LOG_HEIGHT)
+            r.bad = 1;
+    }
+    uint32_t hp = rk_rd_u32(&r);
+    vk->has_pre = hp == 1;
+    vk->pre_root = fri_get_digest(&r);
+    p2_digest zero;
+    memset(&zero, 0, sizeof zero);
+    if (hp > 1 || (!vk->has_pre && memcmp(&zero, &vk->pre_root, sizeof zero) != 0))
+        r.bad = 1;
+    if (!rk_rd_done(&r)) {
+        stark_vk_free(vk);
+        return rk_fail(e, RK_EINPUT, "stark vk: malformed (truncated, non-canonical or trailing bytes)");
+    }
+    return RK_OK;
+}

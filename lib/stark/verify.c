@@ -1,0 +1,265 @@
+/* verify.c - the multi-table STARK verifier: one straight pass over the proof bytes,
+ * in transcript order (docs/stark.md, "Protocol" and "Proof layout"). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "stark/stark.h"
+
+/* Where one table's opened values sit in its block of the proof (extension elements). */
+typedef struct topen {
+    const bb4_t *pre[2], *main[2], *perm[2], *quot;
+    size_t n;
+} topen;
+
+static size_t table_open_layout(const air_table *tb, unsigned log_qd, const bb4_t *base, topen *o)
+{
+    size_t pw4 = 4 * (size_t)tb->perm_width, k = 0;
+    o->pre[0] = base + k, k += tb->pre_width;
+    o->pre[1] = base + k, k += tb->pre_width;
+    o->main[0] = base + k, k += tb->main_width;
+    o->main[1] = base + k, k += tb->main_width;
+    o->perm[0] = base + k, k += pw4;
+    o->perm[1] = base + k, k += pw4;
+    o->quot = base + k, k += 4 * ((size_t)1 << log_qd);
+    o->n = k;
+    return k;
+}
+
+/* LogUp term of one public interaction: sign * m / (beta + bus + sum gamma^(k+1) v_k). */
+static int public_logup_sum(const air_machine *m, const bb_t *publics, const bb4_t *ch, bb4_t *sum)
+{
+    *sum = bb4_zero();
+    if (!m->pub || m->pub->n_inter == 0)
+        return RK_OK;
+    bb4_t *v = malloc((m->pub->n_nodes + 1) * sizeof *v);
+    if (!v)
+        return RK_EINTERNAL;
+    air_point pt;
+    memset(&pt, 0, sizeof pt);
+    pt.publics = publics;
+    pt.challenges = ch;
+    air_eval_point(m->pub, &pt, v);
+    int rc = RK_OK;
+    for (size_t j = 0; j < m->pub->n_inter; j++) {
+        const air_interaction *it = &m->pub->inter[j];
+        bb4_t d = bb4_add(ch[AIR_CH_BETA], bb4_from_base(bb_from_u32(it->bus)));
+        for (unsigned k = 0; k < it->n_values; k++)
+            d = bb4_add(d, bb4_mul(ch[AIR_CH_GAMMA1 + k], v[it->values[k]]));
+        if (bb4_eq(d, bb4_zero()))
+            rc = RK_EFALSE;
+        bb4_t term = bb4_mul(v[it->mult], bb4_inv(d));
+        *sum = it->sign > 0 ? bb4_add(*sum, term) : bb4_sub(*sum, term);
+    }
+    free(v);
+    return rc;
+}
+
+/* The out-of-domain check of one table:
+ *   sum_i alpha^i C_i(zeta) == Z_H(zeta) * sum_t zeta^(t n) Q_t(zeta). */
+static int check_table_at_zeta(const air_table *tb, unsigned log_n, unsigned log_qd, const topen *o,
+                               const bb_t *publics, const bb4_t *ch, bb4_t alpha, bb4_t zeta)
+{
+    const size_t n = (size_t)1 << log_n, pw = tb->perm_width;
+    const bb_t g_inv = bb_inv(bb_two_adic_generator(log_n));
+    bb4_t zh = bb4_sub(bb4_pow(zeta, n), bb4_one());
+    bb4_t zm1 = bb4_sub(zeta, bb4_one()), zmg = bb4_sub(zeta, bb4_from_base(g_inv));
+    if (bb4_eq(zh, bb4_zero()) || bb4_eq(zm1, bb4_zero()) || bb4_eq(zmg, bb4_zero()))
+        return RK_EFALSE;
+
+    bb4_t *perm = malloc((2 * pw + 1) * sizeof *perm);
+    bb4_t *v = malloc(tb->n_nodes * sizeof *v);
+    if (!perm || !v) {
+        free(perm);
+        free(v);
+        return RK_EINTERNAL;
+    }
+    for (int j = 0; j < 2; j++)
+        for (size_t a = 0; a < pw; a++)
+            perm[j * pw + a] = stark_ext_from_parts(o->perm[j] + 4 * a);
+    air_point pt = {o->main[0], o->main[1], o->pre[0],  o->pre[1],
+                    perm,       perm + pw,  publics,    ch,
+                    bb4_mul(zh, bb4_inv(zm1)), bb4_mul(zh, bb4_inv(zmg)), zmg};
+    air_eval_point(tb, &pt, v);
+    bb4_t acc = bb4_zero(), ap = bb4_one();
+    for (size_t i = 0; i < tb->n_constraints; i++) {
+        acc = bb4_add(acc, bb4_mul(ap, v[tb->constraints[i]]));
+        ap = bb4_mul(ap, alpha);
+    }
+    bb4_t q = bb4_zero(), zn = bb4_pow(zeta, n), zt = bb4_one();
+    for (size_t t = 0; t < ((size_t)1 << log_qd); t++) {
+        q = bb4_add(q, bb4_mul(zt, stark_ext_from_parts(o->quot + 4 * t)));
+        zt = bb4_mul(zt, zn);
+    }
+    free(perm);
+    free(v);
+    return bb4_eq(acc, bb4_mul(zh, q)) ? RK_OK : RK_EFALSE;
+}
+
+int stark_verify(const air_machine *m, const stark_vk *vk, const bb_t *publics, const uint8_t *proof,
+                 size_t len, rk_err *e)
+{
+    int rc = stark_check_machine(m, vk, e);
+    if (rc)
+        return rc;
+    const fri_params *fp = &vk->fri;
+    const unsigned lb = fp->log_blowup;
+    const size_t nt = m->n_tables;
+    rk_rd in;
+    rk_rd_init(&in, proof, len);
+
+    unsigned *log_n = calloc(nt, sizeof *log_n), *log_qd = calloc(nt, sizeof *log_qd);
+    topen *op = calloc(nt, sizeof *op);
+    bb4_t *cumsum = calloc(nt, sizeof *cumsum);
+    bb4_t *ch = calloc(AIR_CH_GAMMA1 + m->max_arity + 1, sizeof *ch);
+    bb4_t *opened = NULL;
+    size_t *widths = calloc(4 * nt, sizeof *widths);
+    unsigned *lh = calloc(4 * nt, sizeof *lh), *np = calloc(4 * nt, sizeof *np);
+    const bb4_t **pts = calloc(4 * nt, sizeof *pts), **vals = calloc(4 * nt, sizeof *vals);
+    bb4_t *zpts = calloc(2 * nt, sizeof *zpts);
+    if (!log_n || !log_qd || !op || !cumsum || !ch || !widths || !lh || !np || !pts || !vals || !zpts) {
+        rc = rk_fail(e, RK_EINTERNAL, "stark: out of memory");
+        goto out;
+    }
+
+    /* heights */
+    int any_perm = 0;
+    size_t n_open = 0;
+    for (size_t t = 0; t < nt; t++) {
+        const air_table *tb = m->tables[t];
+        uint32_t h = rk_rd_u32(&in);
+        if (in.bad || h < 1 || h < fp->log_final_poly_len || h > STARK_MAX_LOG_HEIGHT || h + lb > 27 ||
+            (tb->pre_width && h != vk->pre_log_heights[t])) {
+            rc = rk_fail(e, RK_EFALSE, "stark: proof: table %s: bad log height", tb->name);
+            goto out;
+        }
+        log_n[t] = h;
+        log_qd[t] = stark_log_quotient_degree(tb);
+        n_open += table_open_layout(tb, log_qd[t], NULL, &op[t]);
+        any_perm |= tb->perm_width > 0;
+    }
+    chal c;
+    chal_init(&c);
+    stark_observe_instance(&c, m, vk, publics, log_n);
+
+    /* commitments and challenges, in transcript order */
+    p2_digest main_root = fri_get_digest(&in), perm_root, q_root;
+    memset(&perm_root, 0, sizeof perm_root);
+    chal_observe_digest(&c, &main_root);
+    ch[AIR_CH_BETA] = chal_sample_ext(&c);
+    bb4_t gamma = chal_sample_ext(&c);
+    ch[AIR_CH_GAMMA1] = gamma;
+    for (unsigned k = 1; k < m->max_arity; k++)
+        ch[AIR_CH_GAMMA1 + k] = bb4_mul(ch[AIR_CH_GAMMA1 + k - 1], gamma);
+    bb4_t total = bb4_zero();
+    if (any_perm) {
+        perm_root = fri_get_digest(&in);
+        chal_observe_digest(&c, &perm_root);
+        for (size_t t = 0; t < nt; t++)
+            if (m->tables[t]->perm_width) {
+                cumsum[t] = fri_get_ext(&in);
+                chal_observe_ext(&c, cumsum[t]);
+                total = bb4_add(total, cumsum[t]);
+            }
+    }
+    bb4_t alpha = chal_sample_ext(&c);
+    q_root = fri_get_digest(&in);
+    chal_observe_digest(&c, &q_root);
+    bb4_t zeta = chal_sample_ext(&c);
+    if (zeta.c[1] == 0 && zeta.c[2] == 0 && zeta.c[3] == 0) {
+        rc = rk_fail(e, RK_EFALSE, "stark: zeta in the base field");
+        goto out;
+    }
+    opened = malloc((n_open ? n_open : 1) * sizeof *opened);
+    if (!opened) {
+        rc = rk_fail(e, RK_EINTERNAL, "stark: out of memory");
+        goto out;
+    }
+    for (size_t i = 0; i < n_open; i++) {
+        opened[i] = fri_get_ext(&in);
+        chal_observe_ext(&c, opened[i]);
+    }
+    if (in.bad) {
+        rc = rk_fail(e, RK_EFALSE, "stark: proof truncated or not canonical");
+        goto out;
+    }
+
+    /* LogUp: the tables' cumulative sums and the public terms add to zero */
+    bb4_t pub;
+    if (public_logup_sum(m, publics, ch, &pub) != RK_OK || !bb4_eq(bb4_add(total, pub), bb4_zero())) {
+        rc = rk_fail(e, RK_EFALSE, "stark: the LogUp cumulative sums do not add to zero");
+        goto out;
+    }
+
+    /* out-of-domain constraint check, table by table */
+    size_t off = 0;
+    for (size_t t = 0; t < nt; t++) {
+        const air_table *tb = m->tables[t];
+        table_open_layout(tb, log_qd[t], opened + off, &op[t]);
+        off += op[t].n;
+        ch[AIR_CH_CUMSUM] = cumsum[t];
+        rc = check_table_at_zeta(tb, log_n[t], log_qd[t], &op[t], publics, ch, alpha, zeta);
+        if (rc == RK_EINTERNAL) {
+            rc = rk_fail(e, RK_EINTERNAL, "stark: out of memory");
+            goto out;
+        }
+        if (rc) {
+            rc = rk_fail(e, RK_EFALSE, "stark: table %s: constraints do not hold at zeta", tb->name);
+            goto out;
+        }
+        zpts[2 * t] = zeta;
+        zpts[2 * t + 1] = bb4_mul_base(zeta, bb_two_adic_generator(log_n[t]));
+    }
+
+    /* FRI: the openings are evaluations of the committed polynomials */
+    fri_batch fb[4];
+    size_t nfb = 0, slot = 0;
+    for (int round = 0; round < 4; round++) {
+        size_t first = slot;
+        for (size_t t = 0; t < nt; t++) {
+            const air_table *tb = m->tables[t];
+            if ((round == 0 && !tb->pre_width) || (round == 2 && !tb->perm_width))
+                continue;
+            widths[slot] = round == 0   ? tb->pre_width
+                           : round == 1 ? tb->main_width
+                           : round == 2 ? 4 * (size_t)tb->perm_width
+                                        : 4 * ((size_t)1 << log_qd[t]);
+            vals[slot] = round == 0 ? op[t].pre[0] : round == 1 ? op[t].main[0] : round == 2 ? op[t].perm[0] : op[t].quot;
+            lh[slot] = log_n[t] + lb;
+            np[slot] = round == 3 ? 1 : 2;
+            pts[slot] = zpts + 2 * t;
+            slot++;
+        }
+        if (slot == first)
+            continue;
+        fb[nfb].root = round == 0 ? vk->pre_root : round == 1 ? main_root : round == 2 ? perm_root : q_root;
+        fb[nfb].tree = NULL;
+        fb[nfb].n_mats = slot - first;
+        fb[nfb].log_heights = lh + first;
+        fb[nfb].widths = widths + first;
+        fb[nfb].n_points = np + first;
+        fb[nfb].points = pts + first;
+        fb[nfb].values = vals + first;
+        nfb++;
+    }
+    if ((rc = fri_verify(fp, &c, fb, nfb, &in, e))) {
+        if (rc != RK_EINTERNAL)
+            rc = RK_EFALSE;
+        goto out;
+    }
+    if (!rk_rd_done(&in))
+        rc = rk_fail(e, RK_EFALSE, "stark: proof has trailing bytes");
+out:
+    free(log_n);
+    free(log_qd);
+    free(op);
+    free(cumsum);
+    free(ch);
+    free(opened);
+    free(widths);
+    free(lh);
+    free(np);
+    free(pts);
+    free(vals);
+    free(zpts);
+    return rc;
+}
