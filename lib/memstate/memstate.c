@@ -63,8 +63,9 @@ void ms_page_digest(const uint8_t *page, p2_digest *out)
 
 int ms_page_digests(const uint8_t *pages, size_t n, p2_digest *out)
 {
-    enum { CHUNK = 256 }; /* pages per batch: 512 KiB of elements */
-    bb_t *m = malloc((size_t)CHUNK * MS_LEAF_ELEMS * sizeof *m);
+    enum { CHUNK = 4096 }; /* pages per batch (8 MiB of elements): few, large parallel batches */
+    size_t cap = n < CHUNK ? (n ? n : 1) : CHUNK;
+    bb_t *m = malloc(cap * MS_LEAF_ELEMS * sizeof *m);
     if (!m)
         return RK_EINTERNAL;
     for (size_t s = 0; s < n; s += CHUNK) {
@@ -182,7 +183,11 @@ int ms_tree_update(ms_tree *t, const uint32_t *pages, const p2_digest *leaves, s
             pairs[2 * i] = *node(t, k, 2 * idx[i]);
             pairs[2 * i + 1] = *node(t, k, 2 * idx[i] + 1);
         }
-        p2_compress_layer(pairs, m, pairs);
+        if (m < 64) /* small layers: a parallel region costs more than it saves */
+            for (size_t i = 0; i < m; i++)
+                p2_compress(&pairs[2 * i], &pairs[2 * i + 1], &pairs[i]);
+        else
+            p2_compress_layer(pairs, m, pairs);
         for (size_t i = 0; i < m; i++)
             t->level[k + 1][idx[i]] = pairs[i];
     }

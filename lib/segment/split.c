@@ -500,6 +500,10 @@ int split_run(const elf_image *im, rv_stream *input, const split_opts *o, split_
     }
     r->total_cycles = s.m.cycles;
     r->n_segments = (s.m.cycles + seg_cycles - 1) / seg_cycles;
+    memcpy(r->committed, s.m.committed, sizeof r->committed);
+    memcpy(r->deferred, s.m.deferred, sizeof r->deferred);
+    r->public_values.len = 0;
+    rk_buf_put(&r->public_values, s.m.public_values.data, s.m.public_values.len);
     if (o->only_segment < 0 && rc == RK_OK)
         rc = write_manifest(o->out_dir, o, r, e);
 

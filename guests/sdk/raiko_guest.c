@@ -1,0 +1,150 @@
+/* raiko_guest.c - the guest SDK runtime (see raiko_guest.h). */
+#include "raiko_guest.h"
+
+extern char _end[];
+static uintptr_t heap_next;
+static rk_sha256 pv_hash;
+
+#define MAX_MEMORY 0x78000000u
+
+void __rk_start(void);
+void __rk_start(void)
+{
+    rk_sha256_init(&pv_hash);
+    rk_halt((uint32_t)main());
+}
+
+void *rk_alloc(size_t n)
+{
+    if (!heap_next)
+        heap_next = ((uintptr_t)_end + 15) & ~(uintptr_t)15;
+    uintptr_t p = heap_next;
+    if (n > MAX_MEMORY - p)
+        rk_panic("out of guest memory");
+    heap_next = (p + n + 15) & ~(uintptr_t)15;
+    return (void *)p;
+}
+
+uint32_t rk_hint_len(void) { return rk_syscall(RK_SYS_HINT_LEN, 0, 0, 0); }
+
+void rk_hint_read(void *buf4, uint32_t len) { rk_syscall(RK_SYS_HINT_READ, (uint32_t)(uintptr_t)buf4, len, 0); }
+
+void *rk_read_item(uint32_t *len)
+{
+    uint32_t n = rk_hint_len();
+    if (n == 0xFFFFFFFFu) {
+        *len = 0;
+        return 0;
+    }
+    void *p = rk_alloc(((size_t)n + 3) & ~(size_t)3);
+    rk_hint_read(p, n);
+    *len = n;
+    return p;
+}
+
+uint32_t rk_read_u32(uint32_t dflt)
+{
+    if (rk_hint_len() != 4)
+        return dflt;
+    uint32_t v;
+    rk_hint_read(&v, 4);
+    return v;
+}
+
+void rk_write(uint32_t fd, const void *p, uint32_t n) { rk_syscall(RK_SYS_WRITE, fd, (uint32_t)(uintptr_t)p, n); }
+
+void rk_print(const char *s) { rk_write(RK_FD_STDOUT, s, (uint32_t)strlen(s)); }
+
+void rk_commit(const void *p, uint32_t n)
+{
+    rk_write(RK_FD_PUBLIC_VALUES, p, n);
+    rk_sha256_update(&pv_hash, p, n);
+}
+
+void rk_commit_u32(uint32_t v)
+{
+    uint8_t b[4] = {(uint8_t)v, (uint8_t)(v >> 8), (uint8_t)(v >> 16), (uint8_t)(v >> 24)};
+    rk_commit(b, 4);
+}
+
+void rk_halt(uint32_t code)
+{
+    uint8_t d[32];
+    rk_sha256_final(&pv_hash, d);
+    for (uint32_t i = 0; i < 8; i++) {
+        uint32_t w = (uint32_t)d[4 * i] | (uint32_t)d[4 * i + 1] << 8 | (uint32_t)d[4 * i + 2] << 16 |
+                     (uint32_t)d[4 * i + 3] << 24;
+        rk_syscall(RK_SYS_COMMIT, i, w, 0);
+    }
+    for (uint32_t i = 0; i < 8; i++)
+        rk_syscall(RK_SYS_COMMIT_DEFERRED_PROOFS, i, 0, 0);
+    rk_syscall(RK_SYS_HALT, code, 0, 0);
+    for (;;)
+        ;
+}
+
+void rk_panic(const char *msg)
+{
+    rk_write(RK_FD_STDERR, msg, (uint32_t)strlen(msg));
+    rk_write(RK_FD_STDERR, "\n", 1);
+    rk_halt(1);
+}
+
+int rk_enter_unconstrained(void) { return (int)rk_syscall(RK_SYS_ENTER_UNCONSTRAINED, 0, 0, 0); }
+void rk_exit_unconstrained(void) { rk_syscall(RK_SYS_EXIT_UNCONSTRAINED, 0, 0, 0); }
+void rk_hint_push(const void *p, uint32_t n) { rk_write(RK_FD_HINT, p, n); }
+
+/* ---- freestanding libc pieces ---- */
+void *memcpy(void *d, const void *s, size_t n)
+{
+    uint8_t *dp = d;
+    const uint8_t *sp = s;
+    if ((((uintptr_t)dp | (uintptr_t)sp) & 3) == 0) {
+        for (; n >= 4; n -= 4, dp += 4, sp += 4)
+            *(uint32_t *)dp = *(const uint32_t *)sp;
+    }
+    while (n--)
+        *dp++ = *sp++;
+    return d;
+}
+
+void *memmove(void *d, const void *s, size_t n)
+{
+    uint8_t *dp = d;
+    const uint8_t *sp = s;
+    if (dp < sp || dp >= sp + n)
+        return memcpy(d, s, n);
+    while (n--)
+        dp[n] = sp[n];
+    return d;
+}
+
+void *memset(void *d, int c, size_t n)
+{
+    uint8_t *dp = d;
+    if (((uintptr_t)dp & 3) == 0) {
+        uint32_t w = (uint8_t)c * 0x01010101u;
+        for (; n >= 4; n -= 4, dp += 4)
+            *(uint32_t *)dp = w;
+    }
+    while (n--)
+        *dp++ = (uint8_t)c;
+    return d;
+}
+
+int memcmp(const void *a, const void *b, size_t n)
+{
+    const uint8_t *x = a, *y = b;
+    for (size_t i = 0; i < n; i++)
+        if (x[i] != y[i])
+            return x[i] < y[i] ? -1 : 1;
+    return 0;
+}
+
+size_t strlen(const char *s)
+{
+    size_t n = 0;
+    while (s[n])
+        n++;
+    return n;
+}

@@ -1,0 +1,72 @@
+/* raiko_guest.h - the C guest SDK: SP1's RV32IM syscalls (docs/exec.md).
+ *
+ * A guest defines int main(void).  Start-up sets gp and sp, calls main, then
+ * rk_halt(main's return value).  Public values are committed the way SP1's
+ * entrypoint does it: the bytes go to fd 13 and into a running SHA-256, whose
+ * digest rk_halt sends with 8 COMMITs (little-endian words) before HALT. */
+#ifndef RAIKO_GUEST_H
+#define RAIKO_GUEST_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define RK_SYS_HALT 0x00u
+#define RK_SYS_WRITE 0x02u
+#define RK_SYS_ENTER_UNCONSTRAINED 0x03u
+#define RK_SYS_EXIT_UNCONSTRAINED 0x04u
+#define RK_SYS_COMMIT 0x10u
+#define RK_SYS_COMMIT_DEFERRED_PROOFS 0x1Au
+#define RK_SYS_HINT_LEN 0xF0u
+#define RK_SYS_HINT_READ 0xF1u
+#define RK_FD_STDOUT 1
+#define RK_FD_STDERR 2
+#define RK_FD_PUBLIC_VALUES 13
+#define RK_FD_HINT 14
+
+/* raw ecall: t0 = code, a0, a1, a2; returns t0 */
+static inline uint32_t rk_syscall(uint32_t code, uint32_t a0, uint32_t a1, uint32_t a2)
+{
+    register uint32_t t0 __asm__("t0") = code;
+    register uint32_t r0 __asm__("a0") = a0;
+    register uint32_t r1 __asm__("a1") = a1;
+    register uint32_t r2 __asm__("a2") = a2;
+    __asm__ volatile("ecall" : "+r"(t0) : "r"(r0), "r"(r1), "r"(r2) : "memory");
+    return t0;
+}
+
+/* Input stream: length of the next item (0xFFFFFFFF when none is left), read it. */
+uint32_t rk_hint_len(void);
+void rk_hint_read(void *buf4, uint32_t len); /* buf4 4-aligned, len = rk_hint_len() */
+/* Read the next item into fresh heap memory; NULL (and *len 0) when none is left. */
+void *rk_read_item(uint32_t *len);
+/* Read a u32 item (4 bytes, little-endian); returns dflt when none is left. */
+uint32_t rk_read_u32(uint32_t dflt);
+
+void rk_write(uint32_t fd, const void *p, uint32_t n);
+void rk_print(const char *s);          /* to the host's stdout */
+void rk_commit(const void *p, uint32_t n); /* public values */
+void rk_commit_u32(uint32_t v);
+__attribute__((noreturn)) void rk_halt(uint32_t code);
+__attribute__((noreturn)) void rk_panic(const char *msg); /* message to stderr, exit code 1 */
+
+/* Unconstrained execution (SP1): the block runs for the host only, its
+ * memory and register effects are undone; pass results out with rk_hint_push. */
+int rk_enter_unconstrained(void);  /* 1 inside the block, 0 after it */
+void rk_exit_unconstrained(void);
+void rk_hint_push(const void *p, uint32_t n); /* push an item to the front of the input */
+
+/* Bump allocator from _end up to 0x78000000 (never frees). */
+void *rk_alloc(size_t n);
+
+#include "sha256.h" /* SHA-256: the public-values digest, and for guests */
+
+/* Freestanding helpers (the compiler may call these). */
+void *memcpy(void *d, const void *s, size_t n);
+void *memset(void *d, int c, size_t n);
+void *memmove(void *d, const void *s, size_t n);
+int memcmp(const void *a, const void *b, size_t n);
+size_t strlen(const char *s);
+
+int main(void);
+
+#endif
