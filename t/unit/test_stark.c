@@ -214,6 +214,214 @@ static void public_interactions(void)
     air_machine_free(&m);
 }
 
+/* A small proof that exercises every part: preprocessed, main, permutation and quotient
+ * trees, two heights, LogUp. */
+static const fri_params FLIP = {1, 3, 4, 0};
+
+static void small_range_proof(air_machine *m, stark_pk *pk, rk_buf *proof)
+{
+    rk_err e;
+    ex_range_machine(m, &e);
+    bb_t *vals, *mult, *pre;
+    ex_range_traces(2, 3, 11, &vals, &mult, &pre);
+    const bb_t *trs[2] = {vals, mult}, *pres[2] = {NULL, pre};
+    unsigned lh[2] = {2, 3}, plh[2] = {0, 3};
+    stark_pk_init(pk);
+    CHECK_EQ_U64(stark_keygen(m, &FLIP, pres, plh, pk, &e), RK_OK);
+    rk_buf_init(proof);
+    CHECK_EQ_U64(stark_prove(pk, trs, lh, NULL, NULL, proof, &e), RK_OK);
+    free(vals);
+    free(mult);
+    free(pre);
+}
+
+/* Every single byte of the proof, flipped (two bit patterns), makes verification fail. */
+static void every_byte_flip_rejected(void)
+{
+    air_machine m;
+    stark_pk pk;
+    rk_buf proof;
+    small_range_proof(&m, &pk, &proof);
+    rk_err e;
+    CHECK_EQ_U64(stark_verify(&m, &pk.vk, NULL, proof.data, proof.len, &e), RK_OK);
+    printf("# proof of %zu bytes\n", proof.len);
+    uint8_t *copy = malloc(proof.len + 1);
+    size_t accepted = 0;
+    static const uint8_t pat[2] = {0x01, 0x80};
+    for (int k = 0; k < 2; k++)
+        for (size_t i = 0; i < proof.len; i++) {
+            memcpy(copy, proof.data, proof.len);
+            copy[i] ^= pat[k];
+            if (stark_verify(&m, &pk.vk, NULL, copy, proof.len, &e) != RK_EFALSE) {
+                if (accepted++ < 5)
+                    printf("# flip 0x%02x at byte %zu accepted\n", pat[k], i);
+            }
+        }
+    CHECK_EQ_U64(accepted, 0);
+    /* truncation at every length, and one trailing byte */
+    for (size_t n = 0; n < proof.len; n++)
+        if (stark_verify(&m, &pk.vk, NULL, proof.data, n, &e) != RK_EFALSE)
+            accepted++;
+    memcpy(copy, proof.data, proof.len);
+    copy[proof.len] = 0;
+    CHECK_EQ_U64(stark_verify(&m, &pk.vk, NULL, copy, proof.len + 1, &e), RK_EFALSE);
+    CHECK_STR_HAS(e.msg, "trailing");
+    CHECK_EQ_U64(accepted, 0);
+    free(copy);
+    rk_buf_free(&proof);
+    stark_pk_free(&pk);
+    air_machine_free(&m);
+}
+
+/* Same bytes with 1 and 2 threads. */
+static void deterministic_across_threads(void)
+{
+    rk_buf a, b;
+    air_machine m1, m2;
+    stark_pk p1, p2;
+    rk_err e;
+    int save = omp_get_max_threads();
+    omp_set_num_threads(1);
+    ex_mul_machine(&m1, &e);
+    bb_t *ops, *chip;
+    ex_mul_traces(12, 9, &ops, &chip);
+    const bb_t *trs[2] = {ops, chip};
+    unsigned lh[2] = {12, 9};
+    stark_pk_init(&p1);
+    stark_keygen(&m1, &SMALL, NULL, NULL, &p1, &e);
+    rk_buf_init(&a);
+    CHECK_EQ_U64(stark_prove(&p1, trs, lh, NULL, NULL, &a, &e), RK_OK);
+    omp_set_num_threads(2);
+    ex_mul_machine(&m2, &e);
+    stark_pk_init(&p2);
+    stark_keygen(&m2, &SMALL, NULL, NULL, &p2, &e);
+    rk_buf_init(&b);
+    CHECK_EQ_U64(stark_prove(&p2, trs, lh, NULL, NULL, &b, &e), RK_OK);
+    CHECK_EQ_U64(a.len, b.len);
+    if (a.len == b.len)
+        CHECK_MEM(a.data, b.data, a.len);
+    CHECK_EQ_U64(stark_verify(&m2, &p2.vk, NULL, a.data, a.len, &e), RK_OK);
+    omp_set_num_threads(save);
+    free(ops);
+    free(chip);
+    rk_buf_free(&a);
+    rk_buf_free(&b);
+    stark_pk_free(&p1);
+    stark_pk_free(&p2);
+    air_machine_free(&m1);
+    air_machine_free(&m2);
+}
+
+static void vk_roundtrip_and_malformed(void)
+{
+    air_machine m;
+    stark_pk pk;
+    rk_buf proof, enc;
+    small_range_proof(&m, &pk, &proof);
+    rk_err e;
+    rk_buf_init(&enc);
+    CHECK_EQ_U64(stark_vk_encode(&pk.vk, &enc, &e), RK_OK);
+    stark_vk vk;
+    stark_vk_init(&vk);
+    CHECK_EQ_U64(stark_vk_decode(enc.data, enc.len, &vk, &e), RK_OK);
+    CHECK_EQ_U64(stark_verify(&m, &vk, NULL, proof.data, proof.len, &e), RK_OK);
+    CHECK_EQ_U64(stark_security_bits(&vk), 1 * 3 + 4);
+    /* every flipped byte: decode fails, or the machine check or verification fails */
+    uint8_t *c = malloc(enc.len + 1);
+    size_t accepted = 0;
+    for (size_t i = 0; i < enc.len; i++) {
+        memcpy(c, enc.data, enc.len);
+        c[i] ^= 0x01;
+        stark_vk v2;
+        stark_vk_init(&v2);
+        if (stark_vk_decode(c, enc.len, &v2, &e) == RK_OK &&
+            stark_verify(&m, &v2, NULL, proof.data, proof.len, &e) == RK_OK)
+            accepted++;
+        stark_vk_free(&v2);
+    }
+    CHECK_EQ_U64(accepted, 0);
+    memcpy(c, enc.data, enc.len);
+    c[enc.len] = 0;
+    CHECK_EQ_U64(stark_vk_decode(c, enc.len + 1, &vk, &e), RK_EINPUT);
+    CHECK_EQ_U64(stark_vk_decode(c, enc.len - 1, &vk, &e), RK_EINPUT);
+    /* a vk for another machine */
+    air_machine f;
+    ex_fib_machine(&f, &e);
+    CHECK_EQ_U64(stark_vk_decode(enc.data, enc.len, &vk, &e), RK_OK);
+    CHECK_EQ_U64(stark_verify(&f, &vk, NULL, proof.data, proof.len, &e), RK_EINPUT);
+    free(c);
+    stark_vk_free(&vk);
+    air_machine_free(&f);
+    rk_buf_free(&enc);
+    rk_buf_free(&proof);
+    stark_pk_free(&pk);
+    air_machine_free(&m);
+}
+
+/* AIR building errors are reported once, by finalize. */
+static void air_build_errors(void)
+{
+    air_machine m;
+    rk_err e;
+    air_machine_init(&m, 1);
+    air_table *t = air_machine_add_table(&m, "t", 2, 0);
+    air_assert_zero(t, air_main(t, 5));
+    CHECK_EQ_U64(air_machine_finalize(&m, &e), RK_EINPUT);
+    CHECK_STR_HAS(e.msg, "main column 5 out of range");
+    air_machine_free(&m);
+    air_machine_init(&m, 0);
+    unsigned bus = air_machine_bus(&m, "b", 2);
+    t = air_machine_add_table(&m, "t", 2, 0);
+    air_expr v = air_main(t, 0);
+    air_send(t, bus, air_const(t, 1), &v, 1);
+    CHECK_EQ_U64(air_machine_finalize(&m, &e), RK_EINPUT);
+    CHECK_STR_HAS(e.msg, "arity 2");
+    air_machine_free(&m);
+    air_machine_init(&m, 0);
+    bus = air_machine_bus(&m, "b", 1);
+    t = air_machine_add_table(&m, "t", 2, 0);
+    v = air_main_next(t, 0);
+    air_send(t, bus, air_const(t, 1), &v, 1);
+    CHECK_EQ_U64(air_machine_finalize(&m, &e), RK_EINPUT);
+    CHECK_STR_HAS(e.msg, "local row");
+    air_machine_free(&m);
+    /* a degree-5 constraint needs log_blowup 2 */
+    air_machine_init(&m, 0);
+    t = air_machine_add_table(&m, "deg5", 1, 0);
+    air_expr x = air_main(t, 0);
+    air_assert_transition(t, air_mul(t, air_mul(t, x, x), air_mul(t, x, x)));
+    CHECK_EQ_U64(air_machine_finalize(&m, &e), RK_OK);
+    CHECK_EQ_U64(m.max_degree, 5);
+    stark_pk pk;
+    stark_pk_init(&pk);
+    CHECK_EQ_U64(stark_keygen(&m, &SMALL, NULL, NULL, &pk, &e), RK_EINPUT);
+    CHECK_STR_HAS(e.msg, "log_blowup >= 2");
+    air_machine_free(&m);
+}
+
+/* A degree-5 AIR at log_blowup 2 (quotient in 4 chunks) proves and verifies. */
+static void degree5_blowup4(void)
+{
+    air_machine m;
+    rk_err e;
+    air_machine_init(&m, 0);
+    air_table *t = air_machine_add_table(&m, "pow4", 1, 0);
+    air_expr x = air_main(t, 0), x2 = air_mul(t, x, x);
+    air_assert_transition(t, air_sub(t, air_main_next(t, 0), air_mul(t, x2, x2)));
+    CHECK_EQ_U64(air_machine_finalize(&m, &e), RK_OK);
+    bb_t tr[32];
+    tr[0] = ex_u(3);
+    for (int i = 1; i < 32; i++)
+        tr[i] = bb_mul(bb_sqr(tr[i - 1]), bb_sqr(tr[i - 1]));
+    const bb_t *trs[1] = {tr};
+    unsigned lh[1] = {5};
+    fri_params fp = {2, 4, 2, 1};
+    CHECK_EQ_U64(run(&m, &fp, NULL, NULL, trs, lh, NULL, NULL, 0, NULL), RK_OK);
+    tr[9] = bb_add(tr[9], bb_one());
+    CHECK_EQ_U64(run(&m, &fp, NULL, NULL, trs, lh, NULL, NULL, 1, NULL), RK_EFALSE);
+    air_machine_free(&m);
+}
+
 int main(void)
 {
     RUN(fib_small);
@@ -224,5 +432,10 @@ int main(void)
     RUN(range_check);
     RUN(two_tables_lookup);
     RUN(public_interactions);
+    RUN(every_byte_flip_rejected);
+    RUN(deterministic_across_threads);
+    RUN(vk_roundtrip_and_malformed);
+    RUN(air_build_errors);
+    RUN(degree5_blowup4);
     return t_done();
 }
