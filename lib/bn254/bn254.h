@@ -69,6 +69,13 @@ BN254_FIELD_DECL(fr)
 /* Square root in Fq: RK_OK and c with c^2 = a, or RK_EFALSE if a is a non-residue. */
 int fq_sqrt(fq_t *c, const fq_t *a);
 
+/* Field products use MULX/ADX inline asm when the CPU has BMI2+ADX (x86-64),
+ * else portable C; both give identical results.  bn254_use_asm(0) forces
+ * the portable path (tests, comparisons), bn254_use_asm(1) restores the
+ * default; returns 1 iff the asm path is now in use.  Not thread-safe:
+ * call it while no other thread uses this library. */
+int bn254_use_asm(int on);
+
 /* The moduli as plain integers (LE limbs). */
 extern const uint64_t BN254_Q[4];
 extern const uint64_t BN254_R[4];

@@ -17,6 +17,30 @@ static inline int u256_lt(const uint64_t a[4], const uint64_t b[4])
     return 0;
 }
 
+#if defined(__x86_64__)
+#include <x86intrin.h>
+/* carry chains as ADC/SBB (base x86-64, no target flags needed) */
+static inline uint64_t u256_sub(uint64_t c[4], const uint64_t a[4], const uint64_t b[4])
+{
+    unsigned long long r0, r1, r2, r3;
+    unsigned char br = _subborrow_u64(0, a[0], b[0], &r0);
+    br = _subborrow_u64(br, a[1], b[1], &r1);
+    br = _subborrow_u64(br, a[2], b[2], &r2);
+    br = _subborrow_u64(br, a[3], b[3], &r3);
+    c[0] = r0; c[1] = r1; c[2] = r2; c[3] = r3;
+    return br;
+}
+static inline uint64_t u256_add(uint64_t c[4], const uint64_t a[4], const uint64_t b[4])
+{
+    unsigned long long r0, r1, r2, r3;
+    unsigned char cy = _addcarry_u64(0, a[0], b[0], &r0);
+    cy = _addcarry_u64(cy, a[1], b[1], &r1);
+    cy = _addcarry_u64(cy, a[2], b[2], &r2);
+    cy = _addcarry_u64(cy, a[3], b[3], &r3);
+    c[0] = r0; c[1] = r1; c[2] = r2; c[3] = r3;
+    return cy;
+}
+#else
 /* c = a - b mod 2^256, returns the borrow */
 static inline uint64_t u256_sub(uint64_t c[4], const uint64_t a[4], const uint64_t b[4])
 {
@@ -40,6 +64,7 @@ static inline uint64_t u256_add(uint64_t c[4], const uint64_t a[4], const uint64
     }
     return (uint64_t)(t >> 64);
 }
+#endif
 
 /* Modular add/sub for a, b < p < 2^254: a + b < 2^255 never carries out. */
 static inline void mod_add(uint64_t c[4], const uint64_t a[4], const uint64_t b[4], const uint64_t p[4])
@@ -67,10 +92,11 @@ static inline void mod_sub(uint64_t c[4], const uint64_t a[4], const uint64_t b[
  * top bit" shortcut: p's top limb is < 2^62, so the running sum fits in four
  * limbs plus a word that never overflows, and the result is < 2p before the
  * final conditional subtraction. */
-static inline void mont_mul_portable(uint64_t c[4], const uint64_t a[4], const uint64_t b[4],
+static inline __attribute__((always_inline)) void mont_mul_portable(uint64_t c[4], const uint64_t a[4], const uint64_t b[4],
                                      const uint64_t p[4], uint64_t pinv)
 {
     uint64_t t0 = 0, t1 = 0, t2 = 0, t3 = 0;
+#pragma GCC unroll 4
     for (int i = 0; i < 4; i++) {
         u128 acc;
         uint64_t k, t4;
@@ -99,5 +125,281 @@ static inline void mont_mul_portable(uint64_t c[4], const uint64_t a[4], const u
     for (int i = 0; i < 4; i++)
         c[i] = (t[i] & m) | (d[i] & ~m);
 }
+
+#if defined(__x86_64__) && !defined(RAIKO_NO_ASM)
+#define BN254_HAVE_ADX 1
+/* 1 when the CPU has BMI2 + ADX and the asm product is in use (fq.c sets it
+ * at load time; bn254_use_asm() switches it for tests). */
+extern int bn254_adx;
+
+/* The same CIOS Montgomery product with MULX and two independent carry
+ * chains (ADOX for the low halves, ADCX for the high halves).  Four rows of
+ * "t += a * b_i; t += m p; drop the zero limb"; the limb that becomes zero
+ * is reused as the next row's top limb, so the five accumulators rotate.
+ * Bounds as in the portable code keep every chain's final carry zero.
+ * Inline asm (not a target attribute) so it inlines into any caller. */
+static inline __attribute__((always_inline)) void mont_mul_adx(uint64_t c[4], const uint64_t a[4], const uint64_t b[4],
+                                const uint64_t p[4], const uint64_t *pinv)
+{
+    uint64_t t0 = 0, t1 = 0, t2 = 0, t3 = 0, t4 = 0, lo, hi, z;
+    __asm__(
+        "movq %[b0], %%rdx\n\t"
+        "xorl %k[z], %k[z]\n\t"
+        "mulxq %[a0], %[lo], %[hi]\n\t"
+        "adoxq %[lo], %[t0]\n\t"
+        "adcxq %[hi], %[t1]\n\t"
+        "mulxq %[a1], %[lo], %[hi]\n\t"
+        "adoxq %[lo], %[t1]\n\t"
+        "adcxq %[hi], %[t2]\n\t"
+        "mulxq %[a2], %[lo], %[hi]\n\t"
+        "adoxq %[lo], %[t2]\n\t"
+        "adcxq %[hi], %[t3]\n\t"
+        "mulxq %[a3], %[lo], %[hi]\n\t"
+        "adoxq %[lo], %[t3]\n\t"
+        "adcxq %[hi], %[t4]\n\t"
+        "adoxq %[z], %[t4]\n\t"
+        "movq %[t0], %%rdx\n\t"
+        "imulq %[pinv], %%rdx\n\t"
+        "xorl %k[z], %k[z]\n\t"
+        "mulxq %[p0], %[lo], %[hi]\n\t"
+        "adoxq %[lo], %[t0]\n\t"
+        "adcxq %[hi], %[t1]\n\t"
+        "mulxq %[p1], %[lo], %[hi]\n\t"
+        "adoxq %[lo], %[t1]\n\t"
+        "adcxq %[hi], %[t2]\n\t"
+        "mulxq %[p2], %[lo], %[hi]\n\t"
+        "adoxq %[lo], %[t2]\n\t"
+        "adcxq %[hi], %[t3]\n\t"
+        "mulxq %[p3], %[lo], %[hi]\n\t"
+        "adoxq %[lo], %[t3]\n\t"
+        "adcxq %[hi], %[t4]\n\t"
+        "adoxq %[z], %[t4]\n\t"
+        "movq %[b1], %%rdx\n\t"
+        "xorl %k[z], %k[z]\n\t"
+        "mulxq %[a0], %[lo], %[hi]\n\t"
+        "adoxq %[lo], %[t1]\n\t"
+        "adcxq %[hi], %[t2]\n\t"
+        "mulxq %[a1], %[lo], %[hi]\n\t"
+        "adoxq %[lo], %[t2]\n\t"
+        "adcxq %[hi], %[t3]\n\t"
+        "mulxq %[a2], %[lo], %[hi]\n\t"
+        "adoxq %[lo], %[t3]\n\t"
+        "adcxq %[hi], %[t4]\n\t"
+        "mulxq %[a3], %[lo], %[hi]\n\t"
+        "adoxq %[lo], %[t4]\n\t"
+        "adcxq %[hi], %[t0]\n\t"
+        "adoxq %[z], %[t0]\n\t"
+        "movq %[t1], %%rdx\n\t"
+        "imulq %[pinv], %%rdx\n\t"
+        "xorl %k[z], %k[z]\n\t"
+        "mulxq %[p0], %[lo], %[hi]\n\t"
+        "adoxq %[lo], %[t1]\n\t"
+        "adcxq %[hi], %[t2]\n\t"
+        "mulxq %[p1], %[lo], %[hi]\n\t"
+        "adoxq %[lo], %[t2]\n\t"
+        "adcxq %[hi], %[t3]\n\t"
+        "mulxq %[p2], %[lo], %[hi]\n\t"
+        "adoxq %[lo], %[t3]\n\t"
+        "adcxq %[hi], %[t4]\n\t"
+        "mulxq %[p3], %[lo], %[hi]\n\t"
+        "adoxq %[lo], %[t4]\n\t"
+        "adcxq %[hi], %[t0]\n\t"
+        "adoxq %[z], %[t0]\n\t"
+        "movq %[b2], %%rdx\n\t"
+        "xorl %k[z], %k[z]\n\t"
+        "mulxq %[a0], %[lo], %[hi]\n\t"
+        "adoxq %[lo], %[t2]\n\t"
+        "adcxq %[hi], %[t3]\n\t"
+        "mulxq %[a1], %[lo], %[hi]\n\t"
+        "adoxq %[lo], %[t3]\n\t"
+        "adcxq %[hi], %[t4]\n\t"
+        "mulxq %[a2], %[lo], %[hi]\n\t"
+        "adoxq %[lo], %[t4]\n\t"
+        "adcxq %[hi], %[t0]\n\t"
+        "mulxq %[a3], %[lo], %[hi]\n\t"
+        "adoxq %[lo], %[t0]\n\t"
+        "adcxq %[hi], %[t1]\n\t"
+        "adoxq %[z], %[t1]\n\t"
+        "movq %[t2], %%rdx\n\t"
+        "imulq %[pinv], %%rdx\n\t"
+        "xorl %k[z], %k[z]\n\t"
+        "mulxq %[p0], %[lo], %[hi]\n\t"
+        "adoxq %[lo], %[t2]\n\t"
+        "adcxq %[hi], %[t3]\n\t"
+        "mulxq %[p1], %[lo], %[hi]\n\t"
+        "adoxq %[lo], %[t3]\n\t"
+        "adcxq %[hi], %[t4]\n\t"
+        "mulxq %[p2], %[lo], %[hi]\n\t"
+        "adoxq %[lo], %[t4]\n\t"
+        "adcxq %[hi], %[t0]\n\t"
+        "mulxq %[p3], %[lo], %[hi]\n\t"
+        "adoxq %[lo], %[t0]\n\t"
+        "adcxq %[hi], %[t1]\n\t"
+        "adoxq %[z], %[t1]\n\t"
+        "movq %[b3], %%rdx\n\t"
+        "xorl %k[z], %k[z]\n\t"
+        "mulxq %[a0], %[lo], %[hi]\n\t"
+        "adoxq %[lo], %[t3]\n\t"
+        "adcxq %[hi], %[t4]\n\t"
+        "mulxq %[a1], %[lo], %[hi]\n\t"
+        "adoxq %[lo], %[t4]\n\t"
+        "adcxq %[hi], %[t0]\n\t"
+        "mulxq %[a2], %[lo], %[hi]\n\t"
+        "adoxq %[lo], %[t0]\n\t"
+        "adcxq %[hi], %[t1]\n\t"
+        "mulxq %[a3], %[lo], %[hi]\n\t"
+        "adoxq %[lo], %[t1]\n\t"
+        "adcxq %[hi], %[t2]\n\t"
+        "adoxq %[z], %[t2]\n\t"
+        "movq %[t3], %%rdx\n\t"
+        "imulq %[pinv], %%rdx\n\t"
+        "xorl %k[z], %k[z]\n\t"
+        "mulxq %[p0], %[lo], %[hi]\n\t"
+        "adoxq %[lo], %[t3]\n\t"
+        "adcxq %[hi], %[t4]\n\t"
+        "mulxq %[p1], %[lo], %[hi]\n\t"
+        "adoxq %[lo], %[t4]\n\t"
+        "adcxq %[hi], %[t0]\n\t"
+        "mulxq %[p2], %[lo], %[hi]\n\t"
+        "adoxq %[lo], %[t0]\n\t"
+        "adcxq %[hi], %[t1]\n\t"
+        "mulxq %[p3], %[lo], %[hi]\n\t"
+        "adoxq %[lo], %[t1]\n\t"
+        "adcxq %[hi], %[t2]\n\t"
+        "adoxq %[z], %[t2]\n\t"
+        : [t0] "+&r"(t0), [t1] "+&r"(t1), [t2] "+&r"(t2), [t3] "+&r"(t3), [t4] "+&r"(t4),
+          [lo] "=&r"(lo), [hi] "=&r"(hi), [z] "=&r"(z)
+        : [a0] "m"(a[0]), [a1] "m"(a[1]), [a2] "m"(a[2]), [a3] "m"(a[3]),
+          [b0] "m"(b[0]), [b1] "m"(b[1]), [b2] "m"(b[2]), [b3] "m"(b[3]),
+          [p0] "m"(p[0]), [p1] "m"(p[1]), [p2] "m"(p[2]), [p3] "m"(p[3]), [pinv] "m"(*pinv)
+        : "rdx", "cc");
+    /* after row 3 the accumulators read t4, t0, t1, t2 (t3 is the dropped zero) */
+    uint64_t t[4] = {t4, t0, t1, t2}, d[4];
+    uint64_t br = u256_sub(d, t, p);
+    uint64_t m = 0 - br;
+    for (int i = 0; i < 4; i++)
+        c[i] = (t[i] & m) | (d[i] & ~m);
+}
+#endif
+
+/* ---- inline field layer: the hot paths (towers, curves, MSM, FFT) call
+ * these so the compiler sees whole formulas; the public fq_/fr_/fq2_
+ * functions are thin wrappers around them. */
+
+static const uint64_t BN254_Q_I[4] = {0x3c208c16d87cfd47ULL, 0x97816a916871ca8dULL,
+                                      0xb85045b68181585dULL, 0x30644e72e131a029ULL};
+static const uint64_t BN254_R_I[4] = {0x43e1f593f0000001ULL, 0x2833e84879b97091ULL,
+                                      0xb85045b68181585dULL, 0x30644e72e131a029ULL};
+static const uint64_t FQ_PINV_I = 0x87d20782e4866389ULL;   /* -q^-1 mod 2^64 */
+static const uint64_t FR_PINV_I = 0xc2e1f593efffffffULL;   /* -r^-1 mod 2^64 */
+static const uint64_t FQ_ONE_I[4] = {0xd35d438dc58f0d9dULL, 0x0a78eb28f5c70b3dULL,
+                                     0x666ea36f7879462cULL, 0x0e0a77c19a07df2fULL};
+static const uint64_t FR_ONE_I[4] = {0xac96341c4ffffffbULL, 0x36fc76959f60cd29ULL,
+                                     0x666ea36f7879462eULL, 0x0e0a77c19a07df2fULL};
+
+#ifdef BN254_HAVE_ADX
+#define BN254_MONT(c, a, b, P, PINV)                                           \
+    do {                                                                       \
+        if (bn254_adx)                                                         \
+            mont_mul_adx(c, a, b, P, &PINV);                                   \
+        else                                                                   \
+            mont_mul_portable(c, a, b, P, PINV);                               \
+    } while (0)
+#else
+#define BN254_MONT(c, a, b, P, PINV) mont_mul_portable(c, a, b, P, PINV)
+#endif
+
+#define BN254_INLINE_FIELD(X, T, P, PINV, ONE)                                 \
+    static inline void X##_zero(T *a) { a->l[0] = a->l[1] = a->l[2] = a->l[3] = 0; } \
+    static inline void X##_one(T *a)                                           \
+    {                                                                          \
+        a->l[0] = ONE[0]; a->l[1] = ONE[1]; a->l[2] = ONE[2]; a->l[3] = ONE[3]; \
+    }                                                                          \
+    static inline void X##_add(T *c, const T *a, const T *b) { mod_add(c->l, a->l, b->l, P); } \
+    static inline void X##_sub(T *c, const T *a, const T *b) { mod_sub(c->l, a->l, b->l, P); } \
+    static inline void X##_double(T *c, const T *a) { mod_add(c->l, a->l, a->l, P); } \
+    static inline void X##_neg(T *c, const T *a)                               \
+    {                                                                          \
+        static const uint64_t z[4] = {0, 0, 0, 0};                             \
+        mod_sub(c->l, z, a->l, P);                                             \
+    }                                                                          \
+    static inline void X##_mul(T *c, const T *a, const T *b) { BN254_MONT(c->l, a->l, b->l, P, PINV); } \
+    static inline void X##_sqr(T *c, const T *a) { BN254_MONT(c->l, a->l, a->l, P, PINV); } \
+    static inline int X##_eq(const T *a, const T *b)                           \
+    {                                                                          \
+        return ((a->l[0] ^ b->l[0]) | (a->l[1] ^ b->l[1]) | (a->l[2] ^ b->l[2]) | (a->l[3] ^ b->l[3])) == 0; \
+    }                                                                          \
+    static inline int X##_is_zero(const T *a) { return (a->l[0] | a->l[1] | a->l[2] | a->l[3]) == 0; }
+
+BN254_INLINE_FIELD(fqi, fq_t, BN254_Q_I, FQ_PINV_I, FQ_ONE_I)
+BN254_INLINE_FIELD(fri, fr_t, BN254_R_I, FR_PINV_I, FR_ONE_I)
+
+static inline void fqi_inv(fq_t *c, const fq_t *a) { fq_inv(c, a); }
+
+/* c = a/2: a, or a + q when a is odd, shifted right (a + q < 2^255 fits).
+ * Montgomery form commutes with halving, so this is the field's a * 2^-1. */
+static inline void fqi_half(fq_t *c, const fq_t *a)
+{
+    uint64_t t[4], m = 0 - (a->l[0] & 1), pm[4];
+    for (int i = 0; i < 4; i++)
+        pm[i] = BN254_Q_I[i] & m;
+    u256_add(t, a->l, pm);
+    c->l[0] = (t[0] >> 1) | (t[1] << 63);
+    c->l[1] = (t[1] >> 1) | (t[2] << 63);
+    c->l[2] = (t[2] >> 1) | (t[3] << 63);
+    c->l[3] = t[3] >> 1;
+}
+
+/* Fq2 = Fq[u]/(u^2+1) */
+static inline void fq2i_zero(fq2_t *a) { fqi_zero(&a->c0); fqi_zero(&a->c1); }
+static inline void fq2i_one(fq2_t *a) { fqi_one(&a->c0); fqi_zero(&a->c1); }
+static inline void fq2i_add(fq2_t *c, const fq2_t *a, const fq2_t *b) { fqi_add(&c->c0, &a->c0, &b->c0); fqi_add(&c->c1, &a->c1, &b->c1); }
+static inline void fq2i_sub(fq2_t *c, const fq2_t *a, const fq2_t *b) { fqi_sub(&c->c0, &a->c0, &b->c0); fqi_sub(&c->c1, &a->c1, &b->c1); }
+static inline void fq2i_neg(fq2_t *c, const fq2_t *a) { fqi_neg(&c->c0, &a->c0); fqi_neg(&c->c1, &a->c1); }
+static inline void fq2i_double(fq2_t *c, const fq2_t *a) { fqi_double(&c->c0, &a->c0); fqi_double(&c->c1, &a->c1); }
+static inline void fq2i_conj(fq2_t *c, const fq2_t *a) { c->c0 = a->c0; fqi_neg(&c->c1, &a->c1); }
+static inline int fq2i_eq(const fq2_t *a, const fq2_t *b) { return fqi_eq(&a->c0, &b->c0) & fqi_eq(&a->c1, &b->c1); }
+static inline int fq2i_is_zero(const fq2_t *a) { return fqi_is_zero(&a->c0) & fqi_is_zero(&a->c1); }
+static inline void fq2i_mul(fq2_t *c, const fq2_t *a, const fq2_t *b)
+{
+    /* (a0 + a1 u)(b0 + b1 u) = a0b0 - a1b1 + ((a0+a1)(b0+b1) - a0b0 - a1b1) u */
+    fq_t t0, t1, s0, s1;
+    fqi_mul(&t0, &a->c0, &b->c0);
+    fqi_mul(&t1, &a->c1, &b->c1);
+    fqi_add(&s0, &a->c0, &a->c1);
+    fqi_add(&s1, &b->c0, &b->c1);
+    fqi_mul(&s0, &s0, &s1);
+    fqi_sub(&c->c0, &t0, &t1);
+    fqi_sub(&s0, &s0, &t0);
+    fqi_sub(&c->c1, &s0, &t1);
+}
+static inline void fq2i_sqr(fq2_t *c, const fq2_t *a)
+{
+    /* (a0 + a1 u)^2 = (a0+a1)(a0-a1) + 2 a0 a1 u */
+    fq_t s, d, m;
+    fqi_add(&s, &a->c0, &a->c1);
+    fqi_sub(&d, &a->c0, &a->c1);
+    fqi_mul(&m, &a->c0, &a->c1);
+    fqi_mul(&c->c0, &s, &d);
+    fqi_double(&c->c1, &m);
+}
+static inline void fq2i_mul_fq(fq2_t *c, const fq2_t *a, const fq_t *b)
+{
+    fqi_mul(&c->c0, &a->c0, b);
+    fqi_mul(&c->c1, &a->c1, b);
+}
+static inline void fq2i_mul_xi(fq2_t *c, const fq2_t *a)
+{
+    /* (a0 + a1 u)(9 + u) = (9 a0 - a1) + (a0 + 9 a1) u; 9x = 8x + x by doublings */
+    fq_t t0, t1;
+    fqi_double(&t0, &a->c0); fqi_double(&t0, &t0); fqi_double(&t0, &t0); fqi_add(&t0, &t0, &a->c0);
+    fqi_double(&t1, &a->c1); fqi_double(&t1, &t1); fqi_double(&t1, &t1); fqi_add(&t1, &t1, &a->c1);
+    fqi_sub(&t0, &t0, &a->c1);
+    fqi_add(&t1, &t1, &a->c0);
+    c->c0 = t0;
+    c->c1 = t1;
+}
+static inline void fq2i_inv(fq2_t *c, const fq2_t *a) { fq2_inv(c, a); }
+static inline void fq2i_half(fq2_t *c, const fq2_t *a) { fqi_half(&c->c0, &a->c0); fqi_half(&c->c1, &a->c1); }
 
 #endif

@@ -19,7 +19,7 @@ void fr_root_of_unity(fr_t *w, unsigned log_n)
     }
     fr_t t = W28;
     for (unsigned i = log_n; i < 28; i++)
-        fr_sqr(&t, &t);
+        fri_sqr(&t, &t);
     *w = t;
 }
 
@@ -56,7 +56,7 @@ static void powers(fr_t *tw, const fr_t *w, size_t m)
         size_t end = (c + 1) * CH < m ? (c + 1) * CH : m;
         for (size_t i = c * CH; i < end; i++) {
             tw[i] = x;
-            fr_mul(&x, &x, w);
+            fri_mul(&x, &x, w);
         }
     }
 }
@@ -80,9 +80,9 @@ static int fft_core(fr_t *a, unsigned log_n, const fr_t *w)
         for (size_t k = 0; k < half_n; k++) {
             size_t j = k & (half - 1), i = ((k >> (s - 1)) << s) + j;
             fr_t t;
-            fr_mul(&t, &a[i + half], &tw[j * stride]);
-            fr_sub(&a[i + half], &a[i], &t);
-            fr_add(&a[i], &a[i], &t);
+            fri_mul(&t, &a[i + half], &tw[j * stride]);
+            fri_sub(&a[i + half], &a[i], &t);
+            fri_add(&a[i], &a[i], &t);
         }
     }
     free(tw);
@@ -108,11 +108,11 @@ static void scale_powers(fr_t *a, size_t n, const fr_t *g, const fr_t *c)
         uint64_t e[4] = {(uint64_t)(ch * CH), 0, 0, 0};
         fr_t x;
         fr_pow(&x, g, e);
-        fr_mul(&x, &x, c);
+        fri_mul(&x, &x, c);
         size_t end = (ch + 1) * CH < n ? (ch + 1) * CH : n;
         for (size_t i = ch * CH; i < end; i++) {
-            fr_mul(&a[i], &a[i], &x);
-            fr_mul(&x, &x, g);
+            fri_mul(&a[i], &a[i], &x);
+            fri_mul(&x, &x, g);
         }
     }
 }

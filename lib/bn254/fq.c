@@ -8,9 +8,17 @@ static const uint64_t FQ_ONE[4] = {0xd35d438dc58f0d9dULL, 0x0a78eb28f5c70b3dULL,
 static const uint64_t FQ_R2[4] = {0xf32cfc5b538afa89ULL, 0xb5e71911d44501fbULL,
                                   0x47ab1eff0a417ff6ULL, 0x06d89f71cab8351fULL};
 
+static const uint64_t FQ_PINV = 0x87d20782e4866389ULL;   /* -q^-1 mod 2^64 */
+
 static inline void fq_mont(uint64_t c[4], const uint64_t a[4], const uint64_t b[4])
 {
-    mont_mul_portable(c, a, b, BN254_Q, 0x87d20782e4866389ULL);
+#ifdef BN254_HAVE_ADX
+    if (bn254_adx) {
+        mont_mul_adx(c, a, b, BN254_Q, &FQ_PINV);
+        return;
+    }
+#endif
+    mont_mul_portable(c, a, b, BN254_Q, FQ_PINV);
 }
 
 #define FN(name) fq_##name
@@ -20,6 +28,28 @@ static inline void fq_mont(uint64_t c[4], const uint64_t a[4], const uint64_t b[
 #define FR2 FQ_R2
 #define FMUL fq_mont
 #include "bn254/field_tmpl.h"
+
+#ifdef BN254_HAVE_ADX
+int bn254_adx;
+
+__attribute__((constructor)) static void bn254_detect_cpu(void)
+{
+    __builtin_cpu_init();
+    bn254_adx = __builtin_cpu_supports("bmi2") && __builtin_cpu_supports("adx");
+}
+#endif
+
+int bn254_use_asm(int on)
+{
+#ifdef BN254_HAVE_ADX
+    __builtin_cpu_init();
+    bn254_adx = on && __builtin_cpu_supports("bmi2") && __builtin_cpu_supports("adx");
+    return bn254_adx;
+#else
+    (void)on;
+    return 0;
+#endif
+}
 
 int fq_sqrt(fq_t *c, const fq_t *a)
 {

@@ -8,9 +8,17 @@ static const uint64_t FR_ONE[4] = {0xac96341c4ffffffbULL, 0x36fc76959f60cd29ULL,
 static const uint64_t FR_R2[4] = {0x1bb8e645ae216da7ULL, 0x53fe3ab1e35c59e3ULL,
                                   0x8c49833d53bb8085ULL, 0x0216d0b17f4e44a5ULL};
 
+static const uint64_t FR_PINV = 0xc2e1f593efffffffULL;   /* -r^-1 mod 2^64 */
+
 static inline void fr_mont(uint64_t c[4], const uint64_t a[4], const uint64_t b[4])
 {
-    mont_mul_portable(c, a, b, BN254_R, 0xc2e1f593efffffffULL);
+#ifdef BN254_HAVE_ADX
+    if (bn254_adx) {
+        mont_mul_adx(c, a, b, BN254_R, &FR_PINV);
+        return;
+    }
+#endif
+    mont_mul_portable(c, a, b, BN254_R, FR_PINV);
 }
 
 #define FN(name) fr_##name

@@ -5,7 +5,7 @@
 #define GA g1_affine
 #define GJ g1_jac
 #define FE fq_t
-#define FO(op) fq_##op
+#define FO(op) fqi_##op
 /* Montgomery forms of 3, 1, 2 (python3: x * 2^256 % q) */
 #define CURVE_B ((fq_t){{0x7a17caa950ad28d7ULL, 0x1f6ac17ae15521b9ULL, 0x334bea4e696bd284ULL, 0x2a1f6744ce179d8eULL}})
 #define GEN_X ((fq_t){{0xd35d438dc58f0d9dULL, 0x0a78eb28f5c70b3dULL, 0x666ea36f7879462cULL, 0x0e0a77c19a07df2fULL}})

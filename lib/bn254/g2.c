@@ -7,7 +7,7 @@
 #define GA g2_affine
 #define GJ g2_jac
 #define FE fq2_t
-#define FO(op) fq2_##op
+#define FO(op) fq2i_##op
 /* b' = 3/(9+u) and the EIP-197 generator, Montgomery form (python3 big integers) */
 #define CURVE_B ((fq2_t){{{0x3bf938e377b802a8ULL, 0x020b1b273633535dULL, 0x26b7edf049755260ULL, 0x2514c6324384a86dULL}}, \
                          {{0x38e7ecccd1dcff67ULL, 0x65f0b37d93ce0d3eULL, 0xd749d0dd22ac00aaULL, 0x0141b9ce4a688d4dULL}}})

@@ -60,7 +60,7 @@ enum { ENT_ADD, ENT_DBL, ENT_INF, ENT_COPY };
 #define GA g1_affine
 #define GJ g1_jac
 #define FE fq_t
-#define FO(op) fq_##op
+#define FO(op) fqi_##op
 #include "bn254/msm_tmpl.h"
 #undef GN
 #undef GA
@@ -72,5 +72,5 @@ enum { ENT_ADD, ENT_DBL, ENT_INF, ENT_COPY };
 #define GA g2_affine
 #define GJ g2_jac
 #define FE fq2_t
-#define FO(op) fq2_##op
+#define FO(op) fq2i_##op
 #include "bn254/msm_tmpl.h"

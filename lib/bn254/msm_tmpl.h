@@ -13,7 +13,7 @@
  * by the same serial code whichever thread runs it, and the windows are
  * combined serially, so the output does not depend on the thread count. */
 
-enum { GN(MSM_CH) = 256 };
+enum { GN(MSM_CH) = 512 };
 
 typedef struct {
     size_t src, dst;   /* pair at src, src+1 (or the single element src for a copy) -> dst */
@@ -50,16 +50,40 @@ static void GN(msm_flush)(GA *A, GN(msm_ent) *ent, size_t m)
             FO(sub)(&den[i], &q->x, &p->x);
         }
     }
+    /* Montgomery's trick with two interleaved chains (even and odd entries):
+     * the prefix products are serial multiplications, and two independent
+     * chains let the CPU overlap them.  One inversion for the whole chunk. */
+    FE acc1, inv1, t1, all;
     FO(one)(&acc);
-    for (size_t i = 0; i < m; i++) {
-        pre[i] = acc;
-        FO(mul)(&acc, &acc, &den[i]);
+    FO(one)(&acc1);
+    size_t i2;
+    for (i2 = 0; i2 + 1 < m; i2 += 2) {
+        pre[i2] = acc;
+        pre[i2 + 1] = acc1;
+        FO(mul)(&acc, &acc, &den[i2]);
+        FO(mul)(&acc1, &acc1, &den[i2 + 1]);
     }
-    FO(inv)(&inv, &acc);
-    for (size_t i = m; i-- > 0;) {
-        FO(mul)(&t, &inv, &pre[i]);
-        FO(mul)(&inv, &inv, &den[i]);
-        den[i] = t;
+    if (i2 < m) {
+        pre[i2] = acc;
+        FO(mul)(&acc, &acc, &den[i2]);
+    }
+    FO(mul)(&all, &acc, &acc1);
+    FO(inv)(&all, &all);
+    FO(mul)(&inv, &all, &acc1);   /* = acc^-1 */
+    FO(mul)(&inv1, &all, &acc);   /* = acc1^-1 */
+    if (i2 < m) {
+        FO(mul)(&t, &inv, &pre[i2]);
+        FO(mul)(&inv, &inv, &den[i2]);
+        den[i2] = t;
+    }
+    while (i2 >= 2) {
+        i2 -= 2;
+        FO(mul)(&t, &inv, &pre[i2]);
+        FO(mul)(&t1, &inv1, &pre[i2 + 1]);
+        FO(mul)(&inv, &inv, &den[i2]);
+        FO(mul)(&inv1, &inv1, &den[i2 + 1]);
+        den[i2] = t;
+        den[i2 + 1] = t1;
     }
     /* results in entry order: a write to dst never clobbers a later entry's inputs */
     for (size_t i = 0; i < m; i++) {

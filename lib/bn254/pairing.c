@@ -36,16 +36,16 @@ typedef struct { fq2_t a, b, c; } line_t;   /* a + (b + c v) w */
 static void fq6_mul_by_01(fq6_t *o, const fq6_t *x, const fq2_t *b, const fq2_t *c)
 {
     fq2_t t0, t1, r0, r1, r2;
-    fq2_mul(&t0, &x->c0, b);
-    fq2_mul(&t1, &x->c2, c);
-    fq2_mul_xi(&t1, &t1);
-    fq2_add(&r0, &t0, &t1);
-    fq2_mul(&t0, &x->c0, c);
-    fq2_mul(&t1, &x->c1, b);
-    fq2_add(&r1, &t0, &t1);
-    fq2_mul(&t0, &x->c1, c);
-    fq2_mul(&t1, &x->c2, b);
-    fq2_add(&r2, &t0, &t1);
+    fq2i_mul(&t0, &x->c0, b);
+    fq2i_mul(&t1, &x->c2, c);
+    fq2i_mul_xi(&t1, &t1);
+    fq2i_add(&r0, &t0, &t1);
+    fq2i_mul(&t0, &x->c0, c);
+    fq2i_mul(&t1, &x->c1, b);
+    fq2i_add(&r1, &t0, &t1);
+    fq2i_mul(&t0, &x->c1, c);
+    fq2i_mul(&t1, &x->c2, b);
+    fq2i_add(&r2, &t0, &t1);
     o->c0 = r0;
     o->c1 = r1;
     o->c2 = r2;
@@ -57,12 +57,12 @@ static void fq12_mul_by_line(fq12_t *f, const line_t *l)
      * f L = (f0 L0 + v f1 L1) + ((f0 + f1)(L0 + L1) - f0 L0 - f1 L1) w */
     fq6_t f0l0, f1l1, s;
     fq2_t ab;
-    fq2_mul(&f0l0.c0, &f->c0.c0, &l->a);
-    fq2_mul(&f0l0.c1, &f->c0.c1, &l->a);
-    fq2_mul(&f0l0.c2, &f->c0.c2, &l->a);
+    fq2i_mul(&f0l0.c0, &f->c0.c0, &l->a);
+    fq2i_mul(&f0l0.c1, &f->c0.c1, &l->a);
+    fq2i_mul(&f0l0.c2, &f->c0.c2, &l->a);
     fq6_mul_by_01(&f1l1, &f->c1, &l->b, &l->c);
     fq6_add(&s, &f->c0, &f->c1);
-    fq2_add(&ab, &l->a, &l->b);
+    fq2i_add(&ab, &l->a, &l->b);
     fq6_mul_by_01(&s, &s, &ab, &l->c);
     fq6_sub(&s, &s, &f0l0);
     fq6_sub(&f->c1, &s, &f1l1);
@@ -74,40 +74,37 @@ static void fq12_mul_by_line(fq12_t *f, const line_t *l)
 static void dbl_step(g2_proj *T, line_t *l, const g1_affine *p)
 {
     fq2_t A, B, C, E, F, G, H, I, J, t;
-    fq_t half;
-    fq_from_u64(&half, 2);
-    fq_inv(&half, &half);   /* cheap enough next to the line; keeps the code plain */
-    fq2_mul(&A, &T->X, &T->Y);
-    fq2_mul_fq(&A, &A, &half);
-    fq2_sqr(&B, &T->Y);
-    fq2_sqr(&C, &T->Z);
-    fq2_mul(&E, &C, &TWIST_3B);
-    fq2_double(&F, &E);
-    fq2_add(&F, &F, &E);
-    fq2_add(&G, &B, &F);
-    fq2_mul_fq(&G, &G, &half);
-    fq2_add(&H, &T->Y, &T->Z);
-    fq2_sqr(&H, &H);
-    fq2_sub(&H, &H, &B);
-    fq2_sub(&H, &H, &C);
-    fq2_sub(&I, &E, &B);
-    fq2_sqr(&J, &T->X);
+    fq2i_mul(&A, &T->X, &T->Y);
+    fq2i_half(&A, &A);
+    fq2i_sqr(&B, &T->Y);
+    fq2i_sqr(&C, &T->Z);
+    fq2i_mul(&E, &C, &TWIST_3B);
+    fq2i_double(&F, &E);
+    fq2i_add(&F, &F, &E);
+    fq2i_add(&G, &B, &F);
+    fq2i_half(&G, &G);
+    fq2i_add(&H, &T->Y, &T->Z);
+    fq2i_sqr(&H, &H);
+    fq2i_sub(&H, &H, &B);
+    fq2i_sub(&H, &H, &C);
+    fq2i_sub(&I, &E, &B);
+    fq2i_sqr(&J, &T->X);
     /* X3 = A (B - F), Y3 = G^2 - 3 E^2, Z3 = B H */
-    fq2_sub(&t, &B, &F);
-    fq2_mul(&T->X, &A, &t);
-    fq2_sqr(&t, &E);
-    fq2_sqr(&T->Y, &G);
-    fq2_sub(&T->Y, &T->Y, &t);
-    fq2_sub(&T->Y, &T->Y, &t);
-    fq2_sub(&T->Y, &T->Y, &t);
-    fq2_mul(&T->Z, &B, &H);
+    fq2i_sub(&t, &B, &F);
+    fq2i_mul(&T->X, &A, &t);
+    fq2i_sqr(&t, &E);
+    fq2i_sqr(&T->Y, &G);
+    fq2i_sub(&T->Y, &T->Y, &t);
+    fq2i_sub(&T->Y, &T->Y, &t);
+    fq2i_sub(&T->Y, &T->Y, &t);
+    fq2i_mul(&T->Z, &B, &H);
     /* line */
     fq_t nyp;
-    fq_neg(&nyp, &p->y);
-    fq2_mul_fq(&l->a, &H, &nyp);
-    fq2_double(&t, &J);
-    fq2_add(&t, &t, &J);
-    fq2_mul_fq(&l->b, &t, &p->x);
+    fqi_neg(&nyp, &p->y);
+    fq2i_mul_fq(&l->a, &H, &nyp);
+    fq2i_double(&t, &J);
+    fq2i_add(&t, &t, &J);
+    fq2i_mul_fq(&l->b, &t, &p->x);
     l->c = I;
 }
 
@@ -116,32 +113,32 @@ static void dbl_step(g2_proj *T, line_t *l, const g1_affine *p)
 static void add_step(g2_proj *T, line_t *l, const fq2_t *qx, const fq2_t *qy, const g1_affine *p)
 {
     fq2_t theta, lam, C, D, E, F, G, H, t;
-    fq2_mul(&t, qy, &T->Z);
-    fq2_sub(&theta, &T->Y, &t);
-    fq2_mul(&t, qx, &T->Z);
-    fq2_sub(&lam, &T->X, &t);
-    fq2_sqr(&C, &theta);
-    fq2_sqr(&D, &lam);
-    fq2_mul(&E, &lam, &D);
-    fq2_mul(&F, &T->Z, &C);
-    fq2_mul(&G, &T->X, &D);
-    fq2_add(&H, &E, &F);
-    fq2_sub(&H, &H, &G);
-    fq2_sub(&H, &H, &G);
-    fq2_mul(&T->X, &lam, &H);
-    fq2_sub(&t, &G, &H);
-    fq2_mul(&t, &t, &theta);
-    fq2_mul(&G, &T->Y, &E);
-    fq2_sub(&T->Y, &t, &G);
-    fq2_mul(&T->Z, &T->Z, &E);
+    fq2i_mul(&t, qy, &T->Z);
+    fq2i_sub(&theta, &T->Y, &t);
+    fq2i_mul(&t, qx, &T->Z);
+    fq2i_sub(&lam, &T->X, &t);
+    fq2i_sqr(&C, &theta);
+    fq2i_sqr(&D, &lam);
+    fq2i_mul(&E, &lam, &D);
+    fq2i_mul(&F, &T->Z, &C);
+    fq2i_mul(&G, &T->X, &D);
+    fq2i_add(&H, &E, &F);
+    fq2i_sub(&H, &H, &G);
+    fq2i_sub(&H, &H, &G);
+    fq2i_mul(&T->X, &lam, &H);
+    fq2i_sub(&t, &G, &H);
+    fq2i_mul(&t, &t, &theta);
+    fq2i_mul(&G, &T->Y, &E);
+    fq2i_sub(&T->Y, &t, &G);
+    fq2i_mul(&T->Z, &T->Z, &E);
     /* line */
-    fq2_mul_fq(&l->a, &lam, &p->y);
+    fq2i_mul_fq(&l->a, &lam, &p->y);
     fq_t nxp;
-    fq_neg(&nxp, &p->x);
-    fq2_mul_fq(&l->b, &theta, &nxp);
-    fq2_mul(&t, &theta, qx);
-    fq2_mul(&C, &lam, qy);
-    fq2_sub(&l->c, &t, &C);
+    fqi_neg(&nxp, &p->x);
+    fq2i_mul_fq(&l->b, &theta, &nxp);
+    fq2i_mul(&t, &theta, qx);
+    fq2i_mul(&C, &lam, qy);
+    fq2i_sub(&l->c, &t, &C);
 }
 
 void bn254_miller_loop(fq12_t *out, const g1_affine *p, const g2_affine *q)
@@ -153,9 +150,9 @@ void bn254_miller_loop(fq12_t *out, const g1_affine *p, const g2_affine *q)
         return;
     }
     g2_proj T = {q->x, q->y, {{{0}}, {{0}}}};
-    fq2_one(&T.Z);
+    fq2i_one(&T.Z);
     fq2_t nqy;
-    fq2_neg(&nqy, &q->y);
+    fq2i_neg(&nqy, &q->y);
     line_t l;
     for (int i = 64; i >= 0; i--) {
         fq12_sqr(&f, &f);
@@ -171,11 +168,11 @@ void bn254_miller_loop(fq12_t *out, const g1_affine *p, const g2_affine *q)
     }
     /* Q1 = pi(Q), -Q2 = -pi^2(Q) = (x G22, y) since G23 = -1 */
     fq2_t x1, y1, x2;
-    fq2_conj(&x1, &q->x);
-    fq2_mul(&x1, &x1, &G12);
-    fq2_conj(&y1, &q->y);
-    fq2_mul(&y1, &y1, &G13);
-    fq2_mul_fq(&x2, &q->x, &G22);
+    fq2i_conj(&x1, &q->x);
+    fq2i_mul(&x1, &x1, &G12);
+    fq2i_conj(&y1, &q->y);
+    fq2i_mul(&y1, &y1, &G13);
+    fq2i_mul_fq(&x2, &q->x, &G22);
     add_step(&T, &l, &x1, &y1, p);
     fq12_mul_by_line(&f, &l);
     add_step(&T, &l, &x2, &q->y, p);

@@ -414,6 +414,23 @@ static void test_eip197_pairing(void)
     CHECK(count == 14);
 }
 
+/* pairing and EIP vectors again on the portable field product */
+static void test_portable_path(void)
+{
+    g1_affine p;
+    g2_affine q;
+    fq12_t e1, e2;
+    g1_generator(&p);
+    g2_generator(&q);
+    bn254_use_asm(1);
+    bn254_pairing(&e1, &p, &q);
+    bn254_use_asm(0);
+    bn254_pairing(&e2, &p, &q);
+    CHECK_MEM(&e1, &e2, sizeof e1);
+    test_eip197_pairing();
+    bn254_use_asm(1);
+}
+
 int main(void)
 {
     RUN(test_tower_laws);
@@ -425,5 +442,6 @@ int main(void)
     RUN(test_eip196_add);
     RUN(test_eip196_mul);
     RUN(test_eip197_pairing);
+    RUN(test_portable_path);
     return t_done();
 }
