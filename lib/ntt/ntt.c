@@ -29,6 +29,7 @@ static size_t block_bytes = BLOCK_BYTES;
 void ntt_test_set_block_bytes(size_t bytes) { block_bytes = bytes ? bytes : BLOCK_BYTES; }
 #define MAX_FUSE 4                 /* global stages fused per pass */
 #define COL_CHUNK 64               /* width-1 global stages: consecutive butterflies per unit */
+#define RUN_ELEMS 256              /* wider rows: about this many elements of consecutive rows per run */
 
 /* ---------------------------------------------------------------------------------------------
  * Twiddles: tw[dir][k] has 2^k entries, T_h[j] = w_{2h}^j for h = 2^k (dir 1: w^-1).  Computed
@@ -116,7 +117,7 @@ static void bfly_vec_scalar(bb_t *x, bb_t *y, size_t len, const bb_t *t)
 }
 
 #ifdef BB_HAVE_AVX2_CODE
-static BB_AVX2 void bfly_bcast_avx2(bb_t *x, bb_t *y, size_t len, bb_t w)
+static inline BB_AVX2 void bfly_bcast_avx2(bb_t *x, bb_t *y, size_t len, bb_t w)
 {
     size_t i = 0;
     if (w == bb_one()) { /* j = 0 of every stage: no multiplication */
@@ -136,7 +137,7 @@ static BB_AVX2 void bfly_bcast_avx2(bb_t *x, bb_t *y, size_t len, bb_t w)
     if (i < len) bfly_bcast_scalar(x + i, y + i, len - i, w);
 }
 
-static BB_AVX2 void bfly_vec_avx2(bb_t *x, bb_t *y, size_t len, const bb_t *t)
+static inline BB_AVX2 void bfly_vec_avx2(bb_t *x, bb_t *y, size_t len, const bb_t *t)
 {
     size_t i = 0;
     for (; i + 8 <= len; i += 8) {
@@ -199,31 +200,17 @@ static void small_stages_scalar(bb_t *m, size_t n, const bb_t *t4, const bb_t *t
 /* ---------------------------------------------------------------------------------------------
  * The DIF network. */
 
-typedef struct {
-    void (*bcast)(bb_t *, bb_t *, size_t, bb_t);
-    void (*vec)(bb_t *, bb_t *, size_t, const bb_t *);
-    int avx2;
-} kernels;
-
-static kernels pick_kernels(void)
-{
-    kernels k = {bfly_bcast_scalar, bfly_vec_scalar, 0};
-#ifdef BB_HAVE_AVX2_CODE
-    if (bb_simd_avx2()) {
-        k.bcast = bfly_bcast_avx2;
-        k.vec = bfly_vec_avx2;
-        k.avx2 = 1;
-    }
-#endif
-    return k;
-}
+typedef void (*bcast_fn)(bb_t *, bb_t *, size_t, bb_t);
+typedef void (*vec_fn)(bb_t *, bb_t *, size_t, const bb_t *);
+#define ALWAYS_INLINE static inline __attribute__((always_inline))
 
 /* One unit of a fused group of r global stages starting at half h (smallest half s = h >> (r-1)):
- * the 2^r rows b + j + k s (k < 2^r), each of len elements starting at that row (width-W rows, or
- * for a single column len consecutive butterflies j..j+len).  stage i has half h_i = s 2^(r-1-i);
- * rows k and k + 2^(r-1-i) pair up, twiddle index (j + (k mod 2^(r-1-i)) s). */
-static void fused_unit(bb_t *m, size_t W, size_t b, size_t j, size_t s, unsigned r, size_t len,
-                       const bb_t *const *twk, unsigned ks, const kernels *kn)
+ * the 2^r runs of len consecutive rows starting at rows b + j + k s (k < 2^r).  Stage i has half
+ * h_i = s 2^(r-1-i); runs k and k + 2^(r-1-i) pair up, twiddle index j + (k mod 2^(r-1-i)) s + jj
+ * for row jj of the run.  Width 1: a run is a vector of len consecutive butterflies. */
+ALWAYS_INLINE void fused_unit_t(bb_t *m, size_t W, size_t b, size_t j, size_t s, unsigned r,
+                                size_t len, const bb_t *const *twk, unsigned ks, bcast_fn bcast,
+                                vec_fn vec)
 {
     for (unsigned i = 0; i < r; i++) {
         size_t span = (size_t)1 << (r - 1 - i); /* pair distance in k */
@@ -233,16 +220,16 @@ static void fused_unit(bb_t *m, size_t W, size_t b, size_t j, size_t s, unsigned
             size_t q = b + j + k * s, tidx = j + (k & (span - 1)) * s;
             bb_t *x = m + q * W, *y = m + (q + span * s) * W;
             if (W == 1)
-                kn->vec(x, y, len, t + tidx);
+                vec(x, y, len, t + tidx);
             else
-                kn->bcast(x, y, W, t[tidx]);
+                for (size_t jj = 0; jj < len; jj++) bcast(x + jj * W, y + jj * W, W, t[tidx + jj]);
         }
     }
 }
 
-/* All stages h < rows/2.. within one block of 'rows' rows starting at row r0 (rows <= block). */
-static void block_stages(bb_t *m, size_t W, size_t r0, unsigned log_rows, const bb_t *const *twk,
-                         const kernels *kn)
+/* All stages with 2h <= 2^log_rows, within one block of rows starting at row r0. */
+ALWAYS_INLINE void block_stages_t(bb_t *m, size_t W, size_t r0, unsigned log_rows,
+                                  const bb_t *const *twk, bcast_fn bcast, vec_fn vec, int avx2)
 {
     size_t rows = (size_t)1 << log_rows;
     bb_t *base = m + r0 * W;
@@ -250,12 +237,12 @@ static void block_stages(bb_t *m, size_t W, size_t r0, unsigned log_rows, const 
         unsigned k = log_rows;
         for (; k >= 1 && ((size_t)1 << (k - 1)) >= 8; k--) {
             size_t h = (size_t)1 << (k - 1);
-            for (size_t b = 0; b < rows; b += 2 * h) kn->vec(base + b, base + b + h, h, twk[k - 1]);
+            for (size_t b = 0; b < rows; b += 2 * h) vec(base + b, base + b + h, h, twk[k - 1]);
         }
         /* remaining stages h = 4, 2, 1 (or fewer for tiny sizes) */
         if (log_rows == 0) return;
 #ifdef BB_HAVE_AVX2_CODE
-        if (kn->avx2 && rows >= 16) {
+        if (avx2 && rows >= 16) {
             small_stages_avx2(base, rows, twk[2], twk[1]);
             return;
         }
@@ -267,15 +254,45 @@ static void block_stages(bb_t *m, size_t W, size_t r0, unsigned log_rows, const 
         size_t h = (size_t)1 << (k - 1);
         const bb_t *t = twk[k - 1];
         for (size_t b = 0; b < rows; b += 2 * h)
-            for (size_t j = 0; j < h; j++) kn->bcast(base + (b + j) * W, base + (b + j + h) * W, W, t[j]);
+            for (size_t j = 0; j < h; j++) bcast(base + (b + j) * W, base + (b + j + h) * W, W, t[j]);
     }
 }
+
+static void fused_unit_scalar(bb_t *m, size_t W, size_t b, size_t j, size_t s, unsigned r, size_t len,
+                              const bb_t *const *twk, unsigned ks)
+{
+    fused_unit_t(m, W, b, j, s, r, len, twk, ks, bfly_bcast_scalar, bfly_vec_scalar);
+}
+static void block_stages_scalar(bb_t *m, size_t W, size_t r0, unsigned log_rows, const bb_t *const *twk)
+{
+    block_stages_t(m, W, r0, log_rows, twk, bfly_bcast_scalar, bfly_vec_scalar, 0);
+}
+#ifdef BB_HAVE_AVX2_CODE
+static BB_AVX2 void fused_unit_avx2(bb_t *m, size_t W, size_t b, size_t j, size_t s, unsigned r,
+                                    size_t len, const bb_t *const *twk, unsigned ks)
+{
+    fused_unit_t(m, W, b, j, s, r, len, twk, ks, bfly_bcast_avx2, bfly_vec_avx2);
+}
+static BB_AVX2 void block_stages_avx2(bb_t *m, size_t W, size_t r0, unsigned log_rows,
+                                      const bb_t *const *twk)
+{
+    block_stages_t(m, W, r0, log_rows, twk, bfly_bcast_avx2, bfly_vec_avx2, 1);
+}
+#endif
 
 /* DIF network on 2^log_n rows of width W (W == 1 or W >= 8 for the vector paths; any W works). */
 static void dif(bb_t *m, unsigned log_n, size_t W, const bb_t *const *twk)
 {
     if (log_n == 0 || W == 0) return;
-    kernels kn = pick_kernels();
+    void (*unit)(bb_t *, size_t, size_t, size_t, size_t, unsigned, size_t, const bb_t *const *, unsigned) =
+        fused_unit_scalar;
+    void (*block)(bb_t *, size_t, size_t, unsigned, const bb_t *const *) = block_stages_scalar;
+#ifdef BB_HAVE_AVX2_CODE
+    if (bb_simd_avx2()) {
+        unit = fused_unit_avx2;
+        block = block_stages_avx2;
+    }
+#endif
     size_t n = (size_t)1 << log_n;
     unsigned log_block = 0;
     while (log_block < log_n && ((size_t)2 << log_block) * W * sizeof(bb_t) <= block_bytes) log_block++;
@@ -288,19 +305,22 @@ static void dif(bb_t *m, unsigned log_n, size_t W, const bb_t *const *twk)
         unsigned r = k - log_block < MAX_FUSE ? k - log_block : MAX_FUSE;
         size_t h = (size_t)1 << (k - 1), s = h >> (r - 1);
         size_t nblk = n / (2 * h);
-        size_t len = W == 1 ? (s < COL_CHUNK ? s : COL_CHUNK) : 1;
+        /* a run: COL_CHUNK butterflies (width 1) or about RUN_ELEMS elements of consecutive rows */
+        size_t len = W == 1 ? COL_CHUNK : (W >= RUN_ELEMS ? 1 : RUN_ELEMS / W);
+        while (len & (len - 1)) len &= len - 1; /* a power of two, so runs tile [0, s) */
+        if (len > s) len = s;
         size_t per_blk = s / len, units = nblk * per_blk;
         unsigned ks = k - r; /* twiddle level of the smallest half s */
 #pragma omp parallel for schedule(static)
         for (size_t u = 0; u < units; u++) {
             size_t b = (u / per_blk) * 2 * h, j = (u % per_blk) * len;
-            fused_unit(m, W, b, j, s, r, len, twk, ks, &kn);
+            unit(m, W, b, j, s, r, len, twk, ks);
         }
         k -= r;
     }
     size_t nb = n >> log_block;
 #pragma omp parallel for schedule(static)
-    for (size_t bi = 0; bi < nb; bi++) block_stages(m, W, bi << log_block, log_block, twk, &kn);
+    for (size_t bi = 0; bi < nb; bi++) block(m, W, bi << log_block, log_block, twk);
 }
 
 /* ---------------------------------------------------------------------------------------------
@@ -327,6 +347,37 @@ static BB_AVX2 void row_scale_avx2(bb_t *row, size_t W, bb_t c)
 
 static inline bb_t pow_at(const powtab *pt, size_t k) { return bb_mul(pt->lo[k & 4095], pt->hi[k >> 12]); }
 
+/* swap rows i and r = rev(i) (i <= r), scaling destination row k by pt(k) when pt is given */
+static inline void swap_rows(bb_t *m, size_t W, size_t i, size_t r, const powtab *pt,
+                             void (*scale)(bb_t *, size_t, bb_t))
+{
+    if (W == 1) {
+        bb_t a = m[i], b = m[r];
+        if (pt) {
+            a = bb_mul(a, pow_at(pt, r));
+            b = bb_mul(b, pow_at(pt, i));
+        }
+        m[i] = b;
+        m[r] = a;
+        return;
+    }
+    bb_t *x = m + i * W, *y = m + r * W;
+    if (r != i)
+        for (size_t c = 0; c < W; c++) {
+            bb_t t = x[c];
+            x[c] = y[c];
+            y[c] = t;
+        }
+    if (pt) {
+        scale(x, W, pow_at(pt, i));
+        if (r != i) scale(y, W, pow_at(pt, r));
+    }
+}
+
+/* Bit reversal in tiles, so that it costs about one pass over memory instead of a cache miss per
+ * row: write i = (a, mid, c) with a, c of tb bits.  Row (a, mid, c) goes to (rev c, rev mid,
+ * rev a), so the 2^tb x 2^tb tile of rows {(a, mid, .)} trades places with the tile of rev(mid);
+ * both tiles (2^tb runs of 2^tb consecutive rows each) stay in L1 while they are swapped. */
 static void bitrev_rows(bb_t *m, unsigned log_n, size_t W, const powtab *pt)
 {
     size_t n = (size_t)1 << log_n;
@@ -334,36 +385,28 @@ static void bitrev_rows(bb_t *m, unsigned log_n, size_t W, const powtab *pt)
 #ifdef BB_HAVE_AVX2_CODE
     if (bb_simd_avx2()) scale = row_scale_avx2;
 #endif
-    if (W == 1) {
-#pragma omp parallel for schedule(static)
+    unsigned tb = 4;
+    while (tb > 1 && ((size_t)1 << (2 * tb)) * W * sizeof(bb_t) > 16384) tb--;
+    if (log_n < 2 * tb + 1) {
         for (size_t i = 0; i < n; i++) {
             size_t r = bitrev(i, log_n);
-            if (r < i) continue;
-            bb_t a = m[i], b = m[r];
-            if (pt) {
-                a = bb_mul(a, pow_at(pt, r));
-                b = bb_mul(b, pow_at(pt, i));
-            }
-            m[i] = b;
-            m[r] = a;
+            if (r >= i) swap_rows(m, W, i, r, pt, scale);
         }
         return;
     }
-#pragma omp parallel for schedule(static)
-    for (size_t i = 0; i < n; i++) {
-        size_t r = bitrev(i, log_n);
-        if (r < i) continue;
-        bb_t *x = m + i * W, *y = m + r * W;
-        if (r != i)
-            for (size_t c = 0; c < W; c++) {
-                bb_t t = x[c];
-                x[c] = y[c];
-                y[c] = t;
+    unsigned mb = log_n - 2 * tb;
+    size_t nmid = (size_t)1 << mb, T = (size_t)1 << tb;
+#pragma omp parallel for schedule(static, 16)
+    for (size_t mid = 0; mid < nmid; mid++) {
+        size_t rmid = bitrev(mid, mb);
+        if (rmid < mid) continue;
+        for (size_t a = 0; a < T; a++)
+            for (size_t c = 0; c < T; c++) {
+                size_t i = (a << (log_n - tb)) | (mid << tb) | c;
+                size_t r = (bitrev(c, tb) << (log_n - tb)) | (rmid << tb) | bitrev(a, tb);
+                if (mid == rmid && r < i) continue;
+                swap_rows(m, W, i, r, pt, scale);
             }
-        if (pt) {
-            scale(x, W, pow_at(pt, i));
-            if (r != i) scale(y, W, pow_at(pt, r));
-        }
     }
 }
 

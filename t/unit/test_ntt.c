@@ -189,8 +189,9 @@ static void test_coset_lde(void)
 
 static void test_bit_reverse(void)
 {
-    for (unsigned log_n = 0; log_n <= 10; log_n += 2) {
-        size_t W = log_n % 4 == 0 ? 1 : 5, n = (size_t)1 << log_n;
+    static const size_t widths[3] = {1, 5, 16};
+    for (unsigned log_n = 0; log_n <= 13; log_n++) {
+        size_t W = widths[log_n % 3], n = (size_t)1 << log_n;
         bb_t *a = rnd_mat(n * W), *b = malloc(n * W * sizeof *b);
         memcpy(b, a, n * W * sizeof *b);
         ntt_bit_reverse_rows(b, log_n, W);
