@@ -266,14 +266,17 @@ static int merkle_commit_any(size_t n_mats, const uint32_t *const *mats, const s
                 sel[ns] = mats[i];
                 selw[ns++] = widths[i];
             }
+        /* layers without injected matrices need no tables (and no allocation or copy) */
         dev_mats dm;
-        rc = dev_mats_init(&dm, sel, selw, ns, (uint64_t)1 << k, !dev, e);
+        memset(&dm, 0, sizeof dm);
+        if (ns)
+            rc = dev_mats_init(&dm, sel, selw, ns, (uint64_t)1 << k, !dev, e);
         uint64_t cnt = (uint64_t)1 << k;
         if (!rc && k == (int)L)
             rc = rt_flat("p2_hash_rows", cnt, p2_rows_body{dm.d_ptrs, dm.d_widths, dm.n, d_cur}, e);
         else if (!rc)
             rc = rt_flat("p2_layer", cnt, p2_layer_body{d_cur, d_next, dm.d_ptrs, dm.d_widths, dm.n}, e);
-        if (!rc)
+        if (!rc && (ns || k == 0)) /* tables are freed below; the last layer ends the call */
             rc = rt_sync("Merkle layer", e);
         dev_mats_free(&dm);
         if (!rc && k != (int)L) {

@@ -46,10 +46,28 @@ static int ntt_twiddles(unsigned log_n, int inverse, const uint32_t **tw, unsign
     return RK_OK;
 }
 
-#ifdef __CUDACC__
-__global__ void __launch_bounds__(NTT_THREADS) ntt_pass_kernel(ntt_pass a)
+static unsigned g_tile_log; /* 0: not chosen yet */
+
+static unsigned ntt_tile_log(void)
 {
-    __shared__ uint32_t tile[NTT_TILE_WORDS];
+    if (!g_tile_log) {
+        const char *env = getenv("RAIKO_NTT_TILE_LOG");
+        unsigned v = env ? (unsigned)atoi(env) : NTT_TILE_LOG_DEFAULT;
+        g_tile_log = v >= NTT_TILE_LOG_MIN && v <= NTT_TILE_LOG_MAX ? v : NTT_TILE_LOG_DEFAULT;
+    }
+    return g_tile_log;
+}
+
+/* Threads per block: enough that each thread moves about 32 words of the tile. */
+static unsigned ntt_threads(unsigned tile_log)
+{
+    return tile_log <= 13 ? 256 : tile_log == 14 ? 512 : 1024;
+}
+
+#ifdef __CUDACC__
+__global__ void __launch_bounds__(1024) ntt_pass_kernel(ntt_pass a)
+{
+    extern __shared__ uint32_t tile[];
     ntt_tile_pos t = ntt_tile_locate(a, blockIdx.x);
     ntt_tile_load(a, t, threadIdx.x, blockDim.x, tile);
     __syncthreads();
@@ -63,23 +81,32 @@ __global__ void __launch_bounds__(NTT_THREADS) ntt_pass_kernel(ntt_pass a)
 
 static int ntt_run_pass(const ntt_pass &a, uint64_t blocks, rk_err *e)
 {
+    unsigned tile_log = ntt_tile_log(), nthr = ntt_threads(tile_log);
     if (rt_emulating()) {
-        static uint32_t tile[NTT_TILE_WORDS];
+        static uint32_t tile[1u << NTT_TILE_LOG_MAX];
         for (uint64_t b = 0; b < blocks; b++) {
             ntt_tile_pos t = ntt_tile_locate(a, b);
-            for (uint32_t thr = 0; thr < NTT_THREADS; thr++)
-                ntt_tile_load(a, t, thr, NTT_THREADS, tile);
+            for (uint32_t thr = 0; thr < nthr; thr++)
+                ntt_tile_load(a, t, thr, nthr, tile);
             for (unsigned j = 0; j < a.k; j++)
-                for (uint32_t thr = 0; thr < NTT_THREADS; thr++)
-                    ntt_tile_stage(a, t, j, thr, NTT_THREADS, tile);
-            for (uint32_t thr = 0; thr < NTT_THREADS; thr++)
-                ntt_tile_store(a, t, thr, NTT_THREADS, tile);
+                for (uint32_t thr = 0; thr < nthr; thr++)
+                    ntt_tile_stage(a, t, j, thr, nthr, tile);
+            for (uint32_t thr = 0; thr < nthr; thr++)
+                ntt_tile_store(a, t, thr, nthr, tile);
         }
         return RK_OK;
     }
     if (blocks > 0x7fffffffu)
         return rk_fail(e, RK_EINTERNAL, "gpu: NTT pass needs %llu blocks", (unsigned long long)blocks);
-    ntt_pass_kernel<<<(unsigned)blocks, NTT_THREADS>>>(a);
+    /* only the words this pass uses: 2^(k + log_l) tile rows of at most 16 words */
+    size_t smem = (size_t)4 << (a.k + a.log_l + a.cb_log);
+    static size_t smem_allowed = 48 * 1024;
+    if (smem > smem_allowed) {
+        RK_CU(cudaFuncSetAttribute(ntt_pass_kernel, cudaFuncAttributeMaxDynamicSharedMemorySize,
+                                   (int)smem), e);
+        smem_allowed = smem;
+    }
+    ntt_pass_kernel<<<(unsigned)blocks, nthr, smem>>>(a);
     return rt_launched("ntt_pass_kernel", e);
 }
 
@@ -93,11 +120,11 @@ static int ntt_dif(uint32_t *d_m, unsigned log_n, uint64_t width, int inverse, r
     int rc = ntt_twiddles(log_n, inverse, &tw, &extra, e);
     if (rc)
         return rc;
-    uint32_t cbmax = width < NTT_ROW_WORDS ? (uint32_t)width : NTT_ROW_WORDS;
-    unsigned log_l_want = 0;
-    while ((cbmax << (log_l_want + 1)) <= NTT_ROW_WORDS)
-        log_l_want++;
-    unsigned passes = (log_n + NTT_MAX_K - 1) / NTT_MAX_K;
+    unsigned cb_log = 0;
+    while (cb_log < NTT_ROW_LOG && ((uint64_t)2 << cb_log) <= width)
+        cb_log++;
+    unsigned max_k = ntt_tile_log() - NTT_ROW_LOG;
+    unsigned passes = (log_n + max_k - 1) / max_k;
     unsigned s = 0;
     for (unsigned i = 0; i < passes; i++) {
         unsigned k = log_n / passes + (i < log_n % passes ? 1 : 0);
@@ -105,12 +132,12 @@ static int ntt_dif(uint32_t *d_m, unsigned log_n, uint64_t width, int inverse, r
         ntt_pass a;
         a.m = d_m;
         a.width = width;
-        a.cbmax = cbmax;
-        a.n_cchunks = (uint32_t)((width + cbmax - 1) / cbmax);
+        a.cb_log = cb_log;
+        a.n_cchunks = (uint32_t)((width + (1u << cb_log) - 1) >> cb_log);
         a.log_n = log_n;
         a.s = s;
         a.k = k;
-        a.log_l = log_l_want < log_stride ? log_l_want : log_stride;
+        a.log_l = NTT_ROW_LOG - cb_log < log_stride ? NTT_ROW_LOG - cb_log : log_stride;
         a.tw = tw;
         a.tw_extra = extra;
         uint64_t groups = (uint64_t)1 << (log_n - k - a.log_l);
@@ -162,6 +189,14 @@ int gpu_ntt_forward_batch_dev(uint32_t *d_m, unsigned log_n, size_t width, rk_er
     return rc ? rc : rt_sync("forward NTT", e);
 }
 
+int gpu_ntt_forward_batch_bitrev_out_dev(uint32_t *d_m, unsigned log_n, size_t width, rk_err *e)
+{
+    int rc = ntt_check(log_n, width, "forward NTT", e);
+    if (!rc)
+        rc = ntt_dif(d_m, log_n, width, 0, e);
+    return rc ? rc : rt_sync("forward NTT", e);
+}
+
 int gpu_ntt_inverse_batch_dev(uint32_t *d_m, unsigned log_n, size_t width, rk_err *e)
 {
     int rc = ntt_check(log_n, width, "inverse NTT", e);
@@ -207,7 +242,7 @@ int gpu_ntt_coset_lde_batch_dev(uint32_t *d_out, unsigned log_n, size_t width, u
 
 static int ntt_host(uint32_t *m, unsigned log_n, size_t width, int which, rk_err *e)
 {
-    static const char *names[] = {"forward NTT", "inverse NTT", "bit reverse"};
+    static const char *names[] = {"forward NTT", "inverse NTT", "bit reverse", "forward NTT"};
     int rc = ntt_check(log_n, width, names[which], e);
     size_t bytes = 0;
     if (!rc)
@@ -221,7 +256,8 @@ static int ntt_host(uint32_t *m, unsigned log_n, size_t width, int which, rk_err
     if (!rc)
         rc = which == 0   ? gpu_ntt_forward_batch_dev(d, log_n, width, e)
              : which == 1 ? gpu_ntt_inverse_batch_dev(d, log_n, width, e)
-                          : gpu_ntt_bit_reverse_rows_dev(d, log_n, width, e);
+             : which == 2 ? gpu_ntt_bit_reverse_rows_dev(d, log_n, width, e)
+                          : gpu_ntt_forward_batch_bitrev_out_dev(d, log_n, width, e);
     if (!rc)
         rc = rt_d2h(m, d, bytes, e);
     rt_free(d);
@@ -241,6 +277,18 @@ int gpu_ntt_inverse_batch(uint32_t *m, unsigned log_n, size_t width, rk_err *e)
 int gpu_ntt_bit_reverse_rows(uint32_t *m, unsigned log_n, size_t width, rk_err *e)
 {
     return ntt_host(m, log_n, width, 2, e);
+}
+
+int gpu_ntt_forward_batch_bitrev_out(uint32_t *m, unsigned log_n, size_t width, rk_err *e)
+{
+    return ntt_host(m, log_n, width, 3, e);
+}
+
+unsigned gpu_ntt_set_tile_log(unsigned tile_log)
+{
+    if (tile_log >= NTT_TILE_LOG_MIN && tile_log <= NTT_TILE_LOG_MAX)
+        g_tile_log = tile_log;
+    return ntt_tile_log();
 }
 
 int gpu_ntt_coset_lde_batch(const uint32_t *evals, unsigned log_n, size_t width,

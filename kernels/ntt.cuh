@@ -6,7 +6,7 @@
  * r + M/2 inside blocks of M = n >> S rows:
  *     x[r] = a + b,   x[r + M/2] = (a - b) * w_M^(r mod M),
  * which leaves the evaluations in bit-reversed row order.  One kernel pass runs
- * k <= 9 consecutive stages on a tile held in shared memory: the 2^k rows that
+ * k <= tile_log - 4 consecutive stages on a tile held in shared memory: the 2^k rows that
  * those stages mix (row = base + mid * stride + l, stride = 2^(log_n - s - k)),
  * times L consecutive low rows and cb columns, so that each tile row is one
  * contiguous run of L * cb <= 16 words (64 bytes) in global memory.
@@ -22,30 +22,35 @@
 
 namespace rk {
 
-#define NTT_TILE_WORDS 8192 /* 32 KiB of shared memory per block */
-#define NTT_ROW_WORDS 16    /* words of one tile row: 64 bytes, two full 32-byte sectors */
-#define NTT_MAX_K 9         /* 2^9 rows * 16 words = NTT_TILE_WORDS */
-#define NTT_THREADS 256
+/* A tile holds 2^tile_log words (default 2^13 = 32 KiB of shared memory, up
+ * to 2^15 = 128 KiB: RAIKO_NTT_TILE_LOG / gpu_ntt_set_tile_log), so one pass
+ * runs up to tile_log - 4 stages; fewer passes mean fewer trips through HBM. */
+#define NTT_TILE_LOG_DEFAULT 13
+#define NTT_TILE_LOG_MIN 11
+#define NTT_TILE_LOG_MAX 15
+#define NTT_ROW_LOG 4       /* 16 words of one tile row: 64 bytes, two full 32-byte sectors */
+#define NTT_ROW_WORDS (1u << NTT_ROW_LOG)
 
 struct ntt_pass {
     uint32_t *m;
     uint64_t width;
-    uint32_t cbmax;        /* columns per column chunk (<= 16) */
-    uint32_t n_cchunks;    /* ceil(width / cbmax) */
+    unsigned cb_log;       /* columns per column chunk: cb = 2^cb_log <= 16 (the last chunk may be partial) */
+    uint32_t n_cchunks;    /* ceil(width / cb) */
     unsigned log_n;
     unsigned s;            /* first stage of this pass */
     unsigned k;            /* stages in this pass */
-    unsigned log_l;        /* L = 2^log_l consecutive low rows per tile row */
+    unsigned log_l;        /* L = 2^log_l consecutive low rows per tile row; L * cb <= 16 */
     const uint32_t *tw;    /* tw[i] = w_T^i for i < T/2, T = 2^(log_n + tw_extra) */
     unsigned tw_extra;
 };
 
 /* Where block b's tile lives: first row, stride between tile rows, first
- * column and column count. */
+ * column and how many of the chunk's cb columns exist. */
 struct ntt_tile_pos {
-    uint64_t base, stride, lo0;
+    uint64_t base, stride;
+    uint32_t lo0;
     uint64_t c0;
-    uint32_t cb;
+    uint32_t cvalid;
 };
 
 RK_HD ntt_tile_pos ntt_tile_locate(const ntt_pass &a, uint64_t b)
@@ -54,62 +59,64 @@ RK_HD ntt_tile_pos ntt_tile_locate(const ntt_pass &a, uint64_t b)
     uint64_t cc = b % a.n_cchunks, g = b / a.n_cchunks;
     t.stride = (uint64_t)1 << (a.log_n - a.s - a.k);
     uint64_t lo_groups = t.stride >> a.log_l;
-    t.lo0 = (g % lo_groups) << a.log_l;
+    t.lo0 = (uint32_t)((g % lo_groups) << a.log_l);
     uint64_t hi = g / lo_groups;
     t.base = (hi << (a.log_n - a.s)) + t.lo0;
-    t.c0 = cc * a.cbmax;
+    t.c0 = cc << a.cb_log;
     uint64_t rest = a.width - t.c0;
-    t.cb = rest < a.cbmax ? (uint32_t)rest : a.cbmax;
+    t.cvalid = rest < (1u << a.cb_log) ? (uint32_t)rest : (1u << a.cb_log);
     return t;
 }
 
-/* Global word index of tile word idx (idx = ((mid << log_l) + l) * cb + c). */
+/* Tile word idx = ((mid * L + l) * cb + c): all powers of two, so the index
+ * math is shifts and masks (no integer division in the inner loops). */
 RK_HD uint64_t ntt_tile_global(const ntt_pass &a, const ntt_tile_pos &t, uint32_t idx)
 {
-    uint32_t c = idx % t.cb, q = idx / t.cb;
-    uint32_t l = q & ((1u << a.log_l) - 1), mid = q >> a.log_l;
+    uint32_t c = idx & ((1u << a.cb_log) - 1);
+    uint32_t l = (idx >> a.cb_log) & ((1u << a.log_l) - 1);
+    uint32_t mid = idx >> (a.cb_log + a.log_l);
     return (t.base + (uint64_t)mid * t.stride + l) * a.width + t.c0 + c;
-}
-
-RK_HD uint32_t ntt_tile_words(const ntt_pass &a, const ntt_tile_pos &t)
-{
-    return (1u << (a.k + a.log_l)) * t.cb;
 }
 
 RK_HD void ntt_tile_load(const ntt_pass &a, const ntt_tile_pos &t, uint32_t thr, uint32_t nthr,
                          uint32_t *tile)
 {
-    uint32_t words = ntt_tile_words(a, t);
+    uint32_t words = 1u << (a.k + a.log_l + a.cb_log), cmask = (1u << a.cb_log) - 1;
     for (uint32_t idx = thr; idx < words; idx += nthr)
-        tile[idx] = a.m[ntt_tile_global(a, t, idx)];
+        if ((idx & cmask) < t.cvalid)
+            tile[idx] = a.m[ntt_tile_global(a, t, idx)];
 }
 
 RK_HD void ntt_tile_store(const ntt_pass &a, const ntt_tile_pos &t, uint32_t thr, uint32_t nthr,
                           const uint32_t *tile)
 {
-    uint32_t words = ntt_tile_words(a, t);
+    uint32_t words = 1u << (a.k + a.log_l + a.cb_log), cmask = (1u << a.cb_log) - 1;
     for (uint32_t idx = thr; idx < words; idx += nthr)
-        a.m[ntt_tile_global(a, t, idx)] = tile[idx];
+        if ((idx & cmask) < t.cvalid)
+            a.m[ntt_tile_global(a, t, idx)] = tile[idx];
 }
 
-/* Stage j of the pass (global stage S = s + j) on the tile. */
+/* Stage j of the pass (global stage S = s + j) on the tile.  Pair p's first
+ * word is p with a 0 bit inserted at bit (log_half + log_l + cb_log), its
+ * second word that plus half a block. */
 RK_HD void ntt_tile_stage(const ntt_pass &a, const ntt_tile_pos &t, unsigned j, uint32_t thr,
                           uint32_t nthr, uint32_t *tile)
 {
     unsigned log_half = a.k - 1 - j;
-    uint32_t half = 1u << log_half;
-    uint32_t lmask = (1u << a.log_l) - 1;
-    uint32_t pairs = (1u << (a.k - 1 + a.log_l)) * t.cb;
+    unsigned lc = a.log_l + a.cb_log;
+    unsigned bit = log_half + lc;
+    uint32_t low = (1u << bit) - 1;
+    uint32_t pairs = 1u << (a.k - 1 + lc);
+    uint32_t cmask = (1u << a.cb_log) - 1, lmask = (1u << a.log_l) - 1, hmask = (1u << log_half) - 1;
+    uint32_t stride = (uint32_t)t.stride; /* < 2^27 */
     unsigned tw_shift = a.s + j + a.tw_extra;
     for (uint32_t p = thr; p < pairs; p += nthr) {
-        uint32_t c = p % t.cb, q = p / t.cb;
-        uint32_t l = q & lmask, pm = q >> a.log_l;
-        uint32_t off = pm & (half - 1), blk = pm >> log_half;
-        uint32_t i0 = (blk << (log_half + 1)) + off, i1 = i0 + half;
-        uint32_t x0 = ((i0 << a.log_l) + l) * t.cb + c;
-        uint32_t x1 = ((i1 << a.log_l) + l) * t.cb + c;
+        if ((p & cmask) >= t.cvalid)
+            continue;
+        uint32_t x0 = ((p & ~low) << 1) | (p & low), x1 = x0 + (1u << bit);
+        uint32_t l = (p >> a.cb_log) & lmask, off = (p >> lc) & hmask;
         uint32_t u = tile[x0], v = tile[x1];
-        uint64_t e = ((uint64_t)off * t.stride + t.lo0 + l) << tw_shift;
+        uint32_t e = (off * stride + t.lo0 + l) << tw_shift; /* < T/2 <= 2^26 */
         tile[x0] = bb_add(u, v);
         tile[x1] = bb_mul(bb_sub(u, v), a.tw[e]);
     }
@@ -141,7 +148,14 @@ struct ntt_bitrev_body {
     uint32_t scale;      /* 0: no scaling */
     RK_HD void operator()(uint64_t idx) const
     {
-        uint64_t r = idx / width, c = idx % width;
+        uint64_t r, c;
+        if ((idx >> 32) == 0 && (width >> 32) == 0) { /* 32-bit division is far cheaper on GPUs */
+            r = (uint32_t)idx / (uint32_t)width;
+            c = (uint32_t)idx - (uint32_t)r * (uint32_t)width;
+        } else {
+            r = idx / width;
+            c = idx % width;
+        }
         uint64_t rr = RK_BITREV(r, log_n);
         if (r > rr)
             return;

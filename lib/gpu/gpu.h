@@ -72,6 +72,11 @@ int gpu_ntt_coset_lde_batch(const bb_t *evals, unsigned log_n, size_t width, uns
                             bb_t shift, bb_t *out, int bitrev_out, rk_err *e);
 /* = ntt_bit_reverse_rows. */
 int gpu_ntt_bit_reverse_rows(bb_t *m, unsigned log_n, size_t width, rk_err *e);
+/* = ntt_forward_batch_bitrev_out: evaluations left in bit-reversed row order (one pass less). */
+int gpu_ntt_forward_batch_bitrev_out(bb_t *m, unsigned log_n, size_t width, rk_err *e);
+/* Tuning/test hook: shared-memory tile of 2^tile_log words (11..15, default 13
+ * or $RAIKO_NTT_TILE_LOG); returns the size in use.  Same results for any size. */
+unsigned gpu_ntt_set_tile_log(unsigned tile_log);
 
 int gpu_ntt_forward_batch_dev(bb_t *d_m, unsigned log_n, size_t width, rk_err *e);
 int gpu_ntt_inverse_batch_dev(bb_t *d_m, unsigned log_n, size_t width, rk_err *e);
@@ -80,6 +85,7 @@ int gpu_ntt_inverse_batch_dev(bb_t *d_m, unsigned log_n, size_t width, rk_err *e
 int gpu_ntt_coset_lde_batch_dev(bb_t *d_out, unsigned log_n, size_t width, unsigned log_blowup,
                                 bb_t shift, int bitrev_out, rk_err *e);
 int gpu_ntt_bit_reverse_rows_dev(bb_t *d_m, unsigned log_n, size_t width, rk_err *e);
+int gpu_ntt_forward_batch_bitrev_out_dev(bb_t *d_m, unsigned log_n, size_t width, rk_err *e);
 
 /* ---- Poseidon2 (lib/hash/poseidon2) ---- */
 /* = p2_permute_batch: n states of 16, in place. */

@@ -64,6 +64,24 @@ int gpu_ntt_bit_reverse_rows(bb_t *m, unsigned log_n, size_t width, rk_err *e)
     return NO_CUDA(e);
 }
 
+int gpu_ntt_forward_batch_bitrev_out(bb_t *m, unsigned log_n, size_t width, rk_err *e)
+{
+    (void)m, (void)log_n, (void)width;
+    return NO_CUDA(e);
+}
+
+int gpu_ntt_forward_batch_bitrev_out_dev(bb_t *d_m, unsigned log_n, size_t width, rk_err *e)
+{
+    (void)d_m, (void)log_n, (void)width;
+    return NO_CUDA(e);
+}
+
+unsigned gpu_ntt_set_tile_log(unsigned tile_log)
+{
+    (void)tile_log;
+    return 0;
+}
+
 int gpu_ntt_forward_batch_dev(bb_t *d_m, unsigned log_n, size_t width, rk_err *e)
 {
     (void)d_m, (void)log_n, (void)width;
