@@ -149,7 +149,7 @@ static bb4_t *get_inv(inv_cache *cache, size_t *n_cache, size_t cap, unsigned h,
     bb4_t *v = malloc(n * sizeof *v);
     if (!v)
         return NULL;
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if (n >= 4096)
     for (size_t i = 0; i < n; i++)
         v[i] = bb4_sub(bb4_from_base(xs[i]), z);
     bb4_batch_inv(v, v, n);
@@ -175,7 +175,7 @@ static bb_t *lde_points(unsigned h)
         nat[i] = acc;
         acc = bb_mul(acc, w);
     }
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if (n >= 4096)
     for (size_t i = 0; i < n; i++)
         xs[i] = nat[fri_bitrev(i, h)];
     free(nat);
@@ -239,7 +239,7 @@ int fri_prove(const fri_params *p, chal *c, const fri_batch *batches, size_t n_b
             for (size_t k = 1; k < w; k++)
                 apow[k] = bb4_mul(apow[k - 1], alpha);
             bb4_t alpha_w = bb4_mul(apow[w - 1], alpha);
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if (n >= 4096)
             for (size_t i = 0; i < n; i++) {
                 const bb_t *row = mat + i * w;
                 bb4_t acc = bb4_zero();
@@ -259,7 +259,7 @@ int fri_prove(const fri_params *p, chal *c, const fri_batch *batches, size_t n_b
                 }
                 bb4_t coef = alpha_off[h];
                 bb4_t *Rh = R[h];
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if (n >= 4096)
                 for (size_t i = 0; i < n; i++)
                     Rh[i] = bb4_add(Rh[i], bb4_mul(coef, bb4_mul(bb4_sub(S[i], Y), inv[i])));
                 alpha_off[h] = bb4_mul(alpha_off[h], alpha_w);
@@ -304,7 +304,7 @@ int fri_prove(const fri_params *p, chal *c, const fri_batch *batches, size_t n_b
         bb4_t *cur = f[r], *nxt = f[r + 1];
         bb4_t *ro = present[lc - 1] ? R[lc - 1] : NULL;
         bb4_t beta2 = bb4_sqr(beta);
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if (half_n >= 4096)
         for (size_t i = 0; i < half_n; i++) {
             bb_t yi = nat[fri_bitrev(i, lc - 1)];
             bb4_t lo = cur[2 * i], hi = cur[2 * i + 1];

@@ -123,7 +123,7 @@ int merkle_commit(merkle_tree *t, size_t n_mats, const bb_t *const *mats, const 
             free(inj);
             goto oom;
         }
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if (n >= 4096)
         for (size_t i = 0; i < n; i++) {
             pair[2 * i] = t->layers[k][i];
             pair[2 * i + 1] = inj[i];

@@ -55,7 +55,7 @@ static int check_constraints(const tctx *c, const bb_t *publics, rk_err *e)
     int oom = 0;
     if (nc == 0)
         return RK_OK;
-#pragma omp parallel
+#pragma omp parallel if (nblk >= 16)
     {
         bb_t *s = malloc(air_block_scratch_words(tb) * sizeof *s);
         uint32_t loc[B], nxt[B];
@@ -113,7 +113,7 @@ static int build_perm(tctx *c, const bb4_t *ch, const bb_t *publics, rk_err *e)
     if (!c->perm_trace)
         return rk_fail(e, RK_EINTERNAL, "stark: out of memory");
     int oom = 0, zero_den = 0;
-#pragma omp parallel
+#pragma omp parallel if (nblk >= 16)
     {
         bb_t *s = malloc(air_block_scratch_words(tb) * sizeof *s);
         bb4_t *den = malloc(B * ni * sizeof *den);
@@ -220,7 +220,7 @@ static int compute_quotient(tctx *c, const bb4_t *ch, bb4_t alpha, const bb_t *p
     const bb_t g_inv = bb_inv(bb_two_adic_generator(c->log_n));
     const unsigned pw4 = 4 * tb->perm_width;
     int oom = 0;
-#pragma omp parallel
+#pragma omp parallel if (nblk >= 16)
     {
         bb_t *s = malloc(air_block_scratch_words(tb) * sizeof *s);
         uint32_t loc[B], nxt[B];
@@ -330,12 +330,12 @@ static bb4_t *bary_weights(unsigned log_n, bb4_t z)
         wp[i] = acc;
         acc = bb_mul(acc, w);
     }
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if (n >= 4096)
     for (size_t i = 0; i < n; i++)
         u[i] = bb4_sub(z, bb4_from_base(wp[i]));
     bb4_batch_inv(u, u, n);
     bb4_t scale = bb4_mul_base(bb4_sub(bb4_pow(z, n), bb4_one()), bb_inv(bb_from_u32((uint32_t)n)));
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if (n >= 4096)
     for (size_t i = 0; i < n; i++)
         u[i] = bb4_mul(u[i], bb4_mul_base(scale, wp[i]));
     free(wp);
@@ -349,7 +349,7 @@ static int mat_vec(const bb_t *m, size_t n, size_t w, const bb4_t *u, bb4_t *out
     if (!part)
         return -1;
     size_t per = (n + OPEN_CHUNKS - 1) / OPEN_CHUNKS;
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if (n >= 4096)
     for (size_t k = 0; k < OPEN_CHUNKS; k++) {
         bb4_t *p = part + k * w;
         size_t lo = k * per, hi = lo + per < n ? lo + per : n;
