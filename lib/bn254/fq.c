@@ -30,20 +30,25 @@ static inline void fq_mont(uint64_t c[4], const uint64_t a[4], const uint64_t b[
 #include "bn254/field_tmpl.h"
 
 #ifdef BN254_HAVE_ADX
+#include <cpuid.h>
 int bn254_adx;
 
-__attribute__((constructor)) static void bn254_detect_cpu(void)
+/* CPUID leaf 7: EBX bit 8 = BMI2 (MULX), bit 19 = ADX (ADCX/ADOX) */
+static int cpu_has_bmi2_adx(void)
 {
-    __builtin_cpu_init();
-    bn254_adx = __builtin_cpu_supports("bmi2") && __builtin_cpu_supports("adx");
+    unsigned a, b, c, d;
+    if (!__get_cpuid_count(7, 0, &a, &b, &c, &d))
+        return 0;
+    return (b >> 8 & 1) && (b >> 19 & 1);
 }
+
+__attribute__((constructor)) static void bn254_detect_cpu(void) { bn254_adx = cpu_has_bmi2_adx(); }
 #endif
 
 int bn254_use_asm(int on)
 {
 #ifdef BN254_HAVE_ADX
-    __builtin_cpu_init();
-    bn254_adx = on && __builtin_cpu_supports("bmi2") && __builtin_cpu_supports("adx");
+    bn254_adx = on && cpu_has_bmi2_adx();
     return bn254_adx;
 #else
     (void)on;

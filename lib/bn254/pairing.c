@@ -180,12 +180,44 @@ void bn254_miller_loop(fq12_t *out, const g1_affine *p, const g2_affine *q)
     *out = f;
 }
 
-/* Granger-Scott squaring in the cyclotomic subgroup (valid after the easy
- * part): with a = (g0 + g1 w) written over Fq4 = Fq2[w^3]... here plain
- * squaring; see docs/bn254.md for the planned speed-up. */
+/* (x + y s)^2 in Fq4 = Fq2[s]/(s^2 - xi): x^2 + xi y^2 + ((x+y)^2 - x^2 - y^2) s */
+static void fq4_sqr(fq2_t *ox, fq2_t *oy, const fq2_t *x, const fq2_t *y)
+{
+    fq2_t x2, y2, t;
+    fq2i_sqr(&x2, x);
+    fq2i_sqr(&y2, y);
+    fq2i_add(&t, x, y);
+    fq2i_sqr(&t, &t);
+    fq2i_sub(&t, &t, &x2);
+    fq2i_sub(oy, &t, &y2);
+    fq2i_mul_xi(&y2, &y2);
+    fq2i_add(ox, &x2, &y2);
+}
+
+/* Granger-Scott squaring, valid in the cyclotomic subgroup (after the easy
+ * part).  View Fq12 as Fq4[t]/(t^3 - s), s = w^3, t = w:
+ *   a = A0 + A1 t + A2 t^2,  A0 = c0.c0 + c1.c1 s, A1 = c1.c0 + c0.c2 s, A2 = c0.c1 + c1.c2 s,
+ *   a^2 = (3 A0^2 - 2 conj A0) + (3 s A2^2 + 2 conj A1) t + (3 A1^2 - 2 conj A2) t^2
+ * with conj(x + y s) = x - y s.  9 Fq2 squarings instead of 12 products. */
 static void cyc_sqr(fq12_t *c, const fq12_t *a)
 {
-    fq12_sqr(c, a);
+    fq2_t a0x, a0y, a1x, a1y, a2x, a2y, t;
+    fq4_sqr(&a0x, &a0y, &a->c0.c0, &a->c1.c1);
+    fq4_sqr(&a1x, &a1y, &a->c1.c0, &a->c0.c2);
+    fq4_sqr(&a2x, &a2y, &a->c0.c1, &a->c1.c2);
+    fq12_t r;
+    /* z0 = 3 A0^2 - 2 conj(A0): x part 3 a0x - 2 x0, y part 3 a0y + 2 y0 */
+    fq2i_sub(&t, &a0x, &a->c0.c0); fq2i_double(&t, &t); fq2i_add(&r.c0.c0, &t, &a0x);
+    fq2i_add(&t, &a0y, &a->c1.c1); fq2i_double(&t, &t); fq2i_add(&r.c1.c1, &t, &a0y);
+    /* z1 = 3 s A2^2 + 2 conj(A1): s (a2x + a2y s) = xi a2y + a2x s */
+    fq2_t sx;
+    fq2i_mul_xi(&sx, &a2y);
+    fq2i_add(&t, &sx, &a->c1.c0); fq2i_double(&t, &t); fq2i_add(&r.c1.c0, &t, &sx);
+    fq2i_sub(&t, &a2x, &a->c0.c2); fq2i_double(&t, &t); fq2i_add(&r.c0.c2, &t, &a2x);
+    /* z2 = 3 A1^2 - 2 conj(A2) */
+    fq2i_sub(&t, &a1x, &a->c0.c1); fq2i_double(&t, &t); fq2i_add(&r.c0.c1, &t, &a1x);
+    fq2i_add(&t, &a1y, &a->c1.c2); fq2i_double(&t, &t); fq2i_add(&r.c1.c2, &t, &a1y);
+    *c = r;
 }
 
 static void cyc_exp_by_x(fq12_t *c, const fq12_t *a)
