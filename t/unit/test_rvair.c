@@ -1,0 +1,260 @@
+/* test_rvair.c - the RV32IM segment AIR on hand-assembled programs: every
+ * instruction's trace satisfies the constraints and balances every bus, and
+ * single-cell tampering of the trace is caught by the constraint system. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "hash/poseidon2.h"
+#include "rvair/rvair.h"
+#include "rvasm.h"
+#include "test.h"
+
+#define CODE 0x1000u
+#define DATA 0x2000u
+
+/* R-type and friends not in rvasm.h */
+#define R(f7, f3, rd, rs1, rs2) enc_r((f7), (rs2), (rs1), (f3), (rd), 0x33)
+#define I(f3, rd, rs1, imm) enc_i((imm), (rs1), (f3), (rd), 0x13)
+#define LD(f3, rd, rs1, imm) enc_i((imm), (rs1), (f3), (rd), 0x03)
+#define ST(f3, rs2, rs1, imm) enc_s((imm), (rs2), (rs1), (f3), 0x23)
+#define BR(f3, rs1, rs2, imm) enc_b((imm), (rs2), (rs1), (f3))
+#define JALR(rd, rs1, imm) enc_i((imm), (rs1), 0, (rd), 0x67)
+#define FENCE 0x0FF0000Fu
+
+typedef struct prog {
+    uint32_t w[512];
+    size_t n;
+} prog;
+
+static void emit(prog *p, uint32_t w) { p->w[p->n++] = w; }
+static void li(prog *p, uint32_t rd, uint32_t v)
+{
+    asm_li(p->w + p->n, rd, v);
+    p->n += 2;
+}
+static void ecall(prog *p, uint32_t code, uint32_t a0, uint32_t a1)
+{
+    li(p, 5, code);
+    li(p, 10, a0);
+    li(p, 11, a1);
+    emit(p, A_ECALL);
+}
+
+typedef struct run {
+    air_machine m;
+    rvair_trace tr;
+    bb_t *pre;
+    int ok;
+} run;
+
+/* Run p from CODE on a fresh machine (data pages at DATA preset with a pattern)
+ * and build its traces; hint items come from items[] in order. */
+static void run_prog(run *R_, const prog *p, uint64_t max_steps, const uint8_t *hint, uint32_t hint_len)
+{
+    rk_err e = {0};
+    rv_machine vm;
+    memset(R_, 0, sizeof *R_);
+    CHECK(rv_machine_init_empty(&vm, &e) == RK_OK);
+    for (size_t i = 0; i < p->n; i++)
+        rv_store32(&vm, CODE + 4 * (uint32_t)i, p->w[i]);
+    for (uint32_t i = 0; i < 512; i++)
+        rv_store32(&vm, DATA + 4 * i, 0x01020304u * (i + 1) ^ 0x80FF7F00u);
+    vm.pc = CODE;
+    rk_buf lens, items;
+    rk_buf_init(&lens);
+    rk_buf_init(&items);
+    if (hint) {
+        rk_buf_u32(&lens, hint_len);
+        rk_buf_u32(&items, hint_len);
+        rk_buf_put(&items, hint, hint_len);
+    }
+    vm.replay = 1;
+    rk_rd_init(&vm.replay_lens, lens.data, lens.len);
+    rk_rd_init(&vm.replay_items, items.data, items.len);
+    uint32_t pages[4] = {CODE >> 10, (CODE >> 10) + 1, DATA >> 10, (DATA >> 10) + 1};
+    uint8_t *data = malloc(4 * 1024);
+    for (int i = 0; i < 4; i++)
+        memcpy(data + 1024 * i, vm.mem + (size_t)pages[i] * 1024, 1024);
+    uint32_t zero[32] = {0}, z8[8] = {0};
+    rvair_builder *b = NULL;
+    CHECK(rvair_builder_new(&b, CODE, zero, z8, z8, pages, 4, data, &e) == RK_OK);
+    int rc = RK_OK;
+    for (uint64_t s = 0; s < max_steps && !vm.halted && !rc; s++) {
+        rv_step_rec rec;
+        uint32_t a0 = vm.x[10];
+        rc = rv_step(&vm, &rec, &e);
+        if (rc)
+            break;
+        const uint8_t *hd = (rec.syscall == RV_SYS_HINT_READ) ? vm.mem + a0 : NULL;
+        rc = rvair_builder_step(b, &rec, hd, &e);
+    }
+    if (rc)
+        printf("# run: %s\n", e.msg);
+    CHECK(rc == RK_OK);
+    CHECK(rvair_machine_build(&R_->m, 4, &e) == RK_OK);
+    rc = rvair_builder_finish(b, &R_->m, &R_->tr, &e);
+    if (rc)
+        printf("# finish: %s\n", e.msg);
+    CHECK(rc == RK_OK);
+    R_->pre = rvair_bytes_preprocessed();
+    R_->ok = rc == RK_OK;
+    free(data);
+    rk_buf_free(&lens);
+    rk_buf_free(&items);
+    rv_machine_free(&vm);
+}
+
+static void run_free(run *R_)
+{
+    rvair_trace_free(&R_->tr);
+    air_machine_free(&R_->m);
+    free(R_->pre);
+}
+
+static int check(run *R_, rk_err *e) { return rvair_check(&R_->m, &R_->tr, R_->pre, e); }
+
+/* ---- programs ---- */
+static const uint32_t vals[] = {0, 1, 7, 0x7FFFFFFFu, 0x80000000u, 0xFFFFFFFFu, 0x12345678u, 0xFFFFFFF9u};
+#define NV (sizeof vals / sizeof vals[0])
+
+/* every R-type op (RV32I + M) on pairs of edge values */
+static void prog_alu(prog *p)
+{
+    static const uint32_t rops[][2] = {{0, 0}, {0x20, 0}, {0, 1}, {0, 2}, {0, 3}, {0, 4}, {0, 5}, {0x20, 5},
+                                       {0, 6}, {0, 7}, {1, 0}, {1, 1}, {1, 2}, {1, 3}, {1, 4}, {1, 5},
+                                       {1, 6}, {1, 7}};
+    for (size_t i = 0; i < NV; i++)
+        for (size_t j = 0; j < NV; j += (i % 3) + 1) {
+            li(p, 6, vals[i]);
+            li(p, 7, vals[j]);
+            for (size_t k = 0; k < sizeof rops / sizeof rops[0]; k++)
+                emit(p, R(rops[k][0], rops[k][1], 8 + (uint32_t)(k % 20), 6, 7));
+            if (p->n > 440)
+                return;
+        }
+}
+
+static void prog_misc(prog *p)
+{
+    /* I-type ALU with edge immediates */
+    static const int32_t imms[] = {0, 1, -1, 2047, -2048, 31};
+    li(p, 6, 0x80000001u);
+    for (size_t i = 0; i < sizeof imms / sizeof imms[0]; i++) {
+        int32_t im = imms[i];
+        emit(p, I(0, 8, 6, im));   /* addi */
+        emit(p, I(2, 9, 6, im));   /* slti */
+        emit(p, I(3, 10, 6, im));  /* sltiu */
+        emit(p, I(4, 11, 6, im));  /* xori */
+        emit(p, I(6, 12, 6, im));  /* ori */
+        emit(p, I(7, 13, 6, im));  /* andi */
+        emit(p, I(1, 14, 6, im & 31));              /* slli */
+        emit(p, I(5, 15, 6, im & 31));              /* srli */
+        emit(p, I(5, 16, 6, (im & 31) | 0x400));    /* srai */
+    }
+    emit(p, I(0, 0, 6, 5)); /* addi x0: the write is dropped */
+    emit(p, A_LUI(17, 0xFFFFF000u));
+    emit(p, enc_u(0x80000000u, 18, 0x17)); /* auipc */
+    emit(p, FENCE);
+    /* loads and stores of every size and offset */
+    li(p, 20, DATA + 64);
+    li(p, 21, 0x89ABCDEFu);
+    for (int off = 0; off < 4; off++) {
+        emit(p, LD(0, 22, 20, off));     /* lb */
+        emit(p, LD(4, 23, 20, off));     /* lbu */
+        emit(p, ST(0, 21, 20, 8 + off)); /* sb */
+    }
+    for (int off = 0; off < 4; off += 2) {
+        emit(p, LD(1, 22, 20, off + 4)); /* lh */
+        emit(p, LD(5, 23, 20, off + 4)); /* lhu */
+        emit(p, ST(1, 21, 20, 12 + off)); /* sh */
+    }
+    emit(p, LD(2, 24, 20, -4));   /* lw */
+    emit(p, ST(2, 21, 20, 16));   /* sw */
+    emit(p, LD(2, 25, 20, 16));   /* lw of the stored word */
+    emit(p, LD(2, 25, 20, 8));    /* lw of the bytes stored */
+    /* branches, both ways */
+    li(p, 26, 5);
+    li(p, 27, 0xFFFFFFFBu);
+    for (uint32_t f3 = 0; f3 < 8; f3++) {
+        if (f3 == 2 || f3 == 3)
+            continue;
+        emit(p, BR(f3, 26, 27, 8));
+        emit(p, I(0, 28, 28, 1));
+        emit(p, BR(f3, 27, 26, 8));
+        emit(p, I(0, 28, 28, 1));
+        emit(p, BR(f3, 26, 26, 8));
+        emit(p, I(0, 28, 28, 1));
+    }
+    emit(p, BR(0, 0, 0, 8)); /* taken, forward */
+    emit(p, 0);              /* skipped (illegal if executed) */
+    /* jal forward, jalr back */
+    emit(p, enc_j(12, 1));   /* jal ra, +12 */
+    emit(p, I(0, 29, 29, 7));
+    emit(p, enc_j(12, 0));   /* j +12 -> past the jalr */
+    emit(p, I(0, 29, 29, 1));
+    emit(p, JALR(5, 1, 1));  /* back to ra (+1 cleared) */
+    /* syscalls */
+    ecall(p, RV_SYS_COMMIT, 3, 0xDEADBEEFu);
+    ecall(p, RV_SYS_COMMIT_DEFERRED_PROOFS, 7, 42);
+    li(p, 12, 4);
+    ecall(p, RV_SYS_WRITE, 1, DATA);
+    ecall(p, RV_SYS_ENTER_UNCONSTRAINED, 0, 0);
+    ecall(p, RV_SYS_EXIT_UNCONSTRAINED, 0, 0);
+    ecall(p, RV_SYS_HINT_LEN, 0, 0);
+    ecall(p, RV_SYS_HINT_READ, DATA + 1024, 7);
+    emit(p, LD(2, 30, 20, 1024 - 64 + 4));
+    ecall(p, RV_SYS_HALT, 3, 0);
+}
+
+static void test_p2_row(void)
+{
+    bb_t in[16], out[16], ref[16], row[P2T_WIDTH];
+    for (int i = 0; i < 16; i++)
+        in[i] = ref[i] = bb_from_u32(0x1234567u * (uint32_t)(i + 1));
+    rvair_p2_fill_row(row, in, out);
+    p2_permute(ref);
+    CHECK_MEM(out, ref, sizeof ref);
+}
+
+static void test_alu_all_ops(void)
+{
+    prog p = {{0}, 0};
+    prog_alu(&p);
+    ecall(&p, RV_SYS_HALT, 0, 0);
+    run R_;
+    run_prog(&R_, &p, 100000, NULL, 0);
+    rk_err e = {0};
+    int rc = R_.ok ? check(&R_, &e) : -1;
+    if (rc)
+        printf("# check: %s\n", e.msg);
+    CHECK(rc == RK_OK);
+    CHECK(R_.tr.bnd.halted == 1);
+    run_free(&R_);
+}
+
+static void test_misc(void)
+{
+    prog p = {{0}, 0};
+    prog_misc(&p);
+    run R_;
+    const uint8_t hint[7] = {1, 2, 3, 4, 5, 6, 7};
+    run_prog(&R_, &p, 100000, hint, 7);
+    rk_err e = {0};
+    int rc = R_.ok ? check(&R_, &e) : -1;
+    if (rc)
+        printf("# check: %s\n", e.msg);
+    CHECK(rc == RK_OK);
+    CHECK(R_.tr.bnd.halted == 1);
+    CHECK(R_.tr.bnd.exit_code == 3);
+    CHECK(R_.tr.bnd.cell_post[32 + 3] == 0xDEADBEEFu);
+    CHECK(R_.tr.bnd.cell_post[40 + 7] == 42);
+    run_free(&R_);
+}
+
+int main(void)
+{
+    RUN(test_p2_row);
+    RUN(test_alu_all_ops);
+    RUN(test_misc);
+    return t_done();
+}
