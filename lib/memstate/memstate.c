@@ -63,6 +63,12 @@ void ms_page_digest(const uint8_t *page, p2_digest *out)
 
 int ms_page_digests(const uint8_t *pages, size_t n, p2_digest *out)
 {
+    if (n < 32) {
+        /* a parallel region (and the pool's spin-wait after it) costs more than a few pages */
+        for (size_t i = 0; i < n; i++)
+            ms_page_digest(pages + i * MS_PAGE_SIZE, &out[i]);
+        return RK_OK;
+    }
     enum { CHUNK = 4096 }; /* pages per batch (8 MiB of elements): few, large parallel batches */
     size_t cap = n < CHUNK ? (n ? n : 1) : CHUNK;
     bb_t *m = malloc(cap * MS_LEAF_ELEMS * sizeof *m);

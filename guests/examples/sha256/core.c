@@ -3,7 +3,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "sha256.h"
+#include "../../sdk/sha256.h"
 
 size_t sha256_core(const uint8_t *in, size_t len, uint8_t *out, void *(*alloc)(size_t));
 size_t sha256_core(const uint8_t *in, size_t len, uint8_t *out, void *(*alloc)(size_t))
