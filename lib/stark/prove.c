@@ -414,6 +414,37 @@ static int open_table(tctx *c, bb4_t zeta, rk_err *e)
     return RK_OK;
 }
 
+/* The prover's own LogUp check: cumulative sums plus public terms must be zero. */
+static int check_balance(const air_machine *m, const tctx *T, const bb4_t *ch, const bb_t *publics,
+                         rk_err *e)
+{
+    bb4_t total = bb4_zero();
+    for (size_t t = 0; t < m->n_tables; t++)
+        total = bb4_add(total, T[t].cumsum);
+    if (m->pub && m->pub->n_inter) {
+        air_point pt;
+        memset(&pt, 0, sizeof pt);
+        pt.publics = publics;
+        pt.challenges = ch;
+        bb4_t *v = malloc((m->pub->n_nodes + 1) * sizeof *v);
+        if (!v)
+            return rk_fail(e, RK_EINTERNAL, "stark: out of memory");
+        air_eval_point(m->pub, &pt, v);
+        for (size_t j = 0; j < m->pub->n_inter; j++) {
+            const air_interaction *it = &m->pub->inter[j];
+            bb4_t d = bb4_add(ch[AIR_CH_BETA], bb4_from_base(bb_from_u32(it->bus)));
+            for (unsigned q = 0; q < it->n_values; q++)
+                d = bb4_add(d, bb4_mul(ch[AIR_CH_GAMMA1 + q], v[it->values[q]]));
+            bb4_t term = bb4_mul(v[it->mult], bb4_inv(d));
+            total = it->sign > 0 ? bb4_add(total, term) : bb4_sub(total, term);
+        }
+        free(v);
+    }
+    if (!bb4_eq(total, bb4_zero()))
+        return rk_fail(e, RK_EINPUT, "stark: the lookups do not balance (a bus's sends and receives differ)");
+    return RK_OK;
+}
+
 /* ---- the prover ---- */
 
 int stark_prove(const stark_pk *pk, const bb_t *const *traces, const unsigned *log_heights,
@@ -533,39 +564,14 @@ int stark_prove(const stark_pk *pk, const bb_t *const *traces, const unsigned *l
             goto out;
         fri_put_digest(out, merkle_root(&perm_tree));
         chal_observe_digest(&c, merkle_root(&perm_tree));
-        bb4_t total = bb4_zero();
         for (size_t t = 0; t < nt; t++)
             if (T[t].tb->perm_width) {
                 fri_put_ext(out, T[t].cumsum);
                 chal_observe_ext(&c, T[t].cumsum);
-                total = bb4_add(total, T[t].cumsum);
             }
-        if (check && m->pub) {
-            air_point pt;
-            memset(&pt, 0, sizeof pt);
-            pt.publics = publics;
-            pt.challenges = ch;
-            bb4_t *v = malloc((m->pub->n_nodes + 1) * sizeof *v);
-            if (!v) {
-                rc = rk_fail(e, RK_EINTERNAL, "stark: out of memory");
-                goto out;
-            }
-            air_eval_point(m->pub, &pt, v);
-            for (size_t j = 0; j < m->pub->n_inter; j++) {
-                const air_interaction *it = &m->pub->inter[j];
-                bb4_t d = bb4_add(ch[AIR_CH_BETA], bb4_from_base(bb_from_u32(it->bus)));
-                for (unsigned q = 0; q < it->n_values; q++)
-                    d = bb4_add(d, bb4_mul(ch[AIR_CH_GAMMA1 + q], v[it->values[q]]));
-                bb4_t term = bb4_mul(v[it->mult], bb4_inv(d));
-                total = it->sign > 0 ? bb4_add(total, term) : bb4_sub(total, term);
-            }
-            free(v);
-        }
-        if (check && !bb4_eq(total, bb4_zero())) {
-            rc = rk_fail(e, RK_EINPUT, "stark: the lookups do not balance (a bus's sends and receives differ)");
-            goto out;
-        }
     }
+    if (check && (rc = check_balance(m, T, ch, publics, e)))
+        goto out;
 
     /* quotients */
     bb4_t alpha = chal_sample_ext(&c);
