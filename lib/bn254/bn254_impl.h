@@ -297,19 +297,24 @@ static const uint64_t FQ_ONE_I[4] = {0xd35d438dc58f0d9dULL, 0x0a78eb28f5c70b3dUL
 static const uint64_t FR_ONE_I[4] = {0xac96341c4ffffffbULL, 0x36fc76959f60cd29ULL,
                                      0x666ea36f7879462eULL, 0x0e0a77c19a07df2fULL};
 
+/* Out-of-line portable products (fq.c, fr.c): with the asm path inlined
+ * everywhere, the fallback stays a call so the hot code stays small. */
+void bn254_fq_mont_portable(uint64_t c[4], const uint64_t a[4], const uint64_t b[4]);
+void bn254_fr_mont_portable(uint64_t c[4], const uint64_t a[4], const uint64_t b[4]);
+
 #ifdef BN254_HAVE_ADX
-#define BN254_MONT(c, a, b, P, PINV)                                           \
+#define BN254_MONT(c, a, b, P, PINV, PORTABLE)                                 \
     do {                                                                       \
-        if (bn254_adx)                                                         \
+        if (__builtin_expect(bn254_adx, 1))                                    \
             mont_mul_adx(c, a, b, P, &PINV);                                   \
         else                                                                   \
-            mont_mul_portable(c, a, b, P, PINV);                               \
+            PORTABLE(c, a, b);                                                 \
     } while (0)
 #else
-#define BN254_MONT(c, a, b, P, PINV) mont_mul_portable(c, a, b, P, PINV)
+#define BN254_MONT(c, a, b, P, PINV, PORTABLE) mont_mul_portable(c, a, b, P, PINV)
 #endif
 
-#define BN254_INLINE_FIELD(X, T, P, PINV, ONE)                                 \
+#define BN254_INLINE_FIELD(X, T, P, PINV, ONE, PORTABLE)                                 \
     static inline void X##_zero(T *a) { a->l[0] = a->l[1] = a->l[2] = a->l[3] = 0; } \
     static inline void X##_one(T *a)                                           \
     {                                                                          \
@@ -323,16 +328,22 @@ static const uint64_t FR_ONE_I[4] = {0xac96341c4ffffffbULL, 0x36fc76959f60cd29UL
         static const uint64_t z[4] = {0, 0, 0, 0};                             \
         mod_sub(c->l, z, a->l, P);                                             \
     }                                                                          \
-    static inline void X##_mul(T *c, const T *a, const T *b) { BN254_MONT(c->l, a->l, b->l, P, PINV); } \
-    static inline void X##_sqr(T *c, const T *a) { BN254_MONT(c->l, a->l, a->l, P, PINV); } \
+    static inline __attribute__((always_inline)) void X##_mul(T *c, const T *a, const T *b) \
+    {                                                                          \
+        BN254_MONT(c->l, a->l, b->l, P, PINV, PORTABLE);                       \
+    }                                                                          \
+    static inline __attribute__((always_inline)) void X##_sqr(T *c, const T *a) \
+    {                                                                          \
+        BN254_MONT(c->l, a->l, a->l, P, PINV, PORTABLE);                       \
+    }                                                                          \
     static inline int X##_eq(const T *a, const T *b)                           \
     {                                                                          \
         return ((a->l[0] ^ b->l[0]) | (a->l[1] ^ b->l[1]) | (a->l[2] ^ b->l[2]) | (a->l[3] ^ b->l[3])) == 0; \
     }                                                                          \
     static inline int X##_is_zero(const T *a) { return (a->l[0] | a->l[1] | a->l[2] | a->l[3]) == 0; }
 
-BN254_INLINE_FIELD(fqi, fq_t, BN254_Q_I, FQ_PINV_I, FQ_ONE_I)
-BN254_INLINE_FIELD(fri, fr_t, BN254_R_I, FR_PINV_I, FR_ONE_I)
+BN254_INLINE_FIELD(fqi, fq_t, BN254_Q_I, FQ_PINV_I, FQ_ONE_I, bn254_fq_mont_portable)
+BN254_INLINE_FIELD(fri, fr_t, BN254_R_I, FR_PINV_I, FR_ONE_I, bn254_fr_mont_portable)
 
 static inline void fqi_inv(fq_t *c, const fq_t *a) { fq_inv(c, a); }
 

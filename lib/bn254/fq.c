@@ -10,15 +10,14 @@ static const uint64_t FQ_R2[4] = {0xf32cfc5b538afa89ULL, 0xb5e71911d44501fbULL,
 
 static const uint64_t FQ_PINV = 0x87d20782e4866389ULL;   /* -q^-1 mod 2^64 */
 
+void bn254_fq_mont_portable(uint64_t c[4], const uint64_t a[4], const uint64_t b[4])
+{
+    mont_mul_portable(c, a, b, BN254_Q, FQ_PINV);
+}
+
 static inline void fq_mont(uint64_t c[4], const uint64_t a[4], const uint64_t b[4])
 {
-#ifdef BN254_HAVE_ADX
-    if (bn254_adx) {
-        mont_mul_adx(c, a, b, BN254_Q, &FQ_PINV);
-        return;
-    }
-#endif
-    mont_mul_portable(c, a, b, BN254_Q, FQ_PINV);
+    BN254_MONT(c, a, b, BN254_Q, FQ_PINV, bn254_fq_mont_portable);
 }
 
 #define FN(name) fq_##name

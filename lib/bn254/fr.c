@@ -10,15 +10,14 @@ static const uint64_t FR_R2[4] = {0x1bb8e645ae216da7ULL, 0x53fe3ab1e35c59e3ULL,
 
 static const uint64_t FR_PINV = 0xc2e1f593efffffffULL;   /* -r^-1 mod 2^64 */
 
+void bn254_fr_mont_portable(uint64_t c[4], const uint64_t a[4], const uint64_t b[4])
+{
+    mont_mul_portable(c, a, b, BN254_R, FR_PINV);
+}
+
 static inline void fr_mont(uint64_t c[4], const uint64_t a[4], const uint64_t b[4])
 {
-#ifdef BN254_HAVE_ADX
-    if (bn254_adx) {
-        mont_mul_adx(c, a, b, BN254_R, &FR_PINV);
-        return;
-    }
-#endif
-    mont_mul_portable(c, a, b, BN254_R, FR_PINV);
+    BN254_MONT(c, a, b, BN254_R, FR_PINV, bn254_fr_mont_portable);
 }
 
 #define FN(name) fr_##name
