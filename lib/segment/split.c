@@ -500,6 +500,8 @@ int split_run(const elf_image *im, rv_stream *input, const split_opts *o, split_
     }
     r->total_cycles = s.m.cycles;
     r->n_segments = (s.m.cycles + seg_cycles - 1) / seg_cycles;
+    r->halted = s.m.halted;
+    r->exit_code = s.m.exit_code;
     memcpy(r->committed, s.m.committed, sizeof r->committed);
     memcpy(r->deferred, s.m.deferred, sizeof r->deferred);
     r->public_values.len = 0;

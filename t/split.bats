@@ -1,0 +1,212 @@
+#!/usr/bin/env bats
+# raiko-split seen from the command line (docs/exec.md): outputs, determinism,
+# --segment K, po2 independence, and every bad input with its exit code.
+load helper
+
+G=${RAIKO_GUESTS:-$top/guests/build}
+
+need_guests() {
+    [ -f "$G/fib.elf" ] || skip "guests not built (make -C guests needs riscv64-unknown-elf-gcc)"
+}
+
+# yaml field of a manifest
+mf() { sed -n "s/^$2: //p" "$1/manifest.yaml"; }
+
+@test "split: --help, --version, usage errors exit 2" {
+    run raiko-split --help
+    assert_success
+    assert_output --partial "Usage: raiko-split"
+    run raiko-split --version
+    assert_success
+    assert_output --regexp '^raiko-split [0-9]+\.[0-9]+\.[0-9]+$'
+    run raiko-split --bogus
+    assert_failure 2
+    run raiko-split
+    assert_failure 2
+    assert_output --partial "no program given"
+    run raiko-split "$T/x.elf"
+    assert_failure 2
+    assert_output --partial "give -o DIR"
+}
+
+@test "split: --po2 outside 10..24 or not a number is a usage error" {
+    for v in 9 25 abc -1 ""; do
+        run raiko-split --po2 "$v" --execute-only x.elf
+        assert_failure 2
+        assert_output --partial "--po2 must be an integer in 10..24"
+    done
+}
+
+@test "split: --execute-only prints the summary; SHA-256 guest commits the FIPS 180-2 digest of abc" {
+    need_guests
+    printf 'abc' >"$T/abc"
+    run raiko-split --execute-only --input-item "$T/abc" "$G/sha256.elf"
+    assert_success
+    assert_line "public_values: ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+    assert_line "exit_code: 0"
+    assert_line --regexp '^cycles: [0-9]+$'
+    assert_line --regexp '^segments: 1 \(po2 20\)$'
+}
+
+@test "split: writes segments + manifest, prints nothing, and is deterministic" {
+    need_guests
+    run raiko-split --po2 10 -o "$T/a" "$G/fib.elf"
+    assert_success
+    assert_output ""
+    [ -f "$T/a/manifest.yaml" ] && [ -f "$T/a/seg-00000.rseg" ] && [ -f "$T/a/seg-00003.rseg" ]
+    n=$(mf "$T/a" segment_count)
+    [ "$n" -ge 4 ]
+    [ "$(ls "$T/a" | grep -c '\.rseg$')" -eq "$n" ]
+    [ "$(mf "$T/a" image_id)" = "$(raiko-split --image-id "$G/fib.elf")" ]
+    [ "$(mf "$T/a" exit_code)" = 0 ]
+    run raiko-split --po2 10 -o "$T/b" "$G/fib.elf"
+    assert_success
+    for f in "$T"/a/*; do cmp "$f" "$T/b/$(basename "$f")"; done
+    ls "$T/a" | grep -qv tmp
+    # raiko-verify recognises the files as segments
+    run raiko-verify --info "$T/a/seg-00001.rseg"
+    assert_success
+    assert_output --partial "segment"
+}
+
+@test "split: --segment K is byte-identical to the full split's file; K past the end is exit 2" {
+    need_guests
+    raiko-split --po2 10 -o "$T/full" "$G/fib.elf"
+    for k in 0 3; do
+        run raiko-split --po2 10 --segment $k -o "$T/one" "$G/fib.elf"
+        assert_success
+        cmp "$T/full/seg-0000$k.rseg" "$T/one/seg-0000$k.rseg"
+    done
+    [ ! -e "$T/one/manifest.yaml" ]
+    run raiko-split --po2 10 --segment 9999 -o "$T/two" "$G/fib.elf"
+    assert_failure 2
+    assert_output --partial "segment 9999 does not exist"
+    [ -z "$(ls -A "$T/two")" ]
+}
+
+@test "split: different po2 give the same cycles, exit code and public values" {
+    need_guests
+    printf '\x10\x27\x00\x00' >"$T/n"     # fib(10000)
+    raiko-split --po2 10 --input-item "$T/n" -o "$T/p10" "$G/fib.elf"
+    raiko-split --po2 14 --input-item "$T/n" -o "$T/p14" "$G/fib.elf"
+    raiko-split --input-item "$T/n" -o "$T/p20" "$G/fib.elf"
+    for k in total_cycles exit_code public_values_digest image_id; do
+        [ "$(mf "$T/p10" $k)" = "$(mf "$T/p14" $k)" ]
+        [ "$(mf "$T/p10" $k)" = "$(mf "$T/p20" $k)" ]
+    done
+    last10=$(grep post_state "$T/p10/manifest.yaml" | tail -1)
+    last14=$(grep post_state "$T/p14/manifest.yaml" | tail -1)
+    [ "$last10" = "$last14" ]
+    [ "$(mf "$T/p10" segment_count)" -gt "$(mf "$T/p14" segment_count)" ]
+}
+
+@test "split: input files from --input-item / --write-input round-trip" {
+    need_guests
+    printf 'abc' >"$T/i1"; : >"$T/i2"
+    run raiko-split --write-input "$T/in.rin" --input-item "$T/i1" --input-item "$T/i2"
+    assert_success
+    a=$(raiko-split --execute-only --input "$T/in.rin" "$G/t/io.elf" | grep '^public_values:')
+    b=$(raiko-split --execute-only --input-item "$T/i1" --input-item "$T/i2" "$G/t/io.elf" | grep '^public_values:')
+    [ "$a" = "$b" ]
+    run raiko-verify --info "$T/in.rin"
+    assert_success
+    assert_output --partial "input"
+}
+
+@test "split: guest stdout goes to stdout, or to stderr with --json" {
+    need_guests
+    run raiko-split --execute-only "$G/t/io.elf"
+    assert_success
+    assert_line "hello from the guest"
+    raiko-split --json --execute-only "$G/t/io.elf" 2>"$T/err" >"$T/out"
+    grep -q "hello from the guest" "$T/err"
+    grep -q '"exit_code":0' "$T/out"
+    grep -q '"image_id":"' "$T/out"
+    ! grep -q hello "$T/out"
+}
+
+@test "split: not an ELF, ELF64, wrong machine, RVC, outside memory: exit 2, one line, no files" {
+    need_guests
+    echo "hello" >"$T/text.elf"
+    run raiko-split -o "$T/o" "$T/text.elf"
+    assert_failure 2
+    assert_output "raiko-split: $T/text.elf: not an ELF file"
+    run raiko-split -o "$T/o" "$G/t/rv64.elf"
+    assert_failure 2
+    assert_output --partial "ELF64 file"
+    cp "$G/fib.elf" "$T/x86.elf"
+    printf '\x3e' | dd of="$T/x86.elf" bs=1 seek=18 conv=notrunc 2>/dev/null
+    run raiko-split -o "$T/o" "$T/x86.elf"
+    assert_failure 2
+    assert_output --partial "wrong machine 62"
+    run raiko-split -o "$T/o" "$G/t/rvc.elf"
+    assert_failure 2
+    assert_output --partial "compressed instructions (RVC)"
+    run raiko-split -o "$T/o" "$G/t/outside.elf"
+    assert_failure 2
+    assert_output --partial "outside guest memory"
+    assert_one_line
+    head -c 40 "$G/fib.elf" >"$T/trunc.elf"
+    run raiko-split -o "$T/o" "$T/trunc.elf"
+    assert_failure 2
+    assert_output --partial "truncated ELF header"
+    run raiko-split -o "$T/o" "$T/missing.elf"
+    assert_failure 2
+    assert_output --partial "no such file"
+    [ ! -e "$T/o" ] || [ -z "$(ls -A "$T/o")" ]
+}
+
+@test "split: truncated or wrong-kind input file is exit 2" {
+    need_guests
+    printf 'abc' >"$T/i1"
+    raiko-split --write-input "$T/in.rin" --input-item "$T/i1"
+    head -c 30 "$T/in.rin" >"$T/short.rin"
+    run raiko-split -o "$T/o" --input "$T/short.rin" "$G/fib.elf"
+    assert_failure 2
+    assert_output --partial "$T/short.rin"
+    assert_one_line
+    raiko-split --po2 10 -o "$T/s" "$G/fib.elf"
+    run raiko-split -o "$T/o" --input "$T/s/seg-00000.rseg" "$G/fib.elf"
+    assert_failure 2
+    assert_output --partial "not an input file"
+    run raiko-split -o "$T/o" --input-item "$T/nope" "$G/fib.elf"
+    assert_failure 2
+    assert_output --partial "no such file"
+}
+
+@test "split: guest fault, unknown syscall, non-zero exit: exit 1; unsupported precompile: exit 3" {
+    need_guests
+    run raiko-split --po2 10 -o "$T/f" "$G/t/fault.elf"
+    assert_failure 1
+    assert_output --partial "guest fault at pc 0x00200808 (insn 0x0005a503): load of 4 bytes at bad address 0x00300001"
+    assert_one_line
+    [ -z "$(ls -A "$T/f")" ]
+    run raiko-split -o "$T/u" "$G/t/unknown_syscall.elf"
+    assert_failure 1
+    assert_output --partial "unknown syscall 0x00abcdef"
+    [ -z "$(ls -A "$T/u")" ]
+    run raiko-split -o "$T/s" "$G/t/sha_extend.elf"
+    assert_failure 3
+    assert_output --partial "syscall SHA_EXTEND (0x00300105)"
+    assert_output --partial "not supported yet"
+    [ -z "$(ls -A "$T/s")" ]
+    # a non-zero exit is a valid, provable run: files are written, exit 1 says so
+    run raiko-split -o "$T/e" "$G/t/exit3.elf"
+    assert_failure 1
+    assert_output "raiko-split: exit3.elf: guest exited with code 3"
+    [ "$(mf "$T/e" exit_code)" = 3 ]
+    run raiko-split --execute-only "$G/t/exit3.elf"
+    assert_failure 1
+    assert_line "exit_code: 3"
+}
+
+@test "split: an output path that is a file, or under a missing directory, is exit 2" {
+    need_guests
+    : >"$T/file"
+    run raiko-split -o "$T/file" "$G/fib.elf"
+    assert_failure 2
+    assert_output --partial "not a directory"
+    run raiko-split -o "$T/no/such/dir" "$G/fib.elf"
+    assert_failure 2
+    assert_output --partial "cannot create directory"
+}
