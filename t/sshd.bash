@@ -59,12 +59,15 @@ Host h$i
   ConnectTimeout 5
 CONF
     done
-    # wait until every host answers
+    # wait until every host answers (a loaded machine can take seconds)
+    local ok
     for i in $(seq "$n"); do
-        for _ in $(seq 50); do
-            ssh -F "$d/ssh_config" "h$i" true 2>/dev/null && break
-            sleep 0.1
+        ok=0
+        for _ in $(seq 150); do
+            ssh -F "$d/ssh_config" "h$i" true 2>/dev/null && { ok=1; break; }
+            sleep 0.2
         done
+        [ $ok = 1 ] || { echo "sshd h$i did not answer: $(tail -3 "$d/sshd_$i.log")" >&2; return 1; }
     done
 }
 
