@@ -3,6 +3,7 @@
  * against direct polynomial evaluation, bit reversal, and AVX2 == scalar byte for byte. */
 #include "test.h"
 
+#include <omp.h>
 #include <stdlib.h>
 
 #include "common/err.h"
@@ -236,6 +237,33 @@ static void test_avx2_equals_scalar(void)
     }
 }
 
+/* identical bytes with 1 and 2 threads (the schedule splits the work differently) */
+static void test_thread_count_independent(void)
+{
+    unsigned log_n = 15;
+    size_t W = 16, n = (size_t)1 << log_n;
+    bb_t *a = rnd_mat(n * W), *x = malloc(n * W * sizeof *x), *y = malloc(n * W * sizeof *y);
+    bb_t *lx = malloc(2 * n * W * sizeof *lx), *ly = malloc(2 * n * W * sizeof *ly);
+    int saved = omp_get_max_threads();
+    for (int pass = 0; pass < 2; pass++) {
+        omp_set_num_threads(pass ? 2 : 1);
+        bb_t *d = pass ? y : x;
+        memcpy(d, a, n * W * sizeof *d);
+        ntt_forward_batch(d, log_n, W);
+        ntt_coset_lde_batch(d, log_n, W, 1, bb_generator(), pass ? ly : lx, 0);
+        ntt_inverse_batch(d, log_n, W);
+    }
+    omp_set_num_threads(saved);
+    CHECK_MEM(x, y, n * W * sizeof *x);
+    CHECK_MEM(lx, ly, 2 * n * W * sizeof *lx);
+    CHECK_MEM(x, a, n * W * sizeof *x);
+    free(a);
+    free(x);
+    free(y);
+    free(lx);
+    free(ly);
+}
+
 int main(void)
 {
     int had_avx2 = bb_simd_avx2();
@@ -250,6 +278,7 @@ int main(void)
         bb_simd_set_avx2(0);
     }
     bb_simd_set_avx2(1);
+    RUN(test_thread_count_independent);
     if (had_avx2)
         RUN(test_avx2_equals_scalar);
     else

@@ -5,6 +5,7 @@
  *   DERIVED: the ref's independent model, which reproduces every upstream KAT. */
 #include "test.h"
 
+#include <omp.h>
 #include <stdlib.h>
 
 #include "hash/poseidon2.h"
@@ -210,11 +211,33 @@ static void test_avx2_equals_scalar(void)
     CHECK_MEM(ca, cb, (N / 2) * sizeof *ca);
 }
 
+/* identical digests with 1 and 2 threads */
+static void test_thread_count_independent(void)
+{
+    enum { H = 203 };
+    static bb_t m0[H * 11];
+    static p2_digest a[H], b[H], ca[H / 2], cb[H / 2];
+    for (int i = 0; i < H * 11; i++) m0[i] = rnd_bb();
+    const bb_t *mats[1] = {m0};
+    size_t widths[1] = {11};
+    int saved = omp_get_max_threads();
+    omp_set_num_threads(1);
+    p2_hash_rows(mats, widths, 1, H, a);
+    p2_compress_layer(a, H / 2, ca);
+    omp_set_num_threads(2);
+    p2_hash_rows(mats, widths, 1, H, b);
+    p2_compress_layer(b, H / 2, cb);
+    omp_set_num_threads(saved);
+    CHECK_MEM(a, b, sizeof a);
+    CHECK_MEM(ca, cb, sizeof ca);
+}
+
 int main(void)
 {
     int had_avx2 = bb_simd_avx2();
     printf("# pass 1: %s\n", had_avx2 ? "AVX2" : "scalar");
     run_all();
+    RUN(test_thread_count_independent);
     bb_simd_set_avx2(!had_avx2);
     printf("# pass 2: %s\n", bb_simd_avx2() ? "AVX2" : "scalar");
     run_all();
