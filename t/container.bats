@@ -137,3 +137,15 @@ load helper
     mkfile 2 100000 "$T/b"
     cmp "$T/a" "$T/b"
 }
+
+@test "-o /dev/null and other non-regular outputs are written into, not replaced" {
+    mkfile 2 100 /dev/null
+    [ -c /dev/null ]
+    mkfifo "$T/fifo"
+    cat "$T/fifo" >"$T/copy" &
+    mkfile 2 100 "$T/fifo"
+    wait
+    [ -p "$T/fifo" ]
+    run raiko-verify --info "$T/copy"
+    assert_success
+}

@@ -112,6 +112,19 @@ int rk_write_atomic(const char *path, const void *data, size_t len, rk_err *e)
     struct stat st;
     if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
         return rk_fail(e, RK_EINPUT, "%s: is a directory, expected a file name", path);
+    if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+        /* A device, FIFO or socket (-o /dev/null, -o >(cmd)): write into it.
+         * Renaming over it would replace /dev/null with a regular file. */
+        int fd = open(path, O_WRONLY | O_CLOEXEC);
+        if (fd < 0)
+            return rk_fail(e, RK_EINPUT, "%s: cannot open for writing: %s", path, strerror(errno));
+        int bad = write_all(fd, data, len) != 0 ? errno : 0;
+        if (close(fd) != 0 && !bad)
+            bad = errno;
+        if (bad)
+            return rk_fail(e, RK_EINTERNAL, "%s: write error: %s", path, strerror(bad));
+        return RK_OK;
+    }
     if (stat(dir, &st) != 0)
         return rk_fail(e, RK_EINPUT, "%s: output directory %s does not exist", path, dir);
     snprintf(tmp, sizeof tmp, "%.*s%s.%s.tmp.XXXXXX", (int)(slash ? dirlen + 1 : 0), path, "", base);

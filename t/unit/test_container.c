@@ -4,6 +4,7 @@
 
 #include <xxhash.h>
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 static void make_sample(rk_file *f, size_t payload_len)
@@ -185,6 +186,10 @@ static void io_errors(void)
     CHECK_STR_HAS(e.msg, "is a directory");
     unlink(path);
     rmdir(dir);
+    /* a device is written into, never renamed over */
+    CHECK_EQ_U64(rk_write_atomic("/dev/null", "x", 1, &e), RK_OK);
+    struct stat st;
+    CHECK(stat("/dev/null", &st) == 0 && S_ISCHR(st.st_mode));
 }
 
 int main(void)
