@@ -176,6 +176,10 @@ void rvair_cpu_air(air_table *t)
             npc = ADD(MULC(npc, 256), COL(CPU_NPB + k));
         air_expr v[2] = {npc, CLK};
         air_send(t, RVAIR_BUS_END, COL(CPU_LASTREAL), v, 2);
+        /* the final pc is a public value: bytes, below 0x78000000, so it is exact */
+        send_pair(t, COL(CPU_LASTREAL), COL(CPU_NPB), COL(CPU_NPB + 1));
+        send_pair(t, COL(CPU_LASTREAL), COL(CPU_NPB + 2), COL(CPU_NPB + 3));
+        send_pair(t, COL(CPU_LASTREAL), ADD(COL(CPU_NPB + 3), CST(0x88)), CST(0));
     }
 
     /* ---- decode ---- */

@@ -18,7 +18,7 @@ void rvair_hint_air(air_table *t)
     ZERO(MUL(LAST, SUB(ONE, REAL)));
     air_assert_first(t, SUB(FIRST, REAL));
     air_assert_transition(t, MUL(SUB(ONE, REAL), NXT(HINT_REAL)));
-    air_expr g = MUL(REAL, SUB(ONE, LAST)); /* this call goes on in the next row */
+    air_expr g = SUB(REAL, LAST); /* = REAL (1 - LAST), since LAST implies REAL */ /* this call goes on in the next row */
     air_assert_transition(t, MUL(g, SUB(ONE, NXT(HINT_REAL))));
     air_assert_last(t, g);
     air_assert_transition(t, MUL(g, SUB(NXT(HINT_TS), COL(HINT_TS))));
@@ -69,7 +69,7 @@ void rvair_page_air(air_table *t)
     ZERO(MUL(LAST, SUB(ONE, REAL)));
     air_assert_first(t, SUB(FIRST, REAL));
     air_assert_transition(t, MUL(SUB(ONE, REAL), NXT(PAGE_REAL)));
-    air_expr g = MUL(REAL, SUB(ONE, LAST));
+    air_expr g = SUB(REAL, LAST); /* = REAL (1 - LAST), since LAST implies REAL */
     air_assert_transition(t, MUL(g, SUB(ONE, NXT(PAGE_REAL))));
     air_assert_last(t, g);
     air_assert_transition(t, MUL(g, SUB(NXT(PAGE_J), ADD(COL(PAGE_J), ONE))));
