@@ -324,18 +324,21 @@ static void bench_tiles(unsigned lg, size_t w)
     bb_t *d = gpu_malloc(bytes, &e);
     if (!d || gpu_upload(d, h, bytes, &e))
         die("upload", &e);
-    for (unsigned tl = 12; tl <= 15; tl++) {
+    for (unsigned v = 0; v < 8; v++) {
+        unsigned tl = 12 + v / 2, rl = v % 2 ? 3 : 1;
         gpu_ntt_set_tile_log(tl);
+        gpu_ntt_set_radix_log(rl);
         if (gpu_ntt_forward_batch_bitrev_out_dev(d, lg, w, &e)) /* warm-up (attributes, twiddles) */
             die("tile warm-up", &e);
         double dev;
         TIME_DEV(dev, gpu_ntt_forward_batch_bitrev_out_dev(d, lg, w, &e));
         char op[48], size[32];
-        snprintf(op, sizeof op, "NTT bitrev-out tile 2^%u", tl);
+        snprintf(op, sizeof op, "NTT br-out tile 2^%u r%u", tl, rl);
         snprintf(size, sizeof size, "2^%u x %zu", lg, w);
         row(op, size, dev, 0, 0, 1, 2.0 * bytes, 0);
     }
-    gpu_ntt_set_tile_log(0); /* back to the default / environment */
+    gpu_ntt_set_tile_log(0); /* back to the defaults / environment */
+    gpu_ntt_set_radix_log(0);
     gpu_free(d);
     free(h);
 }

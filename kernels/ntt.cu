@@ -47,6 +47,17 @@ static int ntt_twiddles(unsigned log_n, int inverse, const uint32_t **tw, unsign
 }
 
 static unsigned g_tile_log; /* 0: not chosen yet */
+static unsigned g_max_r;    /* 0: not chosen yet */
+
+static unsigned ntt_max_r(void)
+{
+    if (!g_max_r) {
+        const char *env = getenv("RAIKO_NTT_RADIX_LOG");
+        unsigned v = env ? (unsigned)atoi(env) : 3;
+        g_max_r = v >= 1 && v <= 3 ? v : 3;
+    }
+    return g_max_r;
+}
 
 static unsigned ntt_tile_log(void)
 {
@@ -71,9 +82,11 @@ __global__ void __launch_bounds__(1024) ntt_pass_kernel(ntt_pass a)
     ntt_tile_pos t = ntt_tile_locate(a, blockIdx.x);
     ntt_tile_load(a, t, threadIdx.x, blockDim.x, tile);
     __syncthreads();
-    for (unsigned j = 0; j < a.k; j++) {
-        ntt_tile_stage(a, t, j, threadIdx.x, blockDim.x, tile);
+    for (unsigned j = 0; j < a.k;) {
+        unsigned r = ntt_group_size(a.k, j, a.max_r);
+        ntt_tile_stages(a, t, j, r, threadIdx.x, blockDim.x, tile);
         __syncthreads();
+        j += r;
     }
     ntt_tile_store(a, t, threadIdx.x, blockDim.x, tile);
 }
@@ -88,9 +101,12 @@ static int ntt_run_pass(const ntt_pass &a, uint64_t blocks, rk_err *e)
             ntt_tile_pos t = ntt_tile_locate(a, b);
             for (uint32_t thr = 0; thr < nthr; thr++)
                 ntt_tile_load(a, t, thr, nthr, tile);
-            for (unsigned j = 0; j < a.k; j++)
+            for (unsigned j = 0; j < a.k;) {
+                unsigned r = ntt_group_size(a.k, j, a.max_r);
                 for (uint32_t thr = 0; thr < nthr; thr++)
-                    ntt_tile_stage(a, t, j, thr, nthr, tile);
+                    ntt_tile_stages(a, t, j, r, thr, nthr, tile);
+                j += r;
+            }
             for (uint32_t thr = 0; thr < nthr; thr++)
                 ntt_tile_store(a, t, thr, nthr, tile);
         }
@@ -138,6 +154,7 @@ static int ntt_dif(uint32_t *d_m, unsigned log_n, uint64_t width, int inverse, r
         a.s = s;
         a.k = k;
         a.log_l = NTT_ROW_LOG - cb_log < log_stride ? NTT_ROW_LOG - cb_log : log_stride;
+        a.max_r = ntt_max_r();
         a.tw = tw;
         a.tw_extra = extra;
         uint64_t groups = (uint64_t)1 << (log_n - k - a.log_l);
@@ -284,10 +301,15 @@ int gpu_ntt_forward_batch_bitrev_out(uint32_t *m, unsigned log_n, size_t width, 
     return ntt_host(m, log_n, width, 3, e);
 }
 
+unsigned gpu_ntt_set_radix_log(unsigned r)
+{
+    g_max_r = r >= 1 && r <= 3 ? r : 0;
+    return ntt_max_r();
+}
+
 unsigned gpu_ntt_set_tile_log(unsigned tile_log)
 {
-    if (tile_log >= NTT_TILE_LOG_MIN && tile_log <= NTT_TILE_LOG_MAX)
-        g_tile_log = tile_log;
+    g_tile_log = tile_log >= NTT_TILE_LOG_MIN && tile_log <= NTT_TILE_LOG_MAX ? tile_log : 0;
     return ntt_tile_log();
 }
 

@@ -40,6 +40,7 @@ struct ntt_pass {
     unsigned s;            /* first stage of this pass */
     unsigned k;            /* stages in this pass */
     unsigned log_l;        /* L = 2^log_l consecutive low rows per tile row; L * cb <= 16 */
+    unsigned max_r;        /* stages per register group (radix 2^max_r), 1..3 */
     const uint32_t *tw;    /* tw[i] = w_T^i for i < T/2, T = 2^(log_n + tw_extra) */
     unsigned tw_extra;
 };
@@ -96,30 +97,79 @@ RK_HD void ntt_tile_store(const ntt_pass &a, const ntt_tile_pos &t, uint32_t thr
             a.m[ntt_tile_global(a, t, idx)] = tile[idx];
 }
 
-/* Stage j of the pass (global stage S = s + j) on the tile.  Pair p's first
- * word is p with a 0 bit inserted at bit (log_half + log_l + cb_log), its
- * second word that plus half a block. */
-RK_HD void ntt_tile_stage(const ntt_pass &a, const ntt_tile_pos &t, unsigned j, uint32_t thr,
-                          uint32_t nthr, uint32_t *tile)
+#ifdef __CUDA_ARCH__
+#define RK_LDG(p) __ldg(p)
+#else
+#define RK_LDG(p) (*(p))
+#endif
+
+/* R consecutive stages j0 .. j0+R-1 of the pass in registers (radix 2^R): the
+ * tile rows those stages mix differ only in bits [top-R, top) of the row
+ * index mid (top = k - j0), so each thread takes such groups of 2^R words of
+ * one column, runs the R stages on them, and writes them back.  Fewer shared
+ * memory round trips and barriers than one stage at a time, and the 2^R - 1
+ * twiddle loads of a group are independent, so they overlap. */
+template <int R>
+RK_HD void ntt_tile_stages_reg(const ntt_pass &a, const ntt_tile_pos &t, unsigned j0, uint32_t thr,
+                               uint32_t nthr, uint32_t *tile)
 {
-    unsigned log_half = a.k - 1 - j;
-    unsigned lc = a.log_l + a.cb_log;
-    unsigned bit = log_half + lc;
-    uint32_t low = (1u << bit) - 1;
-    uint32_t pairs = 1u << (a.k - 1 + lc);
-    uint32_t cmask = (1u << a.cb_log) - 1, lmask = (1u << a.log_l) - 1, hmask = (1u << log_half) - 1;
-    uint32_t stride = (uint32_t)t.stride; /* < 2^27 */
-    unsigned tw_shift = a.s + j + a.tw_extra;
-    for (uint32_t p = thr; p < pairs; p += nthr) {
-        if ((p & cmask) >= t.cvalid)
+    const unsigned lc = a.log_l + a.cb_log;
+    const unsigned top = a.k - j0, lowbits = top - R;
+    const uint32_t groups = 1u << (a.k - R + lc);
+    const uint32_t cmask = (1u << a.cb_log) - 1, lmask = (1u << a.log_l) - 1;
+    const uint32_t smask = (1u << lc) - 1, lomask = (1u << lowbits) - 1;
+    const uint32_t stride = (uint32_t)t.stride; /* < 2^27 */
+    for (uint32_t g = thr; g < groups; g += nthr) {
+        if ((g & cmask) >= t.cvalid)
             continue;
-        uint32_t x0 = ((p & ~low) << 1) | (p & low), x1 = x0 + (1u << bit);
-        uint32_t l = (p >> a.cb_log) & lmask, off = (p >> lc) & hmask;
-        uint32_t u = tile[x0], v = tile[x1];
-        uint32_t e = (off * stride + t.lo0 + l) << tw_shift; /* < T/2 <= 2^26 */
-        tile[x0] = bb_add(u, v);
-        tile[x1] = bb_mul(bb_sub(u, v), a.tw[e]);
+        uint32_t slot = g & smask, rest = g >> lc;
+        uint32_t mid0 = ((rest >> lowbits) << top) | (rest & lomask);
+        uint32_t tw_base = t.lo0 + ((slot >> a.cb_log) & lmask);
+        uint32_t x[1 << R];
+        RK_UNROLL
+        for (int i = 0; i < (1 << R); i++)
+            x[i] = tile[((mid0 | ((uint32_t)i << lowbits)) << lc) | slot];
+        RK_UNROLL
+        for (int st = 0; st < R; st++) {
+            const int hb = R - 1 - st;             /* the pair's bit in i */
+            unsigned log_half = top - 1 - st;      /* ... and in mid */
+            unsigned tw_shift = a.s + j0 + st + a.tw_extra;
+            RK_UNROLL
+            for (int i = 0; i < (1 << R); i++) {
+                if (i & (1 << hb))
+                    continue;
+                uint32_t mid = mid0 | ((uint32_t)i << lowbits);
+                uint32_t off = mid & ((1u << log_half) - 1);
+                uint32_t w = RK_LDG(a.tw + ((off * stride + tw_base) << tw_shift)); /* < T/2 <= 2^26 */
+                uint32_t u = x[i], v = x[i | (1 << hb)];
+                x[i] = bb_add(u, v);
+                x[i | (1 << hb)] = bb_mul(bb_sub(u, v), w);
+            }
+        }
+        RK_UNROLL
+        for (int i = 0; i < (1 << R); i++)
+            tile[((mid0 | ((uint32_t)i << lowbits)) << lc) | slot] = x[i];
     }
+}
+
+/* Stages j0 .. j0+r-1 (r = 1..3) with the register kernel of that radix. */
+RK_HD void ntt_tile_stages(const ntt_pass &a, const ntt_tile_pos &t, unsigned j0, unsigned r,
+                           uint32_t thr, uint32_t nthr, uint32_t *tile)
+{
+    if (r >= 3)
+        ntt_tile_stages_reg<3>(a, t, j0, thr, nthr, tile);
+    else if (r == 2)
+        ntt_tile_stages_reg<2>(a, t, j0, thr, nthr, tile);
+    else
+        ntt_tile_stages_reg<1>(a, t, j0, thr, nthr, tile);
+}
+
+/* How a pass of k stages is cut into register groups of at most max_r stages:
+ * the size of the group starting at stage j0 (balanced: 8 = 3+3+2). */
+RK_HD unsigned ntt_group_size(unsigned k, unsigned j0, unsigned max_r)
+{
+    unsigned left = k - j0, groups = (left + max_r - 1) / max_r;
+    return (left + groups - 1) / groups;
 }
 
 RK_HD uint64_t ntt_bitrev(uint64_t x, unsigned bits)

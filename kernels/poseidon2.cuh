@@ -116,6 +116,39 @@ RK_UNROLL
         s[i] = bb_add(s[i], sum[i & 3]);
 }
 
+RK_HD uint32_t bb_halve(uint32_t a) { return (a & 1) ? (a + RK_P) >> 1 : a >> 1; } /* a/2, a < p */
+
+/* M_I = J + diag(V): s_i = sum + V_i s_i.  The small entries of V
+ * (-2, 1, 2, 1/2, 3, 4, -1/2, -3, -4, 1/4, 1/8) cost additions and halvings
+ * (halving a Montgomery word halves the value); the rest are multiplications. */
+RK_HD void p2_internal_layer(uint32_t *s)
+{
+    uint32_t sum = s[0];
+RK_UNROLL
+    for (int i = 1; i < 16; i++)
+        sum = bb_add(sum, s[i]);
+    uint32_t d;
+    s[0] = bb_sub(sum, bb_add(s[0], s[0]));
+    s[1] = bb_add(sum, s[1]);
+    s[2] = bb_add(sum, bb_add(s[2], s[2]));
+    s[3] = bb_add(sum, bb_halve(s[3]));
+    d = bb_add(s[4], s[4]);
+    s[4] = bb_add(sum, bb_add(d, s[4]));
+    d = bb_add(s[5], s[5]);
+    s[5] = bb_add(sum, bb_add(d, d));
+    s[6] = bb_sub(sum, bb_halve(s[6]));
+    d = bb_add(s[7], s[7]);
+    s[7] = bb_sub(sum, bb_add(d, s[7]));
+    d = bb_add(s[8], s[8]);
+    s[8] = bb_sub(sum, bb_add(d, d));
+    s[10] = bb_add(sum, bb_halve(bb_halve(s[10])));
+    s[11] = bb_add(sum, bb_halve(bb_halve(bb_halve(s[11]))));
+    s[9] = bb_add(sum, bb_mul(RK_P2C(p2_diag)[9], s[9]));
+RK_UNROLL
+    for (int i = 12; i < 16; i++)
+        s[i] = bb_add(sum, bb_mul(RK_P2C(p2_diag)[i], s[i]));
+}
+
 RK_HD void p2_permute_state(uint32_t *s)
 {
     p2_external_layer(s);
@@ -129,13 +162,7 @@ RK_UNROLL
 RK_UNROLL1
     for (int r = 0; r < 13; r++) {
         s[0] = p2_sbox(bb_add(s[0], RK_P2C(p2_rc_int)[r]));
-        uint32_t sum = s[0];
-RK_UNROLL
-        for (int i = 1; i < 16; i++)
-            sum = bb_add(sum, s[i]);
-RK_UNROLL
-        for (int i = 0; i < 16; i++)
-            s[i] = bb_add(sum, bb_mul(RK_P2C(p2_diag)[i], s[i]));
+        p2_internal_layer(s);
     }
 RK_UNROLL1
     for (int r = 0; r < 4; r++) {

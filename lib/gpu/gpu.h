@@ -75,8 +75,11 @@ int gpu_ntt_bit_reverse_rows(bb_t *m, unsigned log_n, size_t width, rk_err *e);
 /* = ntt_forward_batch_bitrev_out: evaluations left in bit-reversed row order (one pass less). */
 int gpu_ntt_forward_batch_bitrev_out(bb_t *m, unsigned log_n, size_t width, rk_err *e);
 /* Tuning/test hook: shared-memory tile of 2^tile_log words (11..15, default 13
- * or $RAIKO_NTT_TILE_LOG); returns the size in use.  Same results for any size. */
+ * or $RAIKO_NTT_TILE_LOG; 0 = default); returns the size in use.  Same results for any size. */
 unsigned gpu_ntt_set_tile_log(unsigned tile_log);
+/* Tuning/test hook: stages per register group inside a pass, 1..3 (radix 2..8;
+ * default 3 or $RAIKO_NTT_RADIX_LOG; 0 = default); returns the value in use. */
+unsigned gpu_ntt_set_radix_log(unsigned r);
 
 int gpu_ntt_forward_batch_dev(bb_t *d_m, unsigned log_n, size_t width, rk_err *e);
 int gpu_ntt_inverse_batch_dev(bb_t *d_m, unsigned log_n, size_t width, rk_err *e);

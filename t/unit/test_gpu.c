@@ -238,15 +238,18 @@ static void ntt_forward_inverse_cases(unsigned max_log)
 
 static void test_ntt_forward_inverse(void) { ntt_forward_inverse_cases(27); }
 
-/* The tile size changes how stages are grouped into passes, never the result. */
+/* The tile size (stages per pass) and the radix (stages per register group)
+ * change how the work is cut, never the result. */
 static void test_ntt_tile_sizes(void)
 {
-    unsigned logs[] = {11, 15, 14, 12};
-    for (int i = 0; i < 4; i++) {
-        CHECK_EQ_U64(gpu_ntt_set_tile_log(logs[i]), logs[i]);
+    static const unsigned cfg[][2] = {{11, 1}, {11, 2}, {12, 3}, {13, 1}, {14, 2}, {15, 3}};
+    for (int i = 0; i < 6; i++) {
+        CHECK_EQ_U64(gpu_ntt_set_tile_log(cfg[i][0]), cfg[i][0]);
+        CHECK_EQ_U64(gpu_ntt_set_radix_log(cfg[i][1]), cfg[i][1]);
         ntt_forward_inverse_cases(g_big ? 27 : 13);
     }
-    gpu_ntt_set_tile_log(13);
+    gpu_ntt_set_tile_log(0);
+    gpu_ntt_set_radix_log(0);
 }
 
 static void test_ntt_coset_lde(void)
