@@ -139,8 +139,11 @@ load helper
 }
 
 @test "-o /dev/null and other non-regular outputs are written into, not replaced" {
-    mkfile 2 100 /dev/null
-    [ -c /dev/null ]
+    if [ "$(id -u)" = 0 ]; then    # a private node like /dev/null's, never the real one
+        mknod "$T/null" c 1 3
+        mkfile 2 100 "$T/null"
+        [ -c "$T/null" ]
+    fi
     mkfifo "$T/fifo"
     cat "$T/fifo" >"$T/copy" &
     mkfile 2 100 "$T/fifo"
