@@ -51,6 +51,7 @@ static void table_free(air_table *t)
     free(t->inter);
     free(t->nodes);
     free(t->constraints);
+    free(t->labels);
     free(t->batch_start);
     free(t);
 }
@@ -296,13 +297,25 @@ static void push_constraint(air_table *t, air_expr e)
         table_fail(t, RK_EINPUT, "the public-interaction table takes no constraints");
         return;
     }
+    size_t cap = t->cap_constraints;
     if (grow((void **)&t->constraints, &t->cap_constraints, t->n_constraints + 1,
              sizeof *t->constraints)) {
         table_fail(t, RK_EINTERNAL, "out of memory");
         return;
     }
+    if (t->cap_constraints != cap) {
+        const char **l = realloc(t->labels, t->cap_constraints * sizeof *l);
+        if (!l) {
+            table_fail(t, RK_EINTERNAL, "out of memory");
+            return;
+        }
+        t->labels = l;
+    }
+    t->labels[t->n_constraints] = t->cur_label;
     t->constraints[t->n_constraints++] = e;
 }
+
+void air_set_label(air_table *t, const char *label) { t->cur_label = label; }
 
 void air_assert_zero(air_table *t, air_expr e) { push_constraint(t, e); }
 void air_assert_first(air_table *t, air_expr e) { push_constraint(t, air_mul(t, air_is_first_row(t), e)); }
@@ -438,6 +451,7 @@ static void build_logup(air_table *t, unsigned budget)
     t->n_batches = nb;
     t->perm_width = nb + 1;
 
+    t->cur_label = "logup";
     air_expr hsum_local = air_const(t, 0), hsum_next = air_const(t, 0);
     for (unsigned b = 0; b < nb; b++) {
         size_t s = t->batch_start[b], end = t->batch_start[b + 1];

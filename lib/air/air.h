@@ -140,6 +140,8 @@ typedef struct air_table {
     size_t n_nodes, cap_nodes;
     air_expr *constraints;   /* each already multiplied by its selector */
     size_t n_constraints, cap_constraints;
+    const char **labels;     /* per constraint: the label current when it was added (may be NULL) */
+    const char *cur_label;
     air_interaction *inter;
     size_t n_inter, cap_inter;
 
@@ -213,6 +215,10 @@ void air_assert_first(air_table *t, air_expr e);
 void air_assert_last(air_table *t, air_expr e);
 void air_assert_transition(air_table *t, air_expr e);
 void air_assert_bool(air_table *t, air_expr e);   /* e * (e - 1) == 0 on every row */
+/* Name the constraints added from now on (for the prover's error messages:
+ * "table cpu: constraint 17 (alu add carry) fails at row 5").  The string is
+ * not copied: pass a literal or something that outlives the machine. */
+void air_set_label(air_table *t, const char *label);
 
 /* ---- interactions ---- */
 void air_send(air_table *t, unsigned bus, air_expr mult, const air_expr *values, unsigned n);

@@ -96,9 +96,12 @@ static int check_constraints(const tctx *c, const bb_t *publics, rk_err *e)
     }
     if (oom)
         return rk_fail(e, RK_EINTERNAL, "stark: out of memory");
-    if (first_bad != UINT64_MAX)
-        return rk_fail(e, RK_EINPUT, "stark: table %s: constraint %llu fails at row %llu", tb->name,
-                       (unsigned long long)(first_bad % nc), (unsigned long long)(first_bad / nc));
+    if (first_bad != UINT64_MAX) {
+        const char *label = tb->labels[first_bad % nc];
+        return rk_fail(e, RK_EINPUT, "stark: table %s: constraint %llu%s%s%s fails at row %llu", tb->name,
+                       (unsigned long long)(first_bad % nc), label ? " (" : "", label ? label : "",
+                       label ? ")" : "", (unsigned long long)(first_bad / nc));
+    }
     return RK_OK;
 }
 
@@ -414,6 +417,81 @@ static int open_table(tctx *c, bb4_t zeta, rk_err *e)
     return RK_OK;
 }
 
+/* Only on an imbalance: recompute the LogUp sum bus by bus to name the culprit. */
+static const char *unbalanced_bus(const air_machine *m, const tctx *T, const bb4_t *ch,
+                                  const bb_t *publics)
+{
+    bb4_t *sum = calloc(m->n_buses + 1, sizeof *sum);
+    bb_t *s = NULL;
+    bb4_t *den = NULL;
+    const char *name = NULL;
+    if (!sum)
+        return NULL;
+    for (size_t t = 0; t < m->n_tables; t++) {
+        const tctx *c = &T[t];
+        const air_table *tb = c->tb;
+        if (!tb->n_inter)
+            continue;
+        free(s);
+        free(den);
+        s = malloc(air_block_scratch_words(tb) * sizeof *s);
+        den = malloc(B * tb->n_inter * sizeof *den);
+        if (!s || !den)
+            goto out;
+        uint32_t loc[B];
+        for (size_t r0 = 0; r0 < c->n; r0 += B) {
+            size_t cnt = c->n - r0 < B ? c->n - r0 : B;
+            for (size_t r = 0; r < cnt; r++)
+                loc[r] = (uint32_t)(r0 + r);
+            air_block blk = {cnt, c->trace, c->pre_trace, NULL, tb->main_width, tb->pre_width, 0,
+                             loc, loc,      NULL,         NULL, NULL,           publics,       ch};
+            air_eval_block(tb, &blk, tb->n_user_nodes, s);
+            for (size_t j = 0; j < tb->n_inter; j++)
+                for (size_t r = 0; r < cnt; r++) {
+                    const air_interaction *it = &tb->inter[j];
+                    bb4_t d = bb4_add(ch[AIR_CH_BETA], bb4_from_base(bb_from_u32(it->bus)));
+                    for (unsigned v = 0; v < it->n_values; v++)
+                        d = bb4_add(d, bb4_mul_base(ch[AIR_CH_GAMMA1 + v], slot_base(s, it->values[v], r)));
+                    den[r * tb->n_inter + j] = d;
+                }
+            bb4_batch_inv(den, den, cnt * tb->n_inter);
+            for (size_t j = 0; j < tb->n_inter; j++)
+                for (size_t r = 0; r < cnt; r++) {
+                    const air_interaction *it = &tb->inter[j];
+                    bb4_t term = bb4_mul_base(den[r * tb->n_inter + j], slot_base(s, it->mult, r));
+                    sum[it->bus] = it->sign > 0 ? bb4_add(sum[it->bus], term) : bb4_sub(sum[it->bus], term);
+                }
+        }
+    }
+    if (m->pub && m->pub->n_inter) {
+        air_point pt;
+        memset(&pt, 0, sizeof pt);
+        pt.publics = publics;
+        pt.challenges = ch;
+        bb4_t *v = malloc((m->pub->n_nodes + 1) * sizeof *v);
+        if (!v)
+            goto out;
+        air_eval_point(m->pub, &pt, v);
+        for (size_t j = 0; j < m->pub->n_inter; j++) {
+            const air_interaction *it = &m->pub->inter[j];
+            bb4_t d = bb4_add(ch[AIR_CH_BETA], bb4_from_base(bb_from_u32(it->bus)));
+            for (unsigned q = 0; q < it->n_values; q++)
+                d = bb4_add(d, bb4_mul(ch[AIR_CH_GAMMA1 + q], v[it->values[q]]));
+            bb4_t term = bb4_mul(v[it->mult], bb4_inv(d));
+            sum[it->bus] = it->sign > 0 ? bb4_add(sum[it->bus], term) : bb4_sub(sum[it->bus], term);
+        }
+        free(v);
+    }
+    for (size_t b = 0; b < m->n_buses && !name; b++)
+        if (!bb4_eq(sum[b], bb4_zero()))
+            name = m->buses[b].name;
+out:
+    free(s);
+    free(den);
+    free(sum);
+    return name;
+}
+
 /* The prover's own LogUp check: cumulative sums plus public terms must be zero. */
 static int check_balance(const air_machine *m, const tctx *T, const bb4_t *ch, const bb_t *publics,
                          rk_err *e)
@@ -440,8 +518,11 @@ static int check_balance(const air_machine *m, const tctx *T, const bb4_t *ch, c
         }
         free(v);
     }
-    if (!bb4_eq(total, bb4_zero()))
-        return rk_fail(e, RK_EINPUT, "stark: the lookups do not balance (a bus's sends and receives differ)");
+    if (!bb4_eq(total, bb4_zero())) {
+        const char *bus = unbalanced_bus(m, T, ch, publics);
+        return rk_fail(e, RK_EINPUT, "stark: the lookups do not balance: bus %s receives other messages than it is sent",
+                       bus ? bus : "?");
+    }
     return RK_OK;
 }
 

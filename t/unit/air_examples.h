@@ -102,6 +102,7 @@ static inline int ex_mul_machine(air_machine *m, rk_err *e)
     air_send(ops, bus, is_real, v, 3);
     air_table *mc = air_machine_add_table(m, "mulchip", 4, 0); /* x, y, z, mult */
     air_expr x = air_main(mc, 0), y = air_main(mc, 1), z = air_main(mc, 2);
+    air_set_label(mc, "z = x*y");
     air_assert_zero(mc, air_sub(mc, z, air_mul(mc, x, y)));
     air_expr w[3] = {x, y, z};
     air_receive(mc, bus, air_main(mc, 3), w, 3);

@@ -6,6 +6,7 @@
 #include "test.h"
 
 static const fri_params SMALL = {1, 4, 2, 0};
+static char last_msg[RK_ERR_MSG_MAX]; /* the prover's last error */
 
 /* keygen + prove (+ verify); returns the verifier's code, or 100 + the prover's. */
 static int run(air_machine *m, const fri_params *fp, const bb_t *const *pre, const unsigned *pre_lh,
@@ -26,6 +27,7 @@ static int run(air_machine *m, const fri_params *fp, const bb_t *const *pre, con
     rc = stark_prove(&pk, traces, lh, publics, &o, &proof, &e);
     if (rc) {
         printf("# prove: %s\n", e.msg);
+        memcpy(last_msg, e.msg, sizeof last_msg);
         stark_pk_free(&pk);
         rk_buf_free(&proof);
         return 100 + rc;
@@ -164,6 +166,7 @@ static void two_tables_lookup(void)
     /* a wrong product in ops: the chip cannot receive it */
     ops[4 * 2 + 2] = bb_add(ops[4 * 2 + 2], bb_one());
     CHECK_EQ_U64(run(&m, &SMALL, NULL, NULL, trs, lh, NULL, NULL, 0, NULL), 100 + RK_EINPUT);
+    CHECK_STR_HAS(last_msg, "bus mul");
     CHECK_EQ_U64(run(&m, &SMALL, NULL, NULL, trs, lh, NULL, NULL, 1, NULL), RK_EFALSE);
     ops[4 * 2 + 2] = bb_sub(ops[4 * 2 + 2], bb_one());
     /* a wrong product in the chip, used consistently by ops: the lookups balance, the
@@ -173,6 +176,7 @@ static void two_tables_lookup(void)
         if (i % 8 == 1)
             ops[4 * i + 2] = chip[4 * 1 + 2];
     CHECK_EQ_U64(run(&m, &SMALL, NULL, NULL, trs, lh, NULL, NULL, 0, NULL), 100 + RK_EINPUT);
+    CHECK_STR_HAS(last_msg, "table mulchip: constraint 0 (z = x*y) fails at row 1");
     CHECK_EQ_U64(run(&m, &SMALL, NULL, NULL, trs, lh, NULL, NULL, 1, NULL), RK_EFALSE);
     free(ops);
     free(chip);
