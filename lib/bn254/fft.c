@@ -73,10 +73,31 @@ static int fft_core(fr_t *a, unsigned log_n, const fr_t *w)
         return RK_EINTERNAL;
     powers(tw, w, half_n);
     bit_reverse(a, log_n);
-    for (unsigned s = 1; s <= log_n; s++) {
+    /* Stages 1..L touch only blocks of 2^L elements: run them block by block
+     * (one parallel region, cache-sized blocks) instead of one region and
+     * one barrier per stage; the wide stages after that split their
+     * butterflies over the threads.  Same butterflies, same order inside
+     * each: the result does not depend on the split. */
+    unsigned L = log_n < 12 ? log_n : 12;
+    size_t blk = (size_t)1 << L, nblk = n >> L;
+    #pragma omp parallel for schedule(static) if (nblk > 1)
+    for (size_t b = 0; b < nblk; b++) {
+        fr_t *x = a + b * blk;
+        for (unsigned s = 1; s <= L; s++) {
+            size_t half = (size_t)1 << (s - 1), stride = n >> s;
+            for (size_t i0 = 0; i0 < blk; i0 += 2 * half)
+                for (size_t j = 0; j < half; j++) {
+                    fr_t t;
+                    fri_mul(&t, &x[i0 + j + half], &tw[j * stride]);
+                    fri_sub(&x[i0 + j + half], &x[i0 + j], &t);
+                    fri_add(&x[i0 + j], &x[i0 + j], &t);
+                }
+        }
+    }
+    for (unsigned s = L + 1; s <= log_n; s++) {
         size_t half = (size_t)1 << (s - 1), stride = n >> s;
         /* butterfly k: block k / half, offset j = k % half, twiddle w^(j * n / 2^s) */
-        #pragma omp parallel for schedule(static) if (n >= 4096)
+        #pragma omp parallel for schedule(static)
         for (size_t k = 0; k < half_n; k++) {
             size_t j = k & (half - 1), i = ((k >> (s - 1)) << s) + j;
             fr_t t;

@@ -26,6 +26,12 @@ static void GN(msm_flush)(GA *A, GN(msm_ent) *ent, size_t m)
     FE den[GN(MSM_CH)], pre[GN(MSM_CH)], acc, inv, t;
     for (size_t i = 0; i < m; i++) {
         GN(msm_ent) *e = &ent[i];
+        if (i + 6 < m) {
+            /* the scratch array is far larger than the caches: ask for the
+             * pair six entries ahead while this one is classified */
+            __builtin_prefetch(&A[ent[i + 6].src]);
+            __builtin_prefetch(&A[ent[i + 6].src + 1]);
+        }
         if (e->kind == ENT_COPY) {
             FO(one)(&den[i]);
             continue;
