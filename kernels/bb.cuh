@@ -48,19 +48,54 @@ RK_HD uint32_t bb_reduce(uint64_t x)
     return x < u ? hi + RK_P : hi;
 }
 
+/* The GPU forms below are written for the instruction set (32-bit multiply
+ * halves, unsigned min) and are the same formulas on the host, so the
+ * emulation tests exactly what the device computes. */
+RK_HD uint32_t rk_umin(uint32_t a, uint32_t b)
+{
+#ifdef __CUDA_ARCH__
+    return umin(a, b);
+#else
+    return a < b ? a : b;
+#endif
+}
+
+RK_HD uint32_t rk_umulhi(uint32_t a, uint32_t b)
+{
+#ifdef __CUDA_ARCH__
+    return __umulhi(a, b);
+#else
+    return (uint32_t)(((uint64_t)a * b) >> 32);
+#endif
+}
+
+/* a + b reduced: s - p wraps above s exactly when s < p, so the minimum picks the right one. */
 RK_HD uint32_t bb_add(uint32_t a, uint32_t b)
 {
     uint32_t s = a + b; /* < 2p < 2^32 */
-    return s >= RK_P ? s - RK_P : s;
+    return rk_umin(s, s - RK_P);
 }
 
+/* a - b reduced: when a < b, d wraps to >= 2^32 - p and d + p is the answer (< p). */
 RK_HD uint32_t bb_sub(uint32_t a, uint32_t b)
 {
-    return a >= b ? a - b : a - b + RK_P;
+    uint32_t d = a - b;
+    return rk_umin(d, d + RK_P);
 }
 
 RK_HD uint32_t bb_neg(uint32_t a) { return a ? RK_P - a : 0; }
-RK_HD uint32_t bb_mul(uint32_t a, uint32_t b) { return bb_reduce((uint64_t)a * b); }
+
+/* Montgomery product a*b*2^-32 mod p, in [0, p).  With x = a*b and t = x*mu mod
+ * 2^32, x - t*p is divisible by 2^32, so the low words cancel exactly and the
+ * result is hi(x) - hi(t*p), plus p when that is negative: four 32-bit
+ * multiplies (no 64-bit arithmetic), same value as bb_reduce. */
+RK_HD uint32_t bb_mul(uint32_t a, uint32_t b)
+{
+    uint32_t lo = a * b, hi = rk_umulhi(a, b);
+    uint32_t t = lo * RK_MU;
+    uint32_t r = hi - rk_umulhi(t, RK_P);
+    return rk_umin(r, r + RK_P);
+}
 RK_HD uint32_t bb_to_mont(uint32_t x) { return bb_mul(x % RK_P, RK_R2); }
 RK_HD uint32_t bb_from_mont(uint32_t a) { return bb_reduce(a); }
 
