@@ -376,8 +376,13 @@ int main(int argc, char **argv)
         bench_ntt(OP_FWD_BR, sizes[i], 16);
     for (unsigned i = 0; i < ns; i++)
         bench_ntt(OP_INV, sizes[i], 16);
+    if (!quick) { /* a narrow and a wide matrix */
+        bench_ntt(OP_FWD_BR, 24, 1);
+        bench_ntt(OP_FWD_BR, 18, 256);
+    }
     for (unsigned i = 0; i < ns; i++)
         bench_lde(sizes[i], 16, 1);
+    bench_lde(22, 16, 2);
     for (unsigned i = 0; i < ns; i++)
         bench_merkle(sizes[i], 16);
     bench_p2(22);
