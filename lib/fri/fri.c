@@ -241,11 +241,7 @@ int fri_prove(const fri_params *p, chal *c, const fri_batch *batches, size_t n_b
             bb4_t alpha_w = bb4_mul(apow[w - 1], alpha);
 #pragma omp parallel for schedule(static) if (n >= 4096)
             for (size_t i = 0; i < n; i++) {
-                const bb_t *row = mat + i * w;
-                bb4_t acc = bb4_zero();
-                for (size_t k = 0; k < w; k++)
-                    acc = bb4_add(acc, bb4_mul_base(apow[k], row[k]));
-                S[i] = acc;
+                S[i] = fri_dot_ext_base(apow, mat + i * w, w);
             }
             for (unsigned j = 0; j < bt->n_points[m]; j++) {
                 const bb4_t *y = bt->values[m] + (size_t)j * w;

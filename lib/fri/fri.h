@@ -76,14 +76,33 @@ int fri_verify(const fri_params *p, chal *c, const fri_batch *batches, size_t n_
                rk_rd *in, rk_err *e);
 
 /* Helpers shared with lib/stark. */
-/* Reverse the low `bits` bits of i. */
+/* Reverse the low `bits` bits of i (bits <= 63): swap-based 64-bit reversal, then shift. */
 static inline size_t fri_bitrev(size_t i, unsigned bits)
 {
-    size_t r = 0;
-    for (unsigned k = 0; k < bits; k++) {
-        r = (r << 1) | (i & 1);
-        i >>= 1;
-    }
+    uint64_t x = i;
+    x = ((x >> 1) & 0x5555555555555555ull) | ((x & 0x5555555555555555ull) << 1);
+    x = ((x >> 2) & 0x3333333333333333ull) | ((x & 0x3333333333333333ull) << 2);
+    x = ((x >> 4) & 0x0f0f0f0f0f0f0f0full) | ((x & 0x0f0f0f0f0f0f0f0full) << 4);
+    x = __builtin_bswap64(x);
+    return bits ? (size_t)(x >> (64 - bits)) : 0;
+}
+/* sum_k coef[k] * row[k] (extension times base), with lazy reduction: products
+ * are reduced in pairs (2 p^2 < 2^32 p keeps one Montgomery reduction exact)
+ * and the reduced words summed in 64 bits, reduced once at the end. */
+static inline bb4_t fri_dot_ext_base(const bb4_t *coef, const bb_t *row, size_t w)
+{
+    uint64_t acc[4] = {0, 0, 0, 0};
+    size_t k = 0;
+    for (; k + 2 <= w; k += 2)
+        for (int j = 0; j < 4; j++)
+            acc[j] += bb_monty_reduce((uint64_t)coef[k].c[j] * row[k] +
+                                      (uint64_t)coef[k + 1].c[j] * row[k + 1]);
+    if (k < w)
+        for (int j = 0; j < 4; j++)
+            acc[j] += bb_monty_reduce((uint64_t)coef[k].c[j] * row[k]);
+    bb4_t r;
+    for (int j = 0; j < 4; j++)
+        r.c[j] = (bb_t)(acc[j] % BB_P);
     return r;
 }
 /* Read / write an extension element (4 canonical u32) and a digest (8). */

@@ -229,6 +229,7 @@ static int compute_quotient(tctx *c, const bb4_t *ch, bb4_t alpha, const bb_t *p
         uint32_t loc[B], nxt[B];
         bb_t isf[B], isl[B], ist[B], xm1[B], zr[B];
         bb4_t accb[B];
+        uint64_t acc64[B][4];
         if (!s) {
 #pragma omp atomic write
             oom = 1;
@@ -256,21 +257,42 @@ static int compute_quotient(tctx *c, const bb4_t *ch, bb4_t alpha, const bb_t *p
             air_block blk = {cnt, c->main_lde, c->pre_lde, c->perm_lde, tb->main_width, tb->pre_width, pw4,
                              loc, nxt,         isf,        isl,         ist,            publics,       ch};
             air_eval_block(tb, &blk, tb->n_nodes, s);
+            /* sum_i alpha^i c_i, lazily reduced: base constraints in pairs (as
+             * fri_dot_ext_base), extension ones as full products; 64-bit sums */
             for (size_t r = 0; r < cnt; r++)
-                accb[r] = bb4_zero();
+                for (int j = 0; j < 4; j++)
+                    acc64[r][j] = 0;
+            size_t pend = SIZE_MAX; /* an unpaired base constraint */
             for (size_t ci = 0; ci < nc; ci++) {
                 air_expr x = tb->constraints[ci];
                 const bb_t *p = s + (size_t)x * 4 * B;
                 if (tb->nodes[x].is_ext) {
                     for (size_t r = 0; r < cnt; r++) {
                         bb4_t v = {{p[r], p[B + r], p[2 * B + r], p[3 * B + r]}};
-                        accb[r] = bb4_add(accb[r], bb4_mul(apow[ci], v));
+                        v = bb4_mul(apow[ci], v);
+                        for (int j = 0; j < 4; j++)
+                            acc64[r][j] += v.c[j];
                     }
+                } else if (pend == SIZE_MAX) {
+                    pend = ci;
                 } else {
+                    const bb_t *q = s + (size_t)tb->constraints[pend] * 4 * B;
                     for (size_t r = 0; r < cnt; r++)
-                        accb[r] = bb4_add(accb[r], bb4_mul_base(apow[ci], p[r]));
+                        for (int j = 0; j < 4; j++)
+                            acc64[r][j] += bb_monty_reduce((uint64_t)apow[ci].c[j] * p[r] +
+                                                           (uint64_t)apow[pend].c[j] * q[r]);
+                    pend = SIZE_MAX;
                 }
             }
+            if (pend != SIZE_MAX) {
+                const bb_t *q = s + (size_t)tb->constraints[pend] * 4 * B;
+                for (size_t r = 0; r < cnt; r++)
+                    for (int j = 0; j < 4; j++)
+                        acc64[r][j] += bb_monty_reduce((uint64_t)apow[pend].c[j] * q[r]);
+            }
+            for (size_t r = 0; r < cnt; r++)
+                for (int j = 0; j < 4; j++)
+                    accb[r].c[j] = (bb_t)(acc64[r][j] % BB_P);
             for (size_t r = 0; r < cnt; r++) {
                 size_t j = fri_bitrev(r0 + r, log_M);
                 Q[r0 + r] = bb4_mul_base(accb[r], inv_zh[j & (qd - 1)]);
@@ -345,27 +367,39 @@ static bb4_t *bary_weights(unsigned log_n, bb4_t z)
     return u;
 }
 
-/* out[c] = sum_i m[i][c] * u[i] for a row-major n x w matrix. */
+/* out[c] = sum_i m[i][c] * u[i] for a row-major n x w matrix.  Products are reduced in
+ * pairs of rows and summed lazily in 64 bits (as fri_dot_ext_base). */
 static int mat_vec(const bb_t *m, size_t n, size_t w, const bb4_t *u, bb4_t *out)
 {
-    bb4_t *part = calloc((size_t)OPEN_CHUNKS * w, sizeof *part);
+    uint64_t *part = calloc((size_t)OPEN_CHUNKS * w * 4, sizeof *part);
     if (!part)
         return -1;
     size_t per = (n + OPEN_CHUNKS - 1) / OPEN_CHUNKS;
+    per += per & 1;
 #pragma omp parallel for schedule(static) if (n >= 4096)
     for (size_t k = 0; k < OPEN_CHUNKS; k++) {
-        bb4_t *p = part + k * w;
+        uint64_t *p = part + k * w * 4;
         size_t lo = k * per, hi = lo + per < n ? lo + per : n;
-        for (size_t i = lo; i < hi; i++)
+        size_t i = lo;
+        for (; i + 2 <= hi; i += 2) {
+            const bb_t *r0 = m + i * w, *r1 = r0 + w;
             for (size_t col = 0; col < w; col++)
-                p[col] = bb4_add(p[col], bb4_mul_base(u[i], m[i * w + col]));
+                for (int j = 0; j < 4; j++)
+                    p[4 * col + j] += bb_monty_reduce((uint64_t)u[i].c[j] * r0[col] +
+                                                      (uint64_t)u[i + 1].c[j] * r1[col]);
+        }
+        for (; i < hi; i++)
+            for (size_t col = 0; col < w; col++)
+                for (int j = 0; j < 4; j++)
+                    p[4 * col + j] += bb_monty_reduce((uint64_t)u[i].c[j] * m[i * w + col]);
     }
-    for (size_t col = 0; col < w; col++) {
-        bb4_t a = bb4_zero();
-        for (size_t k = 0; k < OPEN_CHUNKS; k++)
-            a = bb4_add(a, part[k * w + col]);
-        out[col] = a;
-    }
+    for (size_t col = 0; col < w; col++)
+        for (int j = 0; j < 4; j++) {
+            uint64_t a = 0;
+            for (size_t k = 0; k < OPEN_CHUNKS; k++)
+                a += part[(k * w + col) * 4 + j] % BB_P;
+            out[col].c[j] = (bb_t)(a % BB_P);
+        }
     free(part);
     return 0;
 }
