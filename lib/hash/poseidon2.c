@@ -229,41 +229,20 @@ static BB_AVX2 void permute8(__m256i *s)
     }
 }
 
-/* 8x8 transpose of 32-bit words: r[i] lane j <- a[j] lane i */
-static inline BB_AVX2 void transpose8(__m256i *r, const __m256i *a)
-{
-    __m256i t0 = _mm256_unpacklo_epi32(a[0], a[1]), t1 = _mm256_unpackhi_epi32(a[0], a[1]);
-    __m256i t2 = _mm256_unpacklo_epi32(a[2], a[3]), t3 = _mm256_unpackhi_epi32(a[2], a[3]);
-    __m256i t4 = _mm256_unpacklo_epi32(a[4], a[5]), t5 = _mm256_unpackhi_epi32(a[4], a[5]);
-    __m256i t6 = _mm256_unpacklo_epi32(a[6], a[7]), t7 = _mm256_unpackhi_epi32(a[6], a[7]);
-    __m256i u0 = _mm256_unpacklo_epi64(t0, t2), u1 = _mm256_unpackhi_epi64(t0, t2);
-    __m256i u2 = _mm256_unpacklo_epi64(t1, t3), u3 = _mm256_unpackhi_epi64(t1, t3);
-    __m256i u4 = _mm256_unpacklo_epi64(t4, t6), u5 = _mm256_unpackhi_epi64(t4, t6);
-    __m256i u6 = _mm256_unpacklo_epi64(t5, t7), u7 = _mm256_unpackhi_epi64(t5, t7);
-    r[0] = _mm256_permute2x128_si256(u0, u4, 0x20);
-    r[1] = _mm256_permute2x128_si256(u1, u5, 0x20);
-    r[2] = _mm256_permute2x128_si256(u2, u6, 0x20);
-    r[3] = _mm256_permute2x128_si256(u3, u7, 0x20);
-    r[4] = _mm256_permute2x128_si256(u0, u4, 0x31);
-    r[5] = _mm256_permute2x128_si256(u1, u5, 0x31);
-    r[6] = _mm256_permute2x128_si256(u2, u6, 0x31);
-    r[7] = _mm256_permute2x128_si256(u3, u7, 0x31);
-}
-
 /* 8 consecutive states (AoS, 16 words each, stride 16) <-> transposed vectors */
 static inline BB_AVX2 void load8_states(__m256i *s, const bb_t *st)
 {
     __m256i a[8];
     for (int h = 0; h < 2; h++) {
         for (int l = 0; l < 8; l++) a[l] = bb8_load(st + 16 * l + 8 * h);
-        transpose8(s + 8 * h, a);
+        bb8_transpose8(s + 8 * h, a);
     }
 }
 static inline BB_AVX2 void store8_words(bb_t *st, size_t stride, const __m256i *s, int halves)
 {
     __m256i a[8];
     for (int h = 0; h < halves; h++) {
-        transpose8(a, s + 8 * h);
+        bb8_transpose8(a, s + 8 * h);
         for (int l = 0; l < 8; l++) bb8_store(st + stride * l + 8 * h, a[l]);
     }
 }
@@ -307,7 +286,7 @@ static BB_AVX2 void hash8_rows_avx2(const bb_t *const *mats, const size_t *width
             if (fill == P2_RATE) {
                 __m256i a[8];
                 for (int l = 0; l < 8; l++) a[l] = bb8_load(buf[l]);
-                transpose8(s, a); /* overwrite state words 0..7 */
+                bb8_transpose8(s, a); /* overwrite state words 0..7 */
                 permute8(s);
                 fill = 0;
             }
@@ -319,7 +298,7 @@ static BB_AVX2 void hash8_rows_avx2(const bb_t *const *mats, const size_t *width
             memset(&buf[l][fill], 0, (P2_RATE - fill) * sizeof(bb_t));
             a[l] = bb8_load(buf[l]);
         }
-        transpose8(t, a);
+        bb8_transpose8(t, a);
         for (size_t k = 0; k < fill; k++) s[k] = t[k];
         permute8(s);
     }

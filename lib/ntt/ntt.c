@@ -380,6 +380,48 @@ static inline void swap_rows(bb_t *m, size_t W, size_t i, size_t r, const powtab
     }
 }
 
+#ifdef BB_HAVE_AVX2_CODE
+/* Width-1 bit reversal with AVX2, in 16 x 16 tiles: index i = (a, mid, c) with 4-bit a, c.
+ * Tile(mid) row a (16 consecutive words, one cache line) goes, transposed and with rows and
+ * columns bit-reversed, to tile(rev mid): dst[x][y] = src[rev y][rev x].  Done as four 8x8
+ * register transposes per tile; the destination index runs of 8 also pick up the scale. */
+static BB_AVX2 void bitrev_tile_store(bb_t *m, unsigned log_n, size_t dst_mid, const bb_t (*src)[16],
+                                      const powtab *pt)
+{
+    static const uint8_t rev4[16] = {0, 8, 4, 12, 2, 10, 6, 14, 1, 9, 5, 13, 3, 11, 7, 15};
+    for (int R = 0; R < 2; R++)
+        for (int C = 0; C < 2; C++) {
+            __m256i a[8], t[8];
+            for (int l = 0; l < 8; l++) a[l] = bb8_load(&src[rev4[8 * R + l]][8 * C]);
+            bb8_transpose8(t, a); /* t[i] = column 8C+i of the row-reversed tile, rows 8R.. */
+            for (int i = 0; i < 8; i++) {
+                size_t x = rev4[8 * C + i];
+                size_t idx = (x << (log_n - 4)) | (dst_mid << 4) | (size_t)(8 * R);
+                __m256i v = t[i];
+                if (pt) v = bb8_mul(v, bb8_mul(bb8_load(pt->lo + (idx & 4095)), bb8_set1(pt->hi[idx >> 12])));
+                bb8_store(m + idx, v);
+            }
+        }
+}
+
+static BB_AVX2 void bitrev_w1_avx2(bb_t *m, unsigned log_n, const powtab *pt)
+{
+    unsigned mb = log_n - 8;
+    size_t nmid = (size_t)1 << mb;
+#pragma omp parallel for schedule(static, 16)
+    for (size_t mid = 0; mid < nmid; mid++) {
+        size_t rmid = bitrev(mid, mb);
+        if (rmid < mid) continue;
+        bb_t ta[16][16], tb[16][16];
+        for (size_t a = 0; a < 16; a++) memcpy(ta[a], m + (a << (log_n - 4)) + (mid << 4), sizeof ta[a]);
+        if (rmid != mid)
+            for (size_t a = 0; a < 16; a++) memcpy(tb[a], m + (a << (log_n - 4)) + (rmid << 4), sizeof tb[a]);
+        bitrev_tile_store(m, log_n, rmid, (const bb_t(*)[16])ta, pt);
+        if (rmid != mid) bitrev_tile_store(m, log_n, mid, (const bb_t(*)[16])tb, pt);
+    }
+}
+#endif
+
 /* Bit reversal in tiles, so that it costs about one pass over memory instead of a cache miss per
  * row: write i = (a, mid, c) with a, c of tb bits.  Row (a, mid, c) goes to (rev c, rev mid,
  * rev a), so the 2^tb x 2^tb tile of rows {(a, mid, .)} trades places with the tile of rev(mid);
@@ -390,6 +432,12 @@ static void bitrev_rows(bb_t *m, unsigned log_n, size_t W, const powtab *pt)
     void (*scale)(bb_t *, size_t, bb_t) = row_scale;
 #ifdef BB_HAVE_AVX2_CODE
     if (bb_simd_avx2()) scale = row_scale_avx2;
+#endif
+#ifdef BB_HAVE_AVX2_CODE
+    if (W == 1 && log_n >= 8 && bb_simd_avx2()) {
+        bitrev_w1_avx2(m, log_n, pt);
+        return;
+    }
 #endif
     unsigned tb = 4;
     while (tb > 1 && ((size_t)1 << (2 * tb)) * W * sizeof(bb_t) > 16384) tb--;
