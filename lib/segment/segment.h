@@ -88,8 +88,9 @@ typedef struct split_opts {
     int64_t only_segment;   /* >= 0: write just this segment's file (no manifest) */
     const char *program;    /* name recorded in the manifest */
     FILE *guest_stdout, *guest_stderr;
-    /* progress hook, after each segment (may be NULL) */
-    void (*on_segment)(void *ctx, const seg_claim *c, size_t n_pages, size_t file_bytes);
+    /* progress hook, after each segment is queued for writing (may be NULL);
+     * payload_bytes is the uncompressed payload size */
+    void (*on_segment)(void *ctx, const seg_claim *c, size_t n_pages, size_t payload_bytes);
     void *ctx;
 } split_opts;
 

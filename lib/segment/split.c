@@ -3,6 +3,7 @@
 #include "segment/segment.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -209,6 +210,127 @@ static int write_manifest(const char *dir, const split_opts *o, const split_resu
     return rc;
 }
 
+
+/* ---- the writer thread ----
+ * Compressing and writing a segment (zstd, then write + fsync + rename) runs
+ * beside the interpreter, so the run does not wait for the disk.  Jobs are
+ * written in order; the bytes do not depend on the timing. */
+#define WQ 2
+
+typedef struct wjob {
+    char path[4096];
+    uint8_t meta[SEG_META_LEN];
+    uint8_t *payload;
+    size_t len;
+} wjob;
+
+typedef struct writer {
+    pthread_t th;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    wjob q[WQ];
+    size_t head, n;
+    int stop, started, rc;
+    rk_err err;
+    uint64_t bytes;
+} writer;
+
+static int write_job(const wjob *j, uint64_t *bytes, rk_err *e)
+{
+    rk_file f;
+    rk_file_init(&f);
+    int rc = rk_file_set(&f, RK_KIND_SEGMENT, SEG_KIND_VERSION, j->meta, SEG_META_LEN, j->payload,
+                         j->len, e);
+    rk_buf enc;
+    rk_buf_init(&enc);
+    if (rc == RK_OK)
+        rc = rk_file_encode(&f, &enc, e);
+    if (rc == RK_OK)
+        rc = rk_write_atomic(j->path, enc.data, enc.len, e);
+    *bytes += enc.len;
+    rk_buf_free(&enc);
+    rk_file_free(&f);
+    return rc;
+}
+
+static void *writer_main(void *arg)
+{
+    writer *w = arg;
+    pthread_mutex_lock(&w->mu);
+    for (;;) {
+        while (w->n == 0 && !w->stop)
+            pthread_cond_wait(&w->cv, &w->mu);
+        if (w->n == 0)
+            break;
+        wjob *j = &w->q[w->head];
+        pthread_mutex_unlock(&w->mu);
+        rk_err e;
+        uint64_t bytes = 0;
+        int rc = w->rc ? RK_OK : write_job(j, &bytes, &e); /* after a failure, drain */
+        free(j->payload);
+        j->payload = NULL;
+        pthread_mutex_lock(&w->mu);
+        if (rc && !w->rc) {
+            w->rc = rc;
+            w->err = e;
+        }
+        w->bytes += bytes;
+        w->head = (w->head + 1) % WQ;
+        w->n--;
+        pthread_cond_broadcast(&w->cv);
+    }
+    pthread_mutex_unlock(&w->mu);
+    return NULL;
+}
+
+static int writer_start(writer *w, rk_err *e)
+{
+    memset(w, 0, sizeof *w);
+    pthread_mutex_init(&w->mu, NULL);
+    pthread_cond_init(&w->cv, NULL);
+    if (pthread_create(&w->th, NULL, writer_main, w) != 0)
+        return rk_fail(e, RK_EINTERNAL, "cannot start the writer thread");
+    w->started = 1;
+    return RK_OK;
+}
+
+/* Queue a job (takes the payload); fails early if an earlier write failed. */
+static int writer_push(writer *w, const wjob *j, rk_err *e)
+{
+    pthread_mutex_lock(&w->mu);
+    while (w->n == WQ && !w->rc)
+        pthread_cond_wait(&w->cv, &w->mu);
+    int rc = w->rc;
+    if (rc) {
+        *e = w->err;
+        free(j->payload);
+    } else {
+        w->q[(w->head + w->n) % WQ] = *j;
+        w->n++;
+        pthread_cond_broadcast(&w->cv);
+    }
+    pthread_mutex_unlock(&w->mu);
+    return rc;
+}
+
+/* Wait for every queued write; the first error, if any. */
+static int writer_finish(writer *w, rk_err *e)
+{
+    if (!w->started)
+        return RK_OK;
+    pthread_mutex_lock(&w->mu);
+    w->stop = 1;
+    pthread_cond_broadcast(&w->cv);
+    pthread_mutex_unlock(&w->mu);
+    pthread_join(w->th, NULL);
+    w->started = 0;
+    pthread_mutex_destroy(&w->mu);
+    pthread_cond_destroy(&w->cv);
+    if (w->rc && e)
+        *e = w->err;
+    return w->rc;
+}
+
 /* ---- the split ---- */
 typedef struct page_ref {
     uint32_t page, slot;
@@ -231,6 +353,7 @@ typedef struct split_ctx {
     size_t cap;
     char **written;
     size_t n_written;
+    writer w;
 } split_ctx;
 
 static int grow_scratch(split_ctx *s, size_t n)
@@ -288,6 +411,7 @@ static int commit_touched(split_ctx *s, size_t n, rk_err *e)
 
 static void split_ctx_free(split_ctx *s, int remove_files)
 {
+    writer_finish(&s->w, NULL); /* no write may still be running when files are removed */
     for (size_t i = 0; i < s->n_written; i++) {
         if (remove_files)
             unlink(s->written[i]);
@@ -328,13 +452,11 @@ static int ensure_dir(const char *dir, rk_err *e)
     return RK_OK;
 }
 
-/* Build and write one segment file from the state the run left in s. */
+/* Build one segment file's payload and queue it for the writer thread. */
 static int emit_segment(split_ctx *s, const split_opts *o, const seg_claim *c, const uint32_t regs[32],
                         const uint32_t com[8], const uint32_t def[8], const p2_digest *pre_root,
                         size_t n, const p2_digest *sib, size_t n_sib, size_t *bytes, rk_err *e)
 {
-    uint8_t meta[SEG_META_LEN];
-    seg_claim_encode(c, meta);
     rk_buf p;
     rk_buf_init(&p);
     for (int i = 0; i < 32; i++) rk_buf_u32(&p, regs[i]);
@@ -359,30 +481,22 @@ static int emit_segment(split_ctx *s, const split_opts *o, const seg_claim *c, c
         off += 4 + rk_le32(s->m.tape_items.data + off);
     rk_buf_u32(&p, ni);
     rk_buf_put(&p, s->m.tape_items.data, s->m.tape_items.len);
-    int rc = RK_OK;
-    if (p.oom)
-        rc = rk_fail(e, RK_EINTERNAL, "out of memory building segment %u", c->index);
-    rk_file f;
-    rk_file_init(&f);
-    if (rc == RK_OK)
-        rc = rk_file_set(&f, RK_KIND_SEGMENT, SEG_KIND_VERSION, meta, sizeof meta, p.data, p.len, e);
-    rk_buf_free(&p);
-    char name[32], path[4096];
-    seg_file_name(c->index, name);
-    snprintf(path, sizeof path, "%s/%s", o->out_dir, name);
-    if (rc == RK_OK) {
-        rk_buf enc;
-        rk_buf_init(&enc);
-        rc = rk_file_encode(&f, &enc, e);
-        if (rc == RK_OK && remember_file(s, path))
-            rc = rk_fail(e, RK_EINTERNAL, "out of memory");
-        if (rc == RK_OK)
-            rc = rk_write_atomic(path, enc.data, enc.len, e);
-        *bytes = enc.len;
-        rk_buf_free(&enc);
+    if (p.oom) {
+        rk_buf_free(&p);
+        return rk_fail(e, RK_EINTERNAL, "out of memory building segment %u", c->index);
     }
-    rk_file_free(&f);
-    return rc;
+    wjob j;
+    char name[32];
+    seg_file_name(c->index, name);
+    snprintf(j.path, sizeof j.path, "%s/%s", o->out_dir, name);
+    seg_claim_encode(c, j.meta);
+    j.payload = rk_buf_take(&p, &j.len);
+    *bytes = j.len;
+    if (remember_file(s, j.path)) {
+        free(j.payload);
+        return rk_fail(e, RK_EINTERNAL, "out of memory");
+    }
+    return writer_push(&s->w, &j, e);
 }
 
 int split_run(const elf_image *im, rv_stream *input, const split_opts *o, split_result *r, rk_err *e)
@@ -415,6 +529,8 @@ int split_run(const elf_image *im, rv_stream *input, const split_opts *o, split_
         goto finish;
     }
     if ((rc = ensure_dir(o->out_dir, e)))
+        goto finish;
+    if ((rc = writer_start(&s.w, e)))
         goto finish;
     s.m.track = 1;
     s.m.record_tape = 1;
@@ -491,7 +607,6 @@ int split_run(const elf_image *im, rv_stream *input, const split_opts *o, split_
         }
         r->claims = nc;
         r->claims[r->n_claims++] = c;
-        r->bytes_written += bytes;
         if (o->on_segment)
             o->on_segment(o->ctx, &c, n, bytes);
         pre_state = c.post_state;
@@ -506,6 +621,8 @@ int split_run(const elf_image *im, rv_stream *input, const split_opts *o, split_
     memcpy(r->deferred, s.m.deferred, sizeof r->deferred);
     r->public_values.len = 0;
     rk_buf_put(&r->public_values, s.m.public_values.data, s.m.public_values.len);
+    rc = writer_finish(&s.w, e);
+    r->bytes_written = s.w.bytes;
     if (o->only_segment < 0 && rc == RK_OK)
         rc = write_manifest(o->out_dir, o, r, e);
 

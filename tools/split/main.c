@@ -38,7 +38,7 @@ static void on_segment(void *ctx, const seg_claim *c, size_t n_pages, size_t byt
 {
     const rk_cli *cli = ctx;
     if (cli->progress && !cli->quiet)
-        fprintf(stderr, "%s: segment %u: %llu cycles, %zu pages, %zu bytes\n", cli->tool, c->index,
+        fprintf(stderr, "%s: segment %u: %llu cycles, %zu pages, %zu payload bytes\n", cli->tool, c->index,
                 (unsigned long long)c->cycles, n_pages, bytes);
 }
 
