@@ -97,6 +97,54 @@ static int quotient_values(fr_t *h, const g16_pk *pk, const fr_t *w, rk_err *e)
     return rc;
 }
 
+/* MSM that skips the witness values 0 and 1 (bits: a large share of the
+ * wrap circuit's wires): zeros cost nothing, ones cost one addition instead
+ * of a trip through every Pippenger window.  The rest goes to lib/bn254's MSM.
+ * The sums of ones use a fixed chunking, so the result never depends on the
+ * thread count. */
+#define SPARSE_MSM_IMPL(G, NAME)                                                           \
+    static int NAME(G##_jac *out, const G##_affine *pts, const fr_t *k, size_t n)         \
+    {                                                                                      \
+        size_t n_rest = 0, n_easy = 0;                                                     \
+        for (size_t i = 0; i < n; i++)                                                     \
+            if (fr_is_zero(&k[i]) || fr_is_one(&k[i]))                                     \
+                n_easy++;                                                                  \
+        if (n_easy * 16 < n) /* few: not worth the copy */                                 \
+            return G##_msm(out, pts, k, n);                                                \
+        n_rest = n - n_easy;                                                               \
+        G##_affine *p2 = malloc((n_rest ? n_rest : 1) * sizeof *p2);                       \
+        fr_t *k2 = malloc((n_rest ? n_rest : 1) * sizeof *k2);                             \
+        if (!p2 || !k2) {                                                                  \
+            free(p2);                                                                      \
+            free(k2);                                                                      \
+            return RK_EINTERNAL;                                                           \
+        }                                                                                  \
+        size_t m = 0;                                                                      \
+        for (size_t i = 0; i < n; i++)                                                     \
+            if (!fr_is_zero(&k[i]) && !fr_is_one(&k[i])) {                                 \
+                p2[m] = pts[i];                                                            \
+                k2[m++] = k[i];                                                            \
+            }                                                                              \
+        enum { CHUNKS = 64 };                                                              \
+        G##_jac part[CHUNKS];                                                              \
+        _Pragma("omp parallel for schedule(static)")                                       \
+        for (int c = 0; c < CHUNKS; c++) {                                                 \
+            G##_jac_infinity(&part[c]);                                                    \
+            for (size_t i = n * (size_t)c / CHUNKS; i < n * (size_t)(c + 1) / CHUNKS; i++) \
+                if (fr_is_one(&k[i]) && !pts[i].infinity)                                  \
+                    G##_jac_add_affine(&part[c], &part[c], &pts[i]);                       \
+        }                                                                                  \
+        int rc = G##_msm(out, p2, k2, m);                                                  \
+        for (int c = 0; c < CHUNKS; c++)                                                   \
+            G##_jac_add(out, out, &part[c]);                                               \
+        free(p2);                                                                          \
+        free(k2);                                                                          \
+        return rc;                                                                         \
+    }
+
+SPARSE_MSM_IMPL(g1, msm1)
+SPARSE_MSM_IMPL(g2, msm2)
+
 int g16_prove(g16_proof *proof, const g16_pk *pk, const fr_t *w, size_t n, const uint8_t seed[32], rk_err *e)
 {
     if (n != pk->n_vars)
@@ -117,8 +165,8 @@ int g16_prove(g16_proof *proof, const g16_pk *pk, const fr_t *w, size_t n, const
     g1_jac ja, jb1, jc, jh, t;
     g2_jac jb2, t2;
     size_t npriv = pk->n_vars - pk->n_public - 1;
-    if (g1_msm(&ja, pk->a, w, n) || g1_msm(&jb1, pk->b1, w, n) || g2_msm(&jb2, pk->b2, w, n) ||
-        g1_msm(&jc, pk->c, w + pk->n_public + 1, npriv) || g1_msm(&jh, pk->h, h, pk->domain_size)) {
+    if (msm1(&ja, pk->a, w, n) || msm1(&jb1, pk->b1, w, n) || msm2(&jb2, pk->b2, w, n) ||
+        msm1(&jc, pk->c, w + pk->n_public + 1, npriv) || g1_msm(&jh, pk->h, h, pk->domain_size)) {
         free(h);
         return rk_fail(e, RK_EINTERNAL, "groth16 prove: MSM failed (out of memory)");
     }
