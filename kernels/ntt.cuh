@@ -79,22 +79,49 @@ RK_HD uint64_t ntt_tile_global(const ntt_pass &a, const ntt_tile_pos &t, uint32_
     return (t.base + (uint64_t)mid * t.stride + l) * a.width + t.c0 + c;
 }
 
+/* Load / store the tile NTT_BATCH words per thread at a time: all loads of a
+ * batch are issued before any is used, so each thread keeps several memory
+ * requests in flight (one at a time leaves HBM latency-bound). */
+#define NTT_BATCH 8
+
 RK_HD void ntt_tile_load(const ntt_pass &a, const ntt_tile_pos &t, uint32_t thr, uint32_t nthr,
                          uint32_t *tile)
 {
     uint32_t words = 1u << (a.k + a.log_l + a.cb_log), cmask = (1u << a.cb_log) - 1;
-    for (uint32_t idx = thr; idx < words; idx += nthr)
-        if ((idx & cmask) < t.cvalid)
-            tile[idx] = a.m[ntt_tile_global(a, t, idx)];
+    for (uint32_t base = thr; base < words; base += NTT_BATCH * nthr) {
+        uint32_t v[NTT_BATCH];
+        RK_UNROLL
+        for (int u = 0; u < NTT_BATCH; u++) {
+            uint32_t idx = base + u * nthr;
+            v[u] = idx < words && (idx & cmask) < t.cvalid ? a.m[ntt_tile_global(a, t, idx)] : 0;
+        }
+        RK_UNROLL
+        for (int u = 0; u < NTT_BATCH; u++) {
+            uint32_t idx = base + u * nthr;
+            if (idx < words)
+                tile[idx] = v[u];
+        }
+    }
 }
 
 RK_HD void ntt_tile_store(const ntt_pass &a, const ntt_tile_pos &t, uint32_t thr, uint32_t nthr,
                           const uint32_t *tile)
 {
     uint32_t words = 1u << (a.k + a.log_l + a.cb_log), cmask = (1u << a.cb_log) - 1;
-    for (uint32_t idx = thr; idx < words; idx += nthr)
-        if ((idx & cmask) < t.cvalid)
-            a.m[ntt_tile_global(a, t, idx)] = tile[idx];
+    for (uint32_t base = thr; base < words; base += NTT_BATCH * nthr) {
+        uint32_t v[NTT_BATCH];
+        RK_UNROLL
+        for (int u = 0; u < NTT_BATCH; u++) {
+            uint32_t idx = base + u * nthr;
+            v[u] = idx < words ? tile[idx] : 0;
+        }
+        RK_UNROLL
+        for (int u = 0; u < NTT_BATCH; u++) {
+            uint32_t idx = base + u * nthr;
+            if (idx < words && (idx & cmask) < t.cvalid)
+                a.m[ntt_tile_global(a, t, idx)] = v[u];
+        }
+    }
 }
 
 #ifdef __CUDA_ARCH__
