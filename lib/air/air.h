@@ -63,7 +63,13 @@
  *     running-sum column; it packs as many interactions per batch as keep
  *     the LogUp constraints within max(3, D).  Linear values and mults give
  *     2 interactions per column.
- *   - Soundness needs the total number of rows of all tables < p (multiplicities are field elements).
+ *   - Multiplicities are field elements: the argument proves that sends and
+ *     receives agree as multisets weighted by field elements.  So constrain
+ *     send multiplicities (boolean "is_real" columns, or bounded counts) and
+ *     keep the total number of rows of all tables < p; a receiving table's
+ *     multiplicity column may then be left free (a wrong one only unbalances).
+ *     (A negative receive multiplicity is a send: the table it sits in must
+ *     only hold values that are allowed to be sent.)
  *
  * Public interactions: air_machine_public_table(&m) returns a pseudo-table with
  * no rows and no columns; air_send/air_receive on it with expressions built
