@@ -50,16 +50,16 @@ void air_eval_block(const air_table *t, const air_block *b, size_t n_nodes, bb_t
             break;
         }
         case AIR_OP_IS_FIRST:
-            for (size_t r = 0; r < n; r++)
-                o[r] = b->is_first[r];
+            for (size_t r = 0; r < n; r++) /* NULL: a pass that needs no selectors (LogUp values) */
+                o[r] = b->is_first ? b->is_first[r] : bb_zero();
             break;
         case AIR_OP_IS_LAST:
-            for (size_t r = 0; r < n; r++)
-                o[r] = b->is_last[r];
+            for (size_t r = 0; r < n; r++) /* NULL: a pass that needs no selectors (LogUp values) */
+                o[r] = b->is_last ? b->is_last[r] : bb_zero();
             break;
         case AIR_OP_IS_TRANSITION:
-            for (size_t r = 0; r < n; r++)
-                o[r] = b->is_transition[r];
+            for (size_t r = 0; r < n; r++) /* NULL: a pass that needs no selectors (LogUp values) */
+                o[r] = b->is_transition ? b->is_transition[r] : bb_zero();
             break;
         case AIR_OP_NEG: {
             const bb_t *x = slot(s, nd->a);
