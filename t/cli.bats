@@ -40,11 +40,11 @@ tools="raiko-verify raiko-prove-seg raiko-aggregate raiko-wrap"
 }
 
 @test "capabilities not built yet say so and exit 3, writing nothing" {
-    mkfile 1 100 "$T/s.rseg"
-    run raiko-prove-seg "$T/s.rseg" -o "$T/r.rrcpt"
+    mkfile 2 100 "$T/r.rrcpt"
+    run raiko-wrap "$T/r.rrcpt" -o "$T/w.rwrap"
     assert_failure 3
-    assert_output --partial "raiko-prove-seg: not implemented yet:"
-    [ ! -e "$T/r.rrcpt" ]
+    assert_output --partial "raiko-wrap: not implemented yet:"
+    [ ! -e "$T/w.rwrap" ]
 }
 
 @test "tools print nothing on success unless asked" {

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "aggregate/aggregate.h"
 #include "cli/cli.h"
 #include "common/io.h"
 #include "config/config.h"
@@ -19,6 +20,7 @@ static const char usage[] =
     "Receipts, aggregates and wrapped proofs are verified; every file's integrity\n"
     "(magic, version, kind, sizes, checksum) is checked first.  FILE '-' reads stdin.\n"
     "\n"
+    "      --complete  an aggregate must cover the whole run (segment 0 to the halt)\n"
     "  -i, --info      only describe each file (kind, sizes, digests) after checking\n"
     "                  its integrity; reads the metadata without decompressing\n"
     "      --json      one JSON object per file on stdout\n"
@@ -110,13 +112,64 @@ static int verify_receipt(const rk_cli *c, const char *name, const rk_file *f, r
     return RK_OK;
 }
 
+/* RK_KIND_AGGREGATE: verify every carried receipt and the chain, print the claim. */
+static int verify_aggregate(const rk_cli *c, const char *name, const rk_file *f, int need_complete, rk_err *e)
+{
+    rk_config cfg;
+    int rc = rk_config_find_and_load(&cfg, NULL, e);
+    if (rc)
+        return rc;
+    agg_claim cl;
+    rc = agg_verify(f, name, cfg.min_security_bits, &cl, e);
+    if (rc == RK_EFALSE)
+        rk_err_prefix(e, "%s: invalid aggregate", name);
+    if (rc)
+        return rc;
+    char img[65], pre[65], post[65], pv[65];
+    ms_digest_hex(&cl.image_id, img);
+    ms_digest_hex(&cl.pre_state, pre);
+    ms_digest_hex(&cl.post_state, post);
+    for (int i = 0; i < 32; i++)
+        snprintf(pv + 2 * i, 3, "%02x", (cl.committed[i / 4] >> (8 * (i % 4))) & 0xFF);
+    int complete = agg_claim_complete(&cl);
+    if (c->json) {
+        rk_json j;
+        rk_json_begin(&j, stdout);
+        rk_json_str(&j, "file", name);
+        rk_json_str(&j, "kind", "aggregate");
+        rk_json_bool(&j, "valid", 1);
+        rk_json_str(&j, "image_id", img);
+        rk_json_u64(&j, "first_segment", cl.first);
+        rk_json_u64(&j, "last_segment", cl.last);
+        rk_json_bool(&j, "complete", complete);
+        rk_json_u64(&j, "cycles", cl.cycles);
+        rk_json_str(&j, "pre_state", pre);
+        rk_json_str(&j, "post_state", post);
+        rk_json_bool(&j, "halted", (int)cl.halted);
+        rk_json_u64(&j, "exit_code", cl.exit_code);
+        rk_json_str(&j, "public_values_digest", pv);
+        rk_json_end(&j);
+    } else if (!c->quiet) {
+        printf("%s: valid aggregate: image %s segments %u..%u%s, %llu cycles, %s, pre-state %s, post-state %s, "
+               "public values digest %s\n",
+               name, img, cl.first, cl.last, complete ? " (the whole run)" : "", (unsigned long long)cl.cycles,
+               cl.halted ? (cl.exit_code ? "halted with a non-zero exit code" : "halted with exit code 0")
+                         : "running",
+               pre, post, pv);
+    }
+    if (need_complete && !complete)
+        return rk_fail(e, RK_EFALSE, "%s: valid, but covers segments %u..%u%s, not the whole run", name, cl.first,
+                       cl.last, cl.halted ? "" : " without the halt");
+    return RK_OK;
+}
+
 int main(int argc, char **argv)
 {
     rk_cli c;
     rk_cli_init(&c, "raiko-verify");
-    int info = 0;
+    int info = 0, complete = 0;
     static const struct option opts[] = {
-        {"info", no_argument, 0, 'i'},         {"json", no_argument, 0, RK_OPT_JSON},
+        {"info", no_argument, 0, 'i'},         {"complete", no_argument, 0, RK_OPT_TOOL_BASE},         {"json", no_argument, 0, RK_OPT_JSON},
         {"quiet", no_argument, 0, 'q'},        {"verbose", no_argument, 0, 'v'},
         {"help", no_argument, 0, 'h'},         {"version", no_argument, 0, RK_OPT_VERSION},
         {0, 0, 0, 0}};
@@ -126,6 +179,7 @@ int main(int argc, char **argv)
             continue;
         switch (o) {
         case 'i': info = 1; break;
+        case RK_OPT_TOOL_BASE: complete = 1; break;
         case 'h': fputs(usage, stdout); return 0;
         case RK_OPT_VERSION: rk_cli_print_version(&c); return 0;
         default: return rk_cli_usage(&c, "unknown option");
@@ -155,13 +209,16 @@ int main(int argc, char **argv)
             rc = verify_receipt(&c, name, &f, &e);
             if (rc && !c.quiet)
                 rk_cli_fail(&c, &e);
+        } else if (rc == RK_OK && f.kind == RK_KIND_AGGREGATE) {
+            rc = verify_aggregate(&c, name, &f, complete, &e);
+            if (rc && !c.quiet)
+                rk_cli_fail(&c, &e);
         } else if (rc == RK_OK) {
-            /* Proof verification per kind arrives with the segment prover
-             * ([seg]), aggregation ([dist]) and the wrap. */
+            /* Verification of wrapped proofs arrives with the wrap. */
             snprintf(e.msg, sizeof e.msg, "%s: %s", name, rk_kind_name(f.kind));
             rc = rk_cli_not_implemented(&c, f.kind == RK_KIND_SEGMENT || f.kind == RK_KIND_INPUT
                                                 ? "checking segment and input files beyond their integrity (use --info)"
-                                                : "verification of STARK receipts, aggregates and wrapped proofs");
+                                                : "verification of wrapped proofs");
         } else if (!c.quiet)
             rk_cli_fail(&c, &e);
         rk_file_free(&f);
