@@ -48,6 +48,7 @@ extern "C" {
 int gpu_fri_fold_dev(const bb4_t *d_f, unsigned log_h, bb4_t beta, const bb4_t *d_reduced,
                      bb4_t *d_out, rk_err *e)
 {
+    RK_API_LOCK;
     if (log_h < 1 || log_h > 27)
         return rk_fail(e, RK_EINPUT, "gpu: FRI fold: log height %u not in 1..27", log_h);
     int rc = rt_init(e);
@@ -65,6 +66,7 @@ int gpu_fri_fold_dev(const bb4_t *d_f, unsigned log_h, bb4_t beta, const bb4_t *
 int gpu_fri_fold(const bb4_t *f, unsigned log_h, bb4_t beta, const bb4_t *reduced, bb4_t *out,
                  rk_err *e)
 {
+    RK_API_LOCK;
     if (log_h < 1 || log_h > 27)
         return rk_fail(e, RK_EINPUT, "gpu: FRI fold: log height %u not in 1..27", log_h);
     int rc = rt_init(e);

@@ -127,6 +127,7 @@ extern "C" {
 
 int gpu_p2_permute_batch_dev(bb_t (*d_st)[P2_WIDTH], size_t n, rk_err *e)
 {
+    RK_API_LOCK;
     int rc = rt_init(e);
     if (!rc)
         rc = rt_flat("p2_permute", n, p2_permute_body{&d_st[0][0]}, e);
@@ -135,6 +136,7 @@ int gpu_p2_permute_batch_dev(bb_t (*d_st)[P2_WIDTH], size_t n, rk_err *e)
 
 int gpu_p2_permute_batch(bb_t (*st)[P2_WIDTH], size_t n, rk_err *e)
 {
+    RK_API_LOCK;
     size_t bytes;
     int rc = rt_init(e);
     if (!rc)
@@ -157,6 +159,7 @@ int gpu_p2_permute_batch(bb_t (*st)[P2_WIDTH], size_t n, rk_err *e)
 int gpu_p2_hash_rows_dev(const uint32_t *const *d_mats, const size_t *widths, size_t n_mats,
                          size_t height, p2_digest *d_out, rk_err *e)
 {
+    RK_API_LOCK;
     int rc = rt_init(e);
     if (rc || height == 0)
         return rc;
@@ -174,6 +177,7 @@ int gpu_p2_hash_rows_dev(const uint32_t *const *d_mats, const size_t *widths, si
 int gpu_p2_hash_rows(const uint32_t *const *mats, const size_t *widths, size_t n_mats,
                      size_t height, p2_digest *out, rk_err *e)
 {
+    RK_API_LOCK;
     int rc = rt_init(e);
     if (rc || height == 0)
         return rc;
@@ -199,6 +203,7 @@ int gpu_p2_hash_rows(const uint32_t *const *mats, const size_t *widths, size_t n
 
 int gpu_p2_compress_layer_dev(const p2_digest *d_in, size_t n, p2_digest *d_out, rk_err *e)
 {
+    RK_API_LOCK;
     int rc = rt_init(e);
     if (!rc)
         rc = rt_flat("p2_compress_layer", n, p2_layer_body{(const uint32_t *)d_in, (uint32_t *)d_out, NULL, NULL, 0}, e);
@@ -207,6 +212,7 @@ int gpu_p2_compress_layer_dev(const p2_digest *d_in, size_t n, p2_digest *d_out,
 
 int gpu_p2_compress_layer(const p2_digest *in, size_t n, p2_digest *out, rk_err *e)
 {
+    RK_API_LOCK;
     int rc = rt_init(e);
     size_t out_bytes;
     if (!rc)
@@ -297,12 +303,14 @@ static int merkle_commit_any(size_t n_mats, const uint32_t *const *mats, const s
 int gpu_merkle_commit(size_t n_mats, const uint32_t *const *mats, const size_t *widths,
                       const unsigned *log_heights, p2_digest **layers, rk_err *e)
 {
+    RK_API_LOCK;
     return merkle_commit_any(n_mats, mats, widths, log_heights, layers, 0, e);
 }
 
 int gpu_merkle_commit_dev(size_t n_mats, const uint32_t *const *d_mats, const size_t *widths,
                           const unsigned *log_heights, p2_digest **layers, rk_err *e)
 {
+    RK_API_LOCK;
     return merkle_commit_any(n_mats, d_mats, widths, log_heights, layers, 1, e);
 }
 

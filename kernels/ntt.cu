@@ -189,6 +189,7 @@ extern "C" {
 
 int gpu_ntt_bit_reverse_rows_dev(uint32_t *d_m, unsigned log_n, size_t width, rk_err *e)
 {
+    RK_API_LOCK;
     int rc = ntt_check(log_n, width, "bit reverse", e);
     if (rc)
         return rc;
@@ -198,6 +199,7 @@ int gpu_ntt_bit_reverse_rows_dev(uint32_t *d_m, unsigned log_n, size_t width, rk
 
 int gpu_ntt_forward_batch_dev(uint32_t *d_m, unsigned log_n, size_t width, rk_err *e)
 {
+    RK_API_LOCK;
     int rc = ntt_check(log_n, width, "forward NTT", e);
     if (!rc)
         rc = ntt_dif(d_m, log_n, width, 0, e);
@@ -208,6 +210,7 @@ int gpu_ntt_forward_batch_dev(uint32_t *d_m, unsigned log_n, size_t width, rk_er
 
 int gpu_ntt_forward_batch_bitrev_out_dev(uint32_t *d_m, unsigned log_n, size_t width, rk_err *e)
 {
+    RK_API_LOCK;
     int rc = ntt_check(log_n, width, "forward NTT", e);
     if (!rc)
         rc = ntt_dif(d_m, log_n, width, 0, e);
@@ -216,6 +219,7 @@ int gpu_ntt_forward_batch_bitrev_out_dev(uint32_t *d_m, unsigned log_n, size_t w
 
 int gpu_ntt_inverse_batch_dev(uint32_t *d_m, unsigned log_n, size_t width, rk_err *e)
 {
+    RK_API_LOCK;
     int rc = ntt_check(log_n, width, "inverse NTT", e);
     if (!rc)
         rc = ntt_dif(d_m, log_n, width, 1, e);
@@ -228,6 +232,7 @@ int gpu_ntt_inverse_batch_dev(uint32_t *d_m, unsigned log_n, size_t width, rk_er
 int gpu_ntt_coset_lde_batch_dev(uint32_t *d_out, unsigned log_n, size_t width, unsigned log_blowup,
                                 uint32_t shift, int bitrev_out, rk_err *e)
 {
+    RK_API_LOCK;
     int rc = ntt_check(log_n + log_blowup, width, "coset LDE", e);
     if (rc)
         return rc;
@@ -283,32 +288,38 @@ static int ntt_host(uint32_t *m, unsigned log_n, size_t width, int which, rk_err
 
 int gpu_ntt_forward_batch(uint32_t *m, unsigned log_n, size_t width, rk_err *e)
 {
+    RK_API_LOCK;
     return ntt_host(m, log_n, width, 0, e);
 }
 
 int gpu_ntt_inverse_batch(uint32_t *m, unsigned log_n, size_t width, rk_err *e)
 {
+    RK_API_LOCK;
     return ntt_host(m, log_n, width, 1, e);
 }
 
 int gpu_ntt_bit_reverse_rows(uint32_t *m, unsigned log_n, size_t width, rk_err *e)
 {
+    RK_API_LOCK;
     return ntt_host(m, log_n, width, 2, e);
 }
 
 int gpu_ntt_forward_batch_bitrev_out(uint32_t *m, unsigned log_n, size_t width, rk_err *e)
 {
+    RK_API_LOCK;
     return ntt_host(m, log_n, width, 3, e);
 }
 
 unsigned gpu_ntt_set_radix_log(unsigned r)
 {
+    RK_API_LOCK;
     g_max_r = r >= 1 && r <= 3 ? r : 0;
     return ntt_max_r();
 }
 
 unsigned gpu_ntt_set_tile_log(unsigned tile_log)
 {
+    RK_API_LOCK;
     g_tile_log = tile_log >= NTT_TILE_LOG_MIN && tile_log <= NTT_TILE_LOG_MAX ? tile_log : 0;
     return ntt_tile_log();
 }
@@ -317,6 +328,7 @@ int gpu_ntt_coset_lde_batch(const uint32_t *evals, unsigned log_n, size_t width,
                             unsigned log_blowup, uint32_t shift, uint32_t *out, int bitrev_out,
                             rk_err *e)
 {
+    RK_API_LOCK;
     int rc = ntt_check(log_n + log_blowup, width, "coset LDE", e);
     size_t in_bytes = 0, out_bytes = 0;
     if (!rc)
@@ -340,6 +352,7 @@ int gpu_ntt_coset_lde_batch(const uint32_t *evals, unsigned log_n, size_t width,
 /* Free the cached twiddle tables (gpu_shutdown). */
 void gpu_ntt_release(void)
 {
+    RK_API_LOCK;
     for (int i = 0; i < 2; i++) {
         rt_free(g_tw[i]);
         g_tw[i] = NULL;

@@ -3,10 +3,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <mutex>
+
 #include "api.cuh"
 #include "rt.cuh"
 
 namespace rk {
+
+static std::recursive_mutex g_api_mutex;
+rt_api_guard::rt_api_guard() { g_api_mutex.lock(); }
+rt_api_guard::~rt_api_guard() { g_api_mutex.unlock(); }
 
 static int g_emu;             /* host emulation instead of a device */
 static int g_init_state;      /* 0 = not tried, 1 = ready, -1 = failed */
@@ -189,15 +195,21 @@ using namespace rk;
 /* ---- the C API parts of lib/gpu/gpu.h that concern the device itself ---- */
 extern "C" {
 
-int gpu_init(rk_err *e) { return rt_init(e); }
+int gpu_init(rk_err *e)
+{
+    RK_API_LOCK;
+    return rt_init(e);
+}
 
 int gpu_available(void)
 {
+    RK_API_LOCK;
     return rt_init(NULL) == RK_OK;
 }
 
 const char *gpu_device_name(void)
 {
+    RK_API_LOCK;
     if (g_emu)
         return "host emulation";
     return g_init_state == 1 ? g_name : "none";
@@ -205,23 +217,44 @@ const char *gpu_device_name(void)
 
 void gpu_set_emulation(int on)
 {
+    RK_API_LOCK;
     gpu_ntt_release(); /* cached tables belong to the mode that made them */
     g_emu = on ? 1 : 0;
 }
 
 void gpu_shutdown(void)
 {
+    RK_API_LOCK;
     gpu_ntt_release();
 }
 
-int gpu_emulation_compiled(void) { return 1; }
+int gpu_emulation_compiled(void)
+{
+    RK_API_LOCK;
+    return 1;
+}
 
-size_t gpu_mem_peak(void) { return g_peak; }
-size_t gpu_mem_current(void) { return g_cur; }
-void gpu_mem_reset_peak(void) { g_peak = g_cur; }
+size_t gpu_mem_peak(void)
+{
+    RK_API_LOCK;
+    return g_peak;
+}
+
+size_t gpu_mem_current(void)
+{
+    RK_API_LOCK;
+    return g_cur;
+}
+
+void gpu_mem_reset_peak(void)
+{
+    RK_API_LOCK;
+    g_peak = g_cur;
+}
 
 int gpu_mem_info(size_t *free_bytes, size_t *total_bytes, rk_err *e)
 {
+    RK_API_LOCK;
     *free_bytes = *total_bytes = 0;
     int rc = rt_init(e);
     if (rc)
@@ -234,16 +267,33 @@ int gpu_mem_info(size_t *free_bytes, size_t *total_bytes, rk_err *e)
 
 void *gpu_malloc(size_t bytes, rk_err *e)
 {
+    RK_API_LOCK;
     void *p = NULL;
     if (rt_init(e) || rt_alloc(&p, bytes, "gpu_malloc", e))
         return NULL;
     return p;
 }
 
-void gpu_free(void *d) { rt_free(d); }
+void gpu_free(void *d)
+{
+    RK_API_LOCK;
+    rt_free(d);
+}
 
-int gpu_upload(void *d, const void *h, size_t bytes, rk_err *e) { return rt_h2d(d, h, bytes, e); }
-int gpu_download(void *h, const void *d, size_t bytes, rk_err *e) { return rt_d2h(h, d, bytes, e); }
-int gpu_synchronize(rk_err *e) { return rt_sync("synchronize", e); }
+int gpu_upload(void *d, const void *h, size_t bytes, rk_err *e)
+{
+    RK_API_LOCK;
+    return rt_h2d(d, h, bytes, e);
+}
+int gpu_download(void *h, const void *d, size_t bytes, rk_err *e)
+{
+    RK_API_LOCK;
+    return rt_d2h(h, d, bytes, e);
+}
+int gpu_synchronize(rk_err *e)
+{
+    RK_API_LOCK;
+    return rt_sync("synchronize", e);
+}
 
 } /* extern "C" */

@@ -7,7 +7,9 @@
  * emulation runs the very index math and arithmetic the GPU runs; unit tests
  * use it on machines without a GPU (it is slow: tests only).
  *
- * Not thread-safe: one host thread drives the GPU (one process per GPU).
+ * Every public gpu_* function holds one process-wide recursive lock
+ * (RK_API_LOCK), so callers on several host threads are serialised (the
+ * twiddle cache and the allocation table are shared).
  */
 #ifndef RAIKO_KERNELS_RT_CUH
 #define RAIKO_KERNELS_RT_CUH
@@ -21,6 +23,13 @@ extern "C" {
 }
 
 namespace rk {
+
+/* Scope guard over the process-wide recursive lock of the gpu_* API. */
+struct rt_api_guard {
+    rt_api_guard();
+    ~rt_api_guard();
+};
+#define RK_API_LOCK rk::rt_api_guard rk_api_guard_
 
 int rt_emulating(void);
 /* Initialise the device once (device 0 of CUDA_VISIBLE_DEVICES); RK_OK or RK_EINTERNAL with the reason. */

@@ -18,7 +18,7 @@
  * Device: the first device of CUDA_VISIBLE_DEVICES (one process per GPU).
  * Built without CUDA (no nvcc, or CUDA=0), every function fails with
  * RK_EINTERNAL "built without CUDA" and gpu_available() is 0 (lib/gpu/gpu_stub.c).
- * Not thread-safe: one host thread drives the GPU.
+ * Thread-safe: calls from several host threads are serialised by one lock.
  *
  * Emulation (tests only): gpu_set_emulation(1) runs the same kernel bodies
  * (same index math, same arithmetic) in host loops instead of on a device,
