@@ -194,6 +194,44 @@ static int machine_and_key(air_machine *m, uint32_t n_pages, const fri_params *f
     return rc;
 }
 
+/* The verifying key depends only on the FRI parameters (the BYTES table is
+ * the only preprocessed one; the number of pages changes public values, not
+ * tables), so the verifier computes it once per parameters and keeps it for
+ * the life of the process (one entry; filled under a lock). */
+static struct {
+    int valid;
+    fri_params fri;
+    air_machine m;
+    stark_pk pk;
+} vk_cache;
+
+static int cached_vk(const fri_params *fri, const stark_vk **vk, rk_err *e)
+{
+    int rc = RK_OK;
+#pragma omp critical(rcpt_vk_cache)
+    {
+        if (!vk_cache.valid || memcmp(&vk_cache.fri, fri, sizeof *fri)) {
+            if (vk_cache.valid) {
+                stark_pk_free(&vk_cache.pk);
+                air_machine_free(&vk_cache.m);
+                vk_cache.valid = 0;
+            }
+            memset(&vk_cache.m, 0, sizeof vk_cache.m);
+            stark_pk_init(&vk_cache.pk);
+            rc = machine_and_key(&vk_cache.m, 0, fri, &vk_cache.pk, e);
+            if (!rc) {
+                vk_cache.fri = *fri;
+                vk_cache.valid = 1;
+            } else {
+                stark_pk_free(&vk_cache.pk);
+                air_machine_free(&vk_cache.m);
+            }
+        }
+        *vk = &vk_cache.pk.vk;
+    }
+    return rc;
+}
+
 /* ---- prover ---- */
 typedef struct replay_ctx {
     rvair_builder *b;
@@ -381,19 +419,19 @@ int rcpt_verify(const receipt *r, unsigned min_bits, rk_err *e)
     /* the STARK proof of the segment AIR with these public values */
     air_machine m;
     memset(&m, 0, sizeof m);
-    stark_pk pk;
-    stark_pk_init(&pk);
+    const stark_vk *vk = NULL;
     bb_t *pub = NULL;
-    rc = machine_and_key(&m, b->n_pages, &r->fri, &pk, e);
+    rc = cached_vk(&r->fri, &vk, e);
+    if (!rc)
+        rc = rvair_machine_build(&m, b->n_pages, e);
     if (!rc)
         rc = rvair_publics(b, &pub, e);
     if (!rc) {
-        rc = stark_verify(&m, &pk.vk, pub, r->proof, r->proof_len, e);
+        rc = stark_verify(&m, vk, pub, r->proof, r->proof_len, e);
         if (rc && rc != RK_EINTERNAL)
             rc = RK_EFALSE;
     }
     free(pub);
-    stark_pk_free(&pk);
     air_machine_free(&m);
     return rc;
 }
