@@ -186,8 +186,14 @@ static inline BB_AVX2 __m256i div_pow2_8(__m256i a, int k)
  * -1/2^8, -1/16, -1/2^27]: small integers by additions, powers of 1/2 by div_pow2_8. */
 static inline BB_AVX2 void internal_layer8(__m256i *s)
 {
-    __m256i sum = s[0];
-    for (int i = 1; i < 16; i++) sum = bb8_add(sum, s[i]);
+    /* s[1..15] do not depend on this round's S-box: sum them as a tree, off the critical path,
+     * and add s[0] last (a serial chain here made the partial rounds latency-bound) */
+    __m256i a01 = bb8_add(s[1], s[2]), a23 = bb8_add(s[3], s[4]), a45 = bb8_add(s[5], s[6]);
+    __m256i a67 = bb8_add(s[7], s[8]), a89 = bb8_add(s[9], s[10]), aab = bb8_add(s[11], s[12]);
+    __m256i acd = bb8_add(s[13], s[14]);
+    __m256i b0 = bb8_add(a01, a23), b1 = bb8_add(a45, a67), b2 = bb8_add(a89, aab), b3 = bb8_add(acd, s[15]);
+    __m256i rest = bb8_add(bb8_add(b0, b1), bb8_add(b2, b3));
+    __m256i sum = bb8_add(s[0], rest);
     __m256i t;
     t = bb8_add(s[0], s[0]);
     s[0] = bb8_sub(sum, t);                                /* -2 */
@@ -229,6 +235,39 @@ static BB_AVX2 void permute8(__m256i *s)
     }
 }
 
+/* Two independent groups of 8, round by round: the out-of-order core overlaps one group's
+ * partial-round dependency chain (S-box of word 0, then the sum) with the other's. */
+static BB_AVX2 void permute8x2(__m256i *s, __m256i *u)
+{
+    external_layer8(s);
+    external_layer8(u);
+    for (int r = 0; r < 4; r++) {
+        for (int i = 0; i < 16; i++) {
+            __m256i rc = bb8_set1(p2_rc_ext_init[r][i]);
+            s[i] = sbox8(bb8_add(s[i], rc));
+            u[i] = sbox8(bb8_add(u[i], rc));
+        }
+        external_layer8(s);
+        external_layer8(u);
+    }
+    for (int r = 0; r < 13; r++) {
+        __m256i rc = bb8_set1(p2_rc_int[r]);
+        s[0] = sbox8(bb8_add(s[0], rc));
+        u[0] = sbox8(bb8_add(u[0], rc));
+        internal_layer8(s);
+        internal_layer8(u);
+    }
+    for (int r = 0; r < 4; r++) {
+        for (int i = 0; i < 16; i++) {
+            __m256i rc = bb8_set1(p2_rc_ext_final[r][i]);
+            s[i] = sbox8(bb8_add(s[i], rc));
+            u[i] = sbox8(bb8_add(u[i], rc));
+        }
+        external_layer8(s);
+        external_layer8(u);
+    }
+}
+
 /* 8 consecutive states (AoS, 16 words each, stride 16) <-> transposed vectors */
 static inline BB_AVX2 void load8_states(__m256i *s, const bb_t *st)
 {
@@ -251,6 +290,14 @@ static BB_AVX2 void permute_batch_avx2(bb_t (*st)[P2_WIDTH], size_t n)
 {
     __m256i s[16];
     size_t i = 0;
+    for (; i + 16 <= n; i += 16) {
+        __m256i u[16];
+        load8_states(s, st[i]);
+        load8_states(u, st[i + 8]);
+        permute8x2(s, u);
+        store8_words(st[i], 16, s, 2);
+        store8_words(st[i + 8], 16, u, 2);
+    }
     for (; i + 8 <= n; i += 8) {
         load8_states(s, st[i]);
         permute8(s);
@@ -267,49 +314,58 @@ static BB_AVX2 void permute_batch_avx2(bb_t (*st)[P2_WIDTH], size_t n)
     }
 }
 
-/* rows i..i+7: the sponge over the concatenated rows, chunk by chunk (the chunk boundaries are
- * the same for all 8 rows, so the 8 sponges run in lockstep) */
-static BB_AVX2 void hash8_rows_avx2(const bb_t *const *mats, const size_t *widths, size_t n_mats,
-                                    size_t i, p2_digest *out)
+/* Rows i .. i+8G-1 (G = 1 or 2 groups of 8): the sponge over the concatenated rows, chunk by
+ * chunk.  The chunk boundaries are the same for every row, so the sponges run in lockstep. */
+static inline BB_AVX2 void absorb_groups(__m256i (*s)[16], int G, bb_t (*buf)[8], size_t fill)
 {
-    __m256i s[16];
-    for (int k = 0; k < 16; k++) s[k] = _mm256_setzero_si256();
-    bb_t buf[8][8];
+    for (int g = 0; g < G; g++) {
+        __m256i a[8], t[8];
+        for (int l = 0; l < 8; l++) a[l] = bb8_load(buf[8 * g + l]);
+        bb8_transpose8(t, a);
+        for (size_t k = 0; k < fill; k++) s[g][k] = t[k]; /* overwrite words 0..fill only */
+    }
+    if (G == 2)
+        permute8x2(s[0], s[1]);
+    else
+        permute8(s[0]);
+}
+
+static BB_AVX2 void hash_rows_avx2(const bb_t *const *mats, const size_t *widths, size_t n_mats,
+                                   size_t i, int G, p2_digest *out)
+{
+    __m256i s[2][16];
+    memset(s, 0, sizeof s);
+    bb_t buf[16][8];
+    memset(buf, 0, sizeof buf);
     size_t fill = 0;
     for (size_t m = 0; m < n_mats; m++) {
         size_t W = widths[m];
         for (size_t c = 0; c < W;) {
             size_t take = W - c < P2_RATE - fill ? W - c : P2_RATE - fill;
-            for (int l = 0; l < 8; l++) memcpy(&buf[l][fill], mats[m] + (i + l) * W + c, take * sizeof(bb_t));
+            for (int l = 0; l < 8 * G; l++) memcpy(&buf[l][fill], mats[m] + (i + l) * W + c, take * sizeof(bb_t));
             fill += take;
             c += take;
             if (fill == P2_RATE) {
-                __m256i a[8];
-                for (int l = 0; l < 8; l++) a[l] = bb8_load(buf[l]);
-                bb8_transpose8(s, a); /* overwrite state words 0..7 */
-                permute8(s);
+                absorb_groups(s, G, buf, P2_RATE);
                 fill = 0;
             }
         }
     }
-    if (fill) { /* a last partial chunk overwrites only words 0..fill */
-        __m256i a[8], t[8];
-        for (int l = 0; l < 8; l++) {
-            memset(&buf[l][fill], 0, (P2_RATE - fill) * sizeof(bb_t));
-            a[l] = bb8_load(buf[l]);
-        }
-        bb8_transpose8(t, a);
-        for (size_t k = 0; k < fill; k++) s[k] = t[k];
-        permute8(s);
-    }
-    store8_words(out[0].v, P2_DIGEST, s, 1);
+    if (fill) absorb_groups(s, G, buf, fill); /* a last partial chunk */
+    for (int g = 0; g < G; g++) store8_words(out[8 * g].v, P2_DIGEST, s[g], 1);
 }
 
-static BB_AVX2 void compress8_avx2(const p2_digest *in, p2_digest *out)
+static BB_AVX2 void compress_avx2(const p2_digest *in, int G, p2_digest *out)
 {
-    __m256i s[16];
+    __m256i s[16], u[16];
     load8_states(s, in[0].v); /* in[2i] || in[2i+1] is one 16-word state */
-    permute8(s);
+    if (G == 2) {
+        load8_states(u, in[16].v);
+        permute8x2(s, u);
+        store8_words(out[8].v, P2_DIGEST, u, 1);
+    } else {
+        permute8(s);
+    }
     store8_words(out[0].v, P2_DIGEST, s, 1);
 }
 #endif
@@ -328,43 +384,54 @@ void p2_permute_batch(bb_t (*st)[P2_WIDTH], size_t n)
 void p2_hash_rows(const bb_t *const *mats, const size_t *widths, size_t n_mats, size_t height,
                   p2_digest *out)
 {
-    size_t groups = 0;
+    size_t pairs = 0, vec_rows = 0; /* AVX2: blocks of 16 rows, then one of 8 */
 #ifdef BB_HAVE_AVX2_CODE
-    if (bb_simd_avx2()) groups = height / 8;
+    if (bb_simd_avx2()) {
+        pairs = height / 16;
+        vec_rows = height / 8 * 8;
+    }
 #endif
 #pragma omp parallel
     {
 #ifdef BB_HAVE_AVX2_CODE
 #pragma omp for schedule(static) nowait
-        for (size_t g = 0; g < groups; g++) hash8_rows_avx2(mats, widths, n_mats, 8 * g, out + 8 * g);
+        for (size_t g = 0; g < pairs; g++) hash_rows_avx2(mats, widths, n_mats, 16 * g, 2, out + 16 * g);
+#pragma omp single nowait
+        if (vec_rows > 16 * pairs) hash_rows_avx2(mats, widths, n_mats, 16 * pairs, 1, out + 16 * pairs);
 #endif
 #pragma omp for schedule(static)
-        for (size_t i = 8 * groups; i < height; i++) hash_row_scalar(mats, widths, n_mats, i, out + i);
+        for (size_t i = vec_rows; i < height; i++) hash_row_scalar(mats, widths, n_mats, i, out + i);
     }
 }
 
 void p2_compress_layer(const p2_digest *in, size_t n, p2_digest *out)
 {
-    size_t groups = 0;
+    size_t pairs = 0, vec_n = 0; /* AVX2: blocks of 16 outputs, then one of 8 */
 #ifdef BB_HAVE_AVX2_CODE
-    if (bb_simd_avx2()) groups = n / 8;
+    if (bb_simd_avx2()) {
+        pairs = n / 16;
+        vec_n = n / 8 * 8;
+    }
 #endif
-    /* out == in is allowed: group g reads in[16g..16g+16) and writes out[8g..8g+8), behind
-     * everything later groups read, so the aliased case runs the groups in order, serially. */
+    /* out == in is allowed: a block of outputs [o, o+k) reads in[2o..2o+2k) and writes behind
+     * everything later blocks read, so the aliased case runs the blocks in order, serially. */
     if (out == in) {
 #ifdef BB_HAVE_AVX2_CODE
-        for (size_t g = 0; g < groups; g++) compress8_avx2(in + 16 * g, out + 8 * g);
+        for (size_t g = 0; g < pairs; g++) compress_avx2(in + 32 * g, 2, out + 16 * g);
+        if (vec_n > 16 * pairs) compress_avx2(in + 32 * pairs, 1, out + 16 * pairs);
 #endif
-        for (size_t i = 8 * groups; i < n; i++) p2_compress(&in[2 * i], &in[2 * i + 1], &out[i]);
+        for (size_t i = vec_n; i < n; i++) p2_compress(&in[2 * i], &in[2 * i + 1], &out[i]);
         return;
     }
 #pragma omp parallel
     {
 #ifdef BB_HAVE_AVX2_CODE
 #pragma omp for schedule(static) nowait
-        for (size_t g = 0; g < groups; g++) compress8_avx2(in + 16 * g, out + 8 * g);
+        for (size_t g = 0; g < pairs; g++) compress_avx2(in + 32 * g, 2, out + 16 * g);
+#pragma omp single nowait
+        if (vec_n > 16 * pairs) compress_avx2(in + 32 * pairs, 1, out + 16 * pairs);
 #endif
 #pragma omp for schedule(static)
-        for (size_t i = 8 * groups; i < n; i++) p2_compress(&in[2 * i], &in[2 * i + 1], &out[i]);
+        for (size_t i = vec_n; i < n; i++) p2_compress(&in[2 * i], &in[2 * i + 1], &out[i]);
     }
 }

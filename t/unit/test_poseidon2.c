@@ -141,7 +141,7 @@ static void check_hash_rows(size_t height, const size_t *widths, size_t n_mats)
 static void test_hash_rows(void)
 {
     static const size_t w1[] = {16}, w2[] = {1}, w3[] = {3, 5, 10}, w4[] = {8, 0, 4}, w5[] = {25};
-    size_t heights[] = {1, 7, 8, 9, 33, 64};
+    size_t heights[] = {1, 7, 8, 9, 24, 33, 47, 64};
     for (size_t h = 0; h < sizeof heights / sizeof heights[0]; h++) {
         check_hash_rows(heights[h], w1, 1);
         check_hash_rows(heights[h], w2, 1);
@@ -154,7 +154,7 @@ static void test_hash_rows(void)
 
 static void test_compress_layer(void)
 {
-    size_t ns[] = {1, 3, 8, 13, 64};
+    size_t ns[] = {1, 3, 8, 13, 24, 29, 64};
     for (size_t k = 0; k < sizeof ns / sizeof ns[0]; k++) {
         size_t n = ns[k];
         p2_digest *in = malloc(2 * n * sizeof *in), *got = malloc(n * sizeof *got),
