@@ -120,9 +120,7 @@ static int verify_aggregate(const rk_cli *c, const char *name, const rk_file *f,
     if (rc)
         return rc;
     agg_claim cl;
-    rc = agg_verify(f, name, cfg.min_security_bits, &cl, e);
-    if (rc == RK_EFALSE)
-        rk_err_prefix(e, "%s: invalid aggregate", name);
+    rc = agg_verify(f, name, cfg.min_security_bits, &cl, e); /* its messages name the file */
     if (rc)
         return rc;
     char img[65], pre[65], post[65], pv[65];

@@ -1,0 +1,111 @@
+#!/usr/bin/env bats
+# raiko-aggregate: joining real segment receipts, and every way a set of
+# receipts can fail to be one run.
+load helper
+
+fib=$top/guests/build/fib.elf
+
+setup_file() {
+    export F="$BATS_FILE_TMPDIR"
+    [ -x "$RAIKO_BIN/raiko-prove-seg" ] || return 0
+    printf '\x96\0\0\0' >"$F/n150"; printf '\x97\0\0\0' >"$F/n151"
+    raiko-split -q --po2 12 --input-item "$F/n150" -o "$F/a" "$fib"
+    raiko-split -q --po2 12 --input-item "$F/n151" -o "$F/b" "$fib"
+    raiko-split -q --po2 10 -o "$F/x" "$top/guests/build/t/exit3.elf" || true   # exits 3: still a run
+    ls "$F"/a/seg-*.rseg "$F/b/seg-00001.rseg" "$F/x/seg-00000.rseg" |
+        parallel -j2 'raiko-prove-seg -q {} -o {.}.rrcpt'
+}
+
+setup() {
+    T=$(mktemp -d "${BATS_TMPDIR:-/tmp}/raiko-t.XXXXXX")
+    [ -f "$F/a/seg-00002.rrcpt" ] || fail "fixture receipts were not proven"
+    A0=$F/a/seg-00000.rrcpt A1=$F/a/seg-00001.rrcpt A2=$F/a/seg-00002.rrcpt
+}
+
+@test "aggregate: receipts in any order give one valid aggregate of the whole run, byte-identical" {
+    run raiko-aggregate -o "$T/all.ragg" "$A2" "$A0" "$A1"
+    assert_success
+    assert_output ""
+    raiko-aggregate -o "$T/sorted.ragg" "$A0" "$A1" "$A2"
+    cmp "$T/all.ragg" "$T/sorted.ragg"
+    run raiko-verify --complete --json "$T/all.ragg"
+    assert_success
+    assert_output --partial '"first_segment":0,"last_segment":2,"complete":true'
+    assert_output --partial '"exit_code":0'
+    # the public-values digest and exit code are the run's, as raiko-split reported them
+    pv=$(sed -n 's/^public_values_digest: //p' "$F/a/manifest.yaml")
+    assert_output --partial "\"public_values_digest\":\"$pv\""
+}
+
+@test "aggregate: a tree of aggregates equals the flat aggregate" {
+    raiko-aggregate -o "$T/01.ragg" "$A0" "$A1"
+    raiko-aggregate -o "$T/2.ragg" "$A2"
+    run raiko-verify "$T/01.ragg"
+    assert_success
+    assert_output --partial "segments 0..1, "
+    run raiko-verify --complete "$T/01.ragg"
+    assert_failure 1
+    assert_output --partial "not the whole run"
+    raiko-aggregate -o "$T/tree.ragg" "$T/2.ragg" "$T/01.ragg"
+    raiko-aggregate -o "$T/flat.ragg" "$A0" "$A1" "$A2"
+    cmp "$T/tree.ragg" "$T/flat.ragg"
+}
+
+@test "aggregate: a missing segment is named, exit 1, no output" {
+    run raiko-aggregate -o "$T/x.ragg" "$A0" "$A2"
+    assert_failure 1
+    assert_output "raiko-aggregate: segment 1 missing (between $A0 and $A2)"
+    [ ! -e "$T/x.ragg" ]
+}
+
+@test "aggregate: a duplicate segment is named, exit 1" {
+    cp "$A1" "$T/copy.rrcpt"
+    run raiko-aggregate -o "$T/x.ragg" "$A0" "$A1" "$T/copy.rrcpt" "$A2"
+    assert_failure 1
+    assert_output --partial "segment 1 given twice"
+    [ ! -e "$T/x.ragg" ]
+}
+
+@test "aggregate: a receipt of another program is refused, exit 1" {
+    run raiko-aggregate -o "$T/x.ragg" "$A0" "$F/x/seg-00000.rrcpt"
+    assert_failure 1
+    assert_output --partial "$F/x/seg-00000.rrcpt: receipt of another program"
+    [ ! -e "$T/x.ragg" ]
+}
+
+@test "aggregate: a segment of another run of the same program breaks the chain, exit 1" {
+    run raiko-aggregate -o "$T/x.ragg" "$A0" "$F/b/seg-00001.rrcpt"
+    assert_failure 1
+    assert_output --partial "broken chain between segments 0 and 1"
+    [ ! -e "$T/x.ragg" ]
+}
+
+@test "aggregate: a receipt whose claim was altered does not verify, and is named" {
+    cp "$A1" "$T/bad.rrcpt"
+    "$RAIKO_HELPERS/reseal" "$T/bad.rrcpt" $((40 + 140)) 0x01     # cycles field of the claim
+    run raiko-aggregate -o "$T/x.ragg" "$A0" "$T/bad.rrcpt" "$A2"
+    assert_failure 1
+    assert_output --partial "$T/bad.rrcpt: does not verify"
+    [ ! -e "$T/x.ragg" ]
+}
+
+@test "aggregate: an altered aggregate claim or carried receipt is rejected by raiko-verify" {
+    raiko-aggregate -o "$T/all.ragg" "$A0" "$A1" "$A2"
+    for off in 40 76 108 184 196; do    # claim: first, pre-state, post-state, exit code, cycles
+        cp "$T/all.ragg" "$T/bad.ragg"
+        "$RAIKO_HELPERS/reseal" "$T/bad.ragg" "$off" 0x02
+        run raiko-verify "$T/bad.ragg"
+        [ "$status" -ge 1 ] && [ "$status" -le 2 ] || fail "claim byte $off: status $status: $output"
+        refute_output --partial ": valid aggregate"
+    done
+}
+
+@test "aggregate: wrong kinds, missing files and no inputs are input errors, exit 2" {
+    run raiko-aggregate -o "$T/x.ragg" "$A0" "$F/a/seg-00001.rseg"
+    assert_failure 2
+    assert_output --partial "expected a receipt or an aggregate"
+    run raiko-aggregate -o "$T/x.ragg" "$T/nope.rrcpt"
+    assert_failure 2
+    assert_output --partial "no such file"
+    [ ! -e "$T/x.ragg" ]
+}
