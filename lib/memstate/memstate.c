@@ -61,16 +61,41 @@ void ms_page_digest(const uint8_t *page, p2_digest *out)
     p2_hash(el, MS_LEAF_ELEMS, out);
 }
 
+/* The sponge over a group of pages at once: lane i absorbs page i, 8 limbs
+ * (4 words) per permutation, 64 permutations; p2_permute_batch runs the
+ * lanes 8 at a time (AVX2) on this thread.  Same result as p2_hash per page. */
+static void page_digests_serial(const uint8_t *pages, size_t n, p2_digest *out)
+{
+    enum { GROUP = 64 };
+    bb_t st[GROUP][P2_WIDTH];
+    for (size_t g = 0; g < n; g += GROUP) {
+        size_t k = n - g < GROUP ? n - g : GROUP;
+        memset(st, 0, sizeof st);
+        for (unsigned c = 0; c < MS_LEAF_ELEMS / P2_RATE; c++) {
+            for (size_t i = 0; i < k; i++) {
+                const uint8_t *w = pages + (g + i) * MS_PAGE_SIZE + 16 * c;
+                for (unsigned j = 0; j < 4; j++) {
+                    uint32_t v = rk_le32(w + 4 * j);
+                    st[i][2 * j] = bb_from_u32(v & 0xFFFF);
+                    st[i][2 * j + 1] = bb_from_u32(v >> 16);
+                }
+            }
+            p2_permute_batch(st, k);
+        }
+        for (size_t i = 0; i < k; i++)
+            memcpy(out[g + i].v, st[i], sizeof out[g + i].v);
+    }
+}
+
 int ms_page_digests(const uint8_t *pages, size_t n, p2_digest *out)
 {
-    if (n < 32) {
-        /* a parallel region (and the pool's spin-wait after it) costs more than a few pages */
-        for (size_t i = 0; i < n; i++)
-            ms_page_digest(pages + i * MS_PAGE_SIZE, &out[i]);
+    enum { CHUNK = 4096, PARALLEL_MIN = 256 };
+    if (n < PARALLEL_MIN) {
+        /* below this a parallel region (and the pool's spin-wait after it) costs more than it saves */
+        page_digests_serial(pages, n, out);
         return RK_OK;
     }
-    enum { CHUNK = 4096 }; /* pages per batch (8 MiB of elements): few, large parallel batches */
-    size_t cap = n < CHUNK ? (n ? n : 1) : CHUNK;
+    size_t cap = n < CHUNK ? n : CHUNK;
     bb_t *m = malloc(cap * MS_LEAF_ELEMS * sizeof *m);
     if (!m)
         return RK_EINTERNAL;
@@ -189,11 +214,7 @@ int ms_tree_update(ms_tree *t, const uint32_t *pages, const p2_digest *leaves, s
             pairs[2 * i] = *node(t, k, 2 * idx[i]);
             pairs[2 * i + 1] = *node(t, k, 2 * idx[i] + 1);
         }
-        if (m < 64) /* small layers: a parallel region costs more than it saves */
-            for (size_t i = 0; i < m; i++)
-                p2_compress(&pairs[2 * i], &pairs[2 * i + 1], &pairs[i]);
-        else
-            p2_compress_layer(pairs, m, pairs);
+        p2_compress_layer(pairs, m, pairs); /* in place: serial, vectorized */
         for (size_t i = 0; i < m; i++)
             t->level[k + 1][idx[i]] = pairs[i];
     }

@@ -398,15 +398,32 @@ static int sort_touched(split_ctx *s, rk_err *e)
     return RK_OK;
 }
 
-/* Rehash the touched pages' current content into the tree. */
+/* Rehash into the tree the touched pages whose content changed (a page that
+ * was only read or fetched keeps its leaf).  Needs s->pages / s->data from
+ * sort_touched. */
 static int commit_touched(split_ctx *s, size_t n, rk_err *e)
 {
-    uint8_t *cur = s->cur;
-    for (size_t i = 0; i < n; i++)
-        memcpy(cur + i * MS_PAGE_SIZE, s->m.mem + (size_t)s->pages[i] * MS_PAGE_SIZE, MS_PAGE_SIZE);
-    if (ms_page_digests(cur, n, s->leaves))
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        const uint8_t *now = s->m.mem + (size_t)s->pages[i] * MS_PAGE_SIZE;
+        if (memcmp(now, s->data + i * MS_PAGE_SIZE, MS_PAGE_SIZE) == 0)
+            continue;
+        memcpy(s->cur + k * MS_PAGE_SIZE, now, MS_PAGE_SIZE);
+        s->refs[k].page = s->pages[i]; /* refs is free scratch once sorted */
+        k++;
+    }
+    uint32_t *idx = malloc((k ? k : 1) * sizeof *idx);
+    if (!idx)
         return rk_fail(e, RK_EINTERNAL, "out of memory");
-    return ms_tree_update(&s->tree, s->pages, s->leaves, n, e);
+    for (size_t i = 0; i < k; i++)
+        idx[i] = s->refs[i].page;
+    int rc = RK_OK;
+    if (ms_page_digests(s->cur, k, s->leaves))
+        rc = rk_fail(e, RK_EINTERNAL, "out of memory");
+    if (rc == RK_OK)
+        rc = ms_tree_update(&s->tree, idx, s->leaves, k, e);
+    free(idx);
+    return rc;
 }
 
 static void split_ctx_free(split_ctx *s, int remove_files)
