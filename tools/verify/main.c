@@ -11,6 +11,7 @@
 #include "common/io.h"
 #include "config/config.h"
 #include "container/container.h"
+#include "segment/segment.h"
 #include "memstate/memstate.h"
 #include "receipt/receipt.h"
 
@@ -21,6 +22,7 @@ static const char usage[] =
     "(magic, version, kind, sizes, checksum) is checked first.  FILE '-' reads stdin.\n"
     "\n"
     "      --complete  an aggregate must cover the whole run (segment 0 to the halt)\n"
+    "      --segment SEG  the receipt must prove exactly the segment file SEG\n"
     "  -i, --info      only describe each file (kind, sizes, digests) after checking\n"
     "                  its integrity; reads the metadata without decompressing\n"
     "      --json      one JSON object per file on stdout\n"
@@ -112,6 +114,31 @@ static int verify_receipt(const rk_cli *c, const char *name, const rk_file *f, r
     return RK_OK;
 }
 
+/* --segment SEG: the receipt must be the proof of exactly that segment file
+ * (the pipeline's check of a receipt that came back from another host). */
+static int receipt_matches_segment(const char *name, const rk_file *f, const char *seg_path, rk_err *e)
+{
+    rk_file sf;
+    rk_file_init(&sf);
+    int rc = rk_file_read(seg_path, RK_KIND_SEGMENT, &sf, e);
+    seg_claim sc;
+    rcpt_claim rc_;
+    if (!rc)
+        rc = seg_claim_decode(&sc, sf.meta, sf.meta_len, seg_path, e);
+    if (!rc)
+        rc = rcpt_claim_decode(&rc_, f->meta, f->meta_len, name, e);
+    rk_file_free(&sf);
+    if (rc)
+        return rc;
+    if (memcmp(&sc.image_id, &rc_.image_id, sizeof sc.image_id) || sc.index != rc_.index ||
+        memcmp(&sc.pre_state, &rc_.pre_state, sizeof sc.pre_state) ||
+        memcmp(&sc.post_state, &rc_.post_state, sizeof sc.post_state) || sc.cycles != rc_.cycles ||
+        sc.halted != rc_.halted || sc.exit_code != rc_.exit_code)
+        return rk_fail(e, RK_EFALSE, "%s: valid, but not the receipt of %s (segment %u)", name, seg_path,
+                       sc.index);
+    return RK_OK;
+}
+
 /* RK_KIND_AGGREGATE: verify every carried receipt and the chain, print the claim. */
 static int verify_aggregate(const rk_cli *c, const char *name, const rk_file *f, int need_complete, rk_err *e)
 {
@@ -166,8 +193,10 @@ int main(int argc, char **argv)
     rk_cli c;
     rk_cli_init(&c, "raiko-verify");
     int info = 0, complete = 0;
+    const char *for_segment = NULL;
     static const struct option opts[] = {
-        {"info", no_argument, 0, 'i'},         {"complete", no_argument, 0, RK_OPT_TOOL_BASE},         {"json", no_argument, 0, RK_OPT_JSON},
+        {"info", no_argument, 0, 'i'},         {"complete", no_argument, 0, RK_OPT_TOOL_BASE},
+        {"segment", required_argument, 0, RK_OPT_TOOL_BASE + 1},         {"json", no_argument, 0, RK_OPT_JSON},
         {"quiet", no_argument, 0, 'q'},        {"verbose", no_argument, 0, 'v'},
         {"help", no_argument, 0, 'h'},         {"version", no_argument, 0, RK_OPT_VERSION},
         {0, 0, 0, 0}};
@@ -178,6 +207,7 @@ int main(int argc, char **argv)
         switch (o) {
         case 'i': info = 1; break;
         case RK_OPT_TOOL_BASE: complete = 1; break;
+        case RK_OPT_TOOL_BASE + 1: for_segment = optarg; break;
         case 'h': fputs(usage, stdout); return 0;
         case RK_OPT_VERSION: rk_cli_print_version(&c); return 0;
         default: return rk_cli_usage(&c, "unknown option");
@@ -205,6 +235,8 @@ int main(int argc, char **argv)
             describe(&c, name, &f, len);
         else if (rc == RK_OK && f.kind == RK_KIND_RECEIPT) {
             rc = verify_receipt(&c, name, &f, &e);
+            if (!rc && for_segment)
+                rc = receipt_matches_segment(name, &f, for_segment, &e);
             if (rc && !c.quiet)
                 rk_cli_fail(&c, &e);
         } else if (rc == RK_OK && f.kind == RK_KIND_AGGREGATE) {
