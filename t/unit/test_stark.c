@@ -426,6 +426,41 @@ static void degree5_blowup4(void)
     air_machine_free(&m);
 }
 
+/* Bad parameters and shapes are input errors, named in the message. */
+static void bad_inputs(void)
+{
+    rk_err e;
+    fri_params bad[4] = {{0, 4, 2, 0}, {1, 0, 2, 0}, {1, 4, 28, 0}, {1, 4, 2, 9}};
+    for (int i = 0; i < 4; i++)
+        CHECK_EQ_U64(fri_params_check(&bad[i], &e), RK_EINPUT);
+    air_machine m;
+    ex_range_machine(&m, &e);
+    bb_t *vals, *mult, *pre;
+    ex_range_traces(3, 3, 5, &vals, &mult, &pre);
+    const bb_t *trs[2] = {vals, mult}, *pres[2] = {NULL, pre};
+    unsigned plh[2] = {0, 3};
+    stark_pk pk;
+    stark_pk_init(&pk);
+    CHECK_EQ_U64(stark_keygen(&m, &bad[0], pres, plh, &pk, &e), RK_EINPUT);
+    CHECK_EQ_U64(stark_keygen(&m, &SMALL, pres, plh, &pk, &e), RK_OK);
+    rk_buf out;
+    rk_buf_init(&out);
+    unsigned lh_wrong_pre[2] = {3, 4}, lh_zero[2] = {0, 3}, lh_big[2] = {27, 3};
+    CHECK_EQ_U64(stark_prove(&pk, trs, lh_wrong_pre, NULL, NULL, &out, &e), RK_EINPUT);
+    CHECK_STR_HAS(e.msg, "preprocessed columns have 3");
+    CHECK_EQ_U64(stark_prove(&pk, trs, lh_zero, NULL, NULL, &out, &e), RK_EINPUT);
+    CHECK_EQ_U64(stark_prove(&pk, trs, lh_big, NULL, NULL, &out, &e), RK_EINPUT);
+    CHECK_STR_HAS(e.msg, "table vals: log height 27 out of range");
+    stark_pk_free(&pk);
+    unsigned plh_bad[2] = {0, 0};
+    CHECK_EQ_U64(stark_keygen(&m, &SMALL, pres, plh_bad, &pk, &e), RK_EINPUT);
+    rk_buf_free(&out);
+    free(vals);
+    free(mult);
+    free(pre);
+    air_machine_free(&m);
+}
+
 int main(void)
 {
     RUN(fib_small);
@@ -441,5 +476,6 @@ int main(void)
     RUN(vk_roundtrip_and_malformed);
     RUN(air_build_errors);
     RUN(degree5_blowup4);
+    RUN(bad_inputs);
     return t_done();
 }
