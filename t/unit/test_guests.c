@@ -38,7 +38,22 @@ static void hex(const char *h, uint8_t *out)
     }
 }
 
-static void *xalloc(size_t n) { return malloc(n); }
+/* the cores allocate like the guest's bump allocator (never free): keep the
+ * blocks and free them after each case */
+static void *g_blocks[16];
+static size_t g_nblocks;
+static void *xalloc(size_t n)
+{
+    void *p = malloc(n);
+    if (g_nblocks < 16)
+        g_blocks[g_nblocks++] = p;
+    return p;
+}
+static void xfree_all(void)
+{
+    while (g_nblocks)
+        free(g_blocks[--g_nblocks]);
+}
 
 static void rm_tree(const char *d)
 {
@@ -116,6 +131,7 @@ static void run_guest(const char *name, const uint8_t *item, size_t len, const u
         seg_free(&s);
     }
     printf("# %s: %llu cycles, %zu segments of 2^16\n", name, (unsigned long long)cycles, r.n_claims);
+    xfree_all();
     split_result_free(&r);
     rm_tree(dir);
     elf_image_free(&im);
