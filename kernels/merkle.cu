@@ -315,3 +315,39 @@ int gpu_merkle_commit_dev(size_t n_mats, const uint32_t *const *d_mats, const si
 }
 
 } /* extern "C" */
+
+/* ---- the prover's commit step in one round trip ---- */
+extern "C" int gpu_lde_commit(const bb_t *evals, unsigned log_n, size_t width, unsigned log_blowup,
+                              bb_t shift, bb_t *lde_out, p2_digest **layers, rk_err *e)
+{
+    RK_API_LOCK;
+    int rc = rt_init(e);
+    size_t in_bytes = 0, out_bytes = 0;
+    if (rc)
+        return rc;
+    if (width == 0)
+        return rk_fail(e, RK_EINPUT, "gpu LDE commit: width 0");
+    if (log_n + log_blowup > 27)
+        return rk_fail(e, RK_EINPUT, "gpu LDE commit: log height %u > 27", log_n + log_blowup);
+    rc = rt_size(&in_bytes, (size_t)1 << log_n, width, 4, "LDE commit", e);
+    if (!rc)
+        rc = rt_size(&out_bytes, (size_t)1 << (log_n + log_blowup), width, 4, "LDE commit", e);
+    if (rc)
+        return rc;
+    bb_t *d = NULL;
+    rc = rt_alloc((void **)&d, out_bytes, "LDE commit", e);
+    if (!rc)
+        rc = rt_h2d(d, evals, in_bytes, e);
+    if (!rc)
+        rc = gpu_ntt_coset_lde_batch_dev(d, log_n, width, log_blowup, shift, 1, e);
+    if (!rc) {
+        const bb_t *mats[1] = {d};
+        size_t widths[1] = {width};
+        unsigned logs[1] = {log_n + log_blowup};
+        rc = merkle_commit_any(1, mats, widths, logs, layers, 1, e);
+    }
+    if (!rc && lde_out)
+        rc = rt_d2h(lde_out, d, out_bytes, e);
+    rt_free(d);
+    return rc;
+}

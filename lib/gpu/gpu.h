@@ -116,6 +116,13 @@ int gpu_merkle_commit(size_t n_mats, const bb_t *const *mats, const size_t *widt
 int gpu_merkle_commit_dev(size_t n_mats, const bb_t *const *d_mats, const size_t *widths,
                           const unsigned *log_heights, p2_digest **layers, rk_err *e);
 
+/* ---- the prover's commit step: LDE then Merkle tree, one upload ---- */
+/* = ntt_coset_lde_batch(evals, ..., shift, lde_out, bitrev_out = 1) followed by
+ * merkle_commit of that single matrix (log height log_n + log_blowup): lde_out
+ * (may be NULL) gets the bit-reversed LDE, layers as in gpu_merkle_commit. */
+int gpu_lde_commit(const bb_t *evals, unsigned log_n, size_t width, unsigned log_blowup,
+                   bb_t shift, bb_t *lde_out, p2_digest **layers, rk_err *e);
+
 /* ---- FRI (lib/fri, commit phase step 2 in fri.h) ---- */
 /* One fold of a codeword f of 2^log_h extension elements in bit-reversed
  * order (f[2j], f[2j+1] = f(y), f(-y), y = w_h^bitrev_(h-1)(j)):

@@ -165,6 +165,13 @@ int gpu_merkle_commit_dev(size_t n_mats, const bb_t *const *d_mats, const size_t
     return NO_CUDA(e);
 }
 
+int gpu_lde_commit(const bb_t *evals, unsigned log_n, size_t width, unsigned log_blowup,
+                   bb_t shift, bb_t *lde_out, p2_digest **layers, rk_err *e)
+{
+    (void)evals, (void)log_n, (void)width, (void)log_blowup, (void)shift, (void)lde_out, (void)layers;
+    return NO_CUDA(e);
+}
+
 int gpu_fri_fold(const bb4_t *f, unsigned log_h, bb4_t beta, const bb4_t *reduced, bb4_t *out,
                  rk_err *e)
 {

@@ -9,6 +9,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "test.h"
 
@@ -166,6 +167,39 @@ static void test_merkle_commit(void)
         unsigned lg[] = {9 + big, 9 + big, 7 + big, 4, 4};
         merkle_case(5, w, lg);
     }
+}
+
+/* LDE + commit in one call equals ntt_coset_lde_batch (bit-reversed) + merkle_commit. */
+static void test_lde_commit(void)
+{
+    static const struct { unsigned log_n, lb; size_t w; } cases[] = {{0, 1, 3}, {6, 1, 16}, {9, 2, 5}, {10, 1, 17}};
+    for (int k = 0; k < 4; k++) {
+        unsigned log_n = cases[k].log_n + (g_big ? 10 : 0), lb = cases[k].lb, L = log_n + lb;
+        size_t w = cases[k].w, in_cnt = w << log_n, out_cnt = in_cnt << lb;
+        bb_t *ev = rand_elems(in_cnt), *a = malloc(out_cnt * sizeof *a), *b = malloc(out_cnt * sizeof *b);
+        CHECK_EQ_U64(ntt_coset_lde_batch(ev, log_n, w, lb, bb_generator(), a, 1), RK_OK);
+        merkle_tree t;
+        merkle_tree_init(&t);
+        rk_err e;
+        const bb_t *mp[1] = {a};
+        CHECK_EQ_U64(merkle_commit(&t, 1, mp, &w, &L, &e), RK_OK);
+        p2_digest *layers[31];
+        for (unsigned i = 0; i <= L; i++)
+            layers[i] = calloc((size_t)1 << i, sizeof(p2_digest));
+        CHECK_EQ_U64(gpu_lde_commit(ev, log_n, w, lb, bb_generator(), b, layers, &e), RK_OK);
+        CHECK_MEM(a, b, out_cnt * sizeof *a);
+        for (unsigned i = 0; i <= L; i++) {
+            CHECK_MEM(t.layers[i], layers[i], ((size_t)1 << i) * sizeof(p2_digest));
+            free(layers[i]);
+        }
+        merkle_tree_free(&t);
+        free(ev);
+        free(a);
+        free(b);
+    }
+    rk_err e;
+    bb_t x[1] = {0};
+    CHECK_EQ_U64(gpu_lde_commit(x, 0, 0, 1, bb_one(), NULL, NULL, &e), RK_EINPUT);
 }
 
 static void test_merkle_bad_shapes(void)
@@ -457,12 +491,45 @@ static void test_backend_select(void)
     rk_backend_select("cpu", &e);
 }
 
+/* With -v, "auto" without a GPU says once on stderr that it uses the CPU. */
+static void test_backend_verbose_once(void)
+{
+    fflush(stderr);
+    FILE *tmp = tmpfile();
+    int saved = dup(2);
+    CHECK(tmp != NULL && saved >= 0);
+    if (!tmp || saved < 0)
+        return;
+    dup2(fileno(tmp), 2);
+    rk_err e;
+    rk_backend_set_verbose(1);
+    rk_backend_select("auto", &e);
+    rk_backend_select("auto", &e);
+    rk_backend_set_verbose(0);
+    fflush(stderr);
+    dup2(saved, 2);
+    close(saved);
+    char buf[1024] = {0};
+    rewind(tmp);
+    size_t n = fread(buf, 1, sizeof buf - 1, tmp);
+    fclose(tmp);
+    if (gpu_available()) {
+        CHECK_EQ_U64(n, 0);
+    } else {
+        CHECK_STR_HAS(buf, "using the CPU");
+        char *second = strstr(buf, "using the CPU");
+        CHECK(second && !strstr(second + 1, "using the CPU"));
+    }
+    rk_backend_select("cpu", &e);
+}
+
 int main(void)
 {
     const char *big = getenv("RAIKO_GPU_TEST_BIG");
     int device = gpu_available();
     g_big = device && big && strcmp(big, "0") != 0;
     RUN(test_backend_select);
+    RUN(test_backend_verbose_once);
     RUN(test_fri_fold_reference);
     const char *why = NULL;
     if (device) {
@@ -480,6 +547,7 @@ int main(void)
         SKIP(test_p2_hash_rows, why);
         SKIP(test_p2_compress_layer, why);
         SKIP(test_merkle_commit, why);
+        SKIP(test_lde_commit, why);
         SKIP(test_merkle_bad_shapes, why);
         SKIP(test_ntt_forward_inverse, why);
         SKIP(test_ntt_tile_sizes, why);
@@ -494,6 +562,7 @@ int main(void)
         RUN(test_p2_hash_rows);
         RUN(test_p2_compress_layer);
         RUN(test_merkle_commit);
+        RUN(test_lde_commit);
         RUN(test_merkle_bad_shapes);
         RUN(test_ntt_forward_inverse);
         RUN(test_ntt_tile_sizes);
