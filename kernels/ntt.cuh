@@ -11,9 +11,11 @@
  * times L consecutive low rows and cb columns, so that each tile row is one
  * contiguous run of L * cb <= 16 words (64 bytes) in global memory.
  *
- * Each kernel is split into __host__ __device__ phase bodies (load, stage j,
- * store) indexed by (block, thread); the GPU runs them with __syncthreads()
- * between phases, the host emulation runs every thread of a phase in a loop.
+ * Inside a pass, up to 3 stages at a time run in registers (radix 8, see
+ * ntt_tile_stages_reg).  Each kernel is split into __host__ __device__ phase
+ * bodies (load, stage group, store) indexed by (block, thread); the GPU runs
+ * them with __syncthreads() between phases, the host emulation runs every
+ * thread of a phase in a loop.
  */
 #ifndef RAIKO_KERNELS_NTT_CUH
 #define RAIKO_KERNELS_NTT_CUH
