@@ -140,6 +140,8 @@ int rcpt_decode(receipt *r, const rk_file *f, const char *name, rk_err *e)
     r->proof_len = pl;
     if (!r->proof || !rk_rd_done(&rd))
         return rk_fail(e, RK_EINPUT, "%s: truncated receipt or trailing bytes", name);
+    b->image_id = r->claim.image_id;
+    b->index = r->claim.index;
     b->cycles = r->claim.cycles;
     b->halted = r->claim.halted;
     b->exit_code = r->claim.exit_code;
@@ -304,6 +306,8 @@ int rcpt_prove_segment(const segment *s, const fri_params *fri, const rcpt_prove
         rc = rk_fail(e, RK_EINTERNAL, "segment %u: the traces disagree with the segment's claim", sc->index);
         goto out;
     }
+    tr.bnd.image_id = sc->image_id;
+    tr.bnd.index = sc->index;
     if (opts->tamper)
         opts->tamper(&tr, opts->tamper_ctx);
     if (!opts->skip_checks) {
@@ -339,8 +343,8 @@ int rcpt_prove_segment(const segment *s, const fri_params *fri, const rcpt_prove
     {
         rcpt_claim cl;
         memset(&cl, 0, sizeof cl);
-        cl.image_id = sc->image_id;
-        cl.index = sc->index;
+        cl.image_id = tr.bnd.image_id;
+        cl.index = tr.bnd.index;
         cl.pre_state = sc->pre_state;
         cl.post_state = sc->post_state;
         cl.halted = tr.bnd.halted;

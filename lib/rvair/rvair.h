@@ -46,7 +46,8 @@ enum { RVAIR_BUS_MEM = 0, RVAIR_BUS_BYTE, RVAIR_BUS_R16, RVAIR_BUS_P2, RVAIR_BUS
 
 /* ---- public values ----
  * [0] pc at the start, [1] pc after the last cycle (0 after HALT),
- * [2] cycles, [3] halted (0/1), [4..5] exit code lo16/hi16,
+ * [2] cycles, [3] halted (0/1), [4..5] exit code lo16/hi16, [6..15] the
+ * claim's labels (image id, segment index lo16/hi16),
  * then RVAIR_N_CELLS state cells x 5: pre lo16, pre hi16, post lo16, post hi16,
  * timestamp of the last access (0 if untouched); cells 0..31 = x0..x31,
  * 32..39 committed-digest words, 40..47 deferred-proof words;
@@ -57,7 +58,10 @@ enum { RVAIR_BUS_MEM = 0, RVAIR_BUS_BYTE, RVAIR_BUS_R16, RVAIR_BUS_P2, RVAIR_BUS
 #define RVAIR_PUB_CYCLES 2
 #define RVAIR_PUB_HALTED 3
 #define RVAIR_PUB_EXIT 4
-#define RVAIR_PUB_CELLS 6
+#define RVAIR_PUB_LABEL 6   /* image id (8), segment index lo16, hi16: no constraint reads
+                             * them; they are public values so that the transcript binds
+                             * the proof to the claim's labels */
+#define RVAIR_PUB_CELLS 16
 #define RVAIR_N_CELLS 48
 #define RVAIR_CELL_WIDTH 5
 #define RVAIR_PUB_PAGES (RVAIR_PUB_CELLS + RVAIR_N_CELLS * RVAIR_CELL_WIDTH)
@@ -88,6 +92,8 @@ bb_t *rvair_bytes_preprocessed(void);
 
 /* ---- the boundary of a segment (what the receipt carries besides the proof) ---- */
 typedef struct rvair_boundary {
+    p2_digest image_id;     /* labels of the claim (bound by the transcript) */
+    uint32_t index;
     uint32_t pc_pre, pc_post;
     uint64_t cycles;
     uint32_t halted, exit_code;

@@ -223,6 +223,9 @@ int rvair_publics(const rvair_boundary *b, bb_t **out, rk_err *e)
     p[RVAIR_PUB_HALTED] = bb_from_u32(b->halted);
     p[RVAIR_PUB_EXIT] = bb_from_u32(b->exit_code & 0xFFFF);
     p[RVAIR_PUB_EXIT + 1] = bb_from_u32(b->exit_code >> 16);
+    memcpy(p + RVAIR_PUB_LABEL, b->image_id.v, sizeof b->image_id.v);
+    p[RVAIR_PUB_LABEL + 8] = bb_from_u32(b->index & 0xFFFF);
+    p[RVAIR_PUB_LABEL + 9] = bb_from_u32(b->index >> 16);
     for (unsigned c = 0; c < RVAIR_N_CELLS; c++) {
         bb_t *q = p + RVAIR_PUB_CELLS + RVAIR_CELL_WIDTH * c;
         q[0] = bb_from_u32(b->cell_pre[c] & 0xFFFF);
