@@ -222,18 +222,26 @@ int GN(msm)(GJ *out, const GA *points, const fr_t *scalars, size_t n)
     int fail = 0;
     #pragma omp parallel
     {
-        GA *A = malloc(n * sizeof *A);
-        size_t *start = malloc((nb + 1) * sizeof *start);
-        size_t *cnt = malloc((nb + 1) * sizeof *cnt);
-        int ok = A && start && cnt;
-        if (!ok) {
-            #pragma omp atomic write
-            fail = 1;
-        }
+        /* scratch is allocated by a thread only once it gets a window: with
+         * more threads than windows the idle ones take no memory */
+        GA *A = NULL;
+        size_t *start = NULL, *cnt = NULL;
+        int ok = 1;
         #pragma omp for schedule(dynamic, 1)
-        for (unsigned w = 0; w < nwin; w++)
+        for (unsigned w = 0; w < nwin; w++) {
+            if (ok && !A) {
+                A = malloc(n * sizeof *A);
+                start = malloc((nb + 1) * sizeof *start);
+                cnt = malloc((nb + 1) * sizeof *cnt);
+                ok = A && start && cnt;
+                if (!ok) {
+                    #pragma omp atomic write
+                    fail = 1;
+                }
+            }
             if (ok)
                 GN(msm_window)(&win[w], points, dig + (size_t)w * n, n, nb, A, start, cnt);
+        }
         free(A);
         free(start);
         free(cnt);
