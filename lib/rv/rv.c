@@ -383,6 +383,8 @@ static int sys_hint_read(rv_machine *m, rk_err *e)
         memcpy(m->mem + p, src, len);
         memset(m->mem + p + len, 0, padded - len);
     }
+    m->sys_mem_addr = p;
+    m->sys_mem_len = padded;
     free(it.data);
     if (m->tape_items.oom || m->tape_lens.oom)
         return rk_fail(e, RK_EINTERNAL, "out of memory recording the advice tape");
@@ -607,7 +609,10 @@ int rv_step(rv_machine *m, rv_step_rec *rec, rk_err *e)
     case RV_FENCE: wr = 0; break;
     case RV_ECALL:
         r.syscall = x[5];
+        m->sys_mem_addr = m->sys_mem_len = 0;
         rc = rv_ecall(m, e);
+        r.sys_mem_addr = m->sys_mem_addr;
+        r.sys_mem_len = m->sys_mem_len;
         if (rc)
             return rc;
         if (!m->unconstrained)

@@ -102,6 +102,8 @@ typedef struct rv_step_rec {
     int mem;                             /* 0 none, 1 load, 2 store */
     uint32_t mem_addr, mem_before, mem_after;
     uint32_t syscall;                    /* t0 at an ecall, else 0 */
+    uint32_t sys_mem_addr, sys_mem_len;  /* bytes an ecall wrote (HINT_READ: the item, zero-padded
+                                            to words); read them from memory after the step */
 } rv_step_rec;
 
 typedef struct rv_machine {
@@ -146,6 +148,7 @@ typedef struct rv_machine {
     rk_rd replay_lens, replay_items;
 
     int strict_pages;         /* rv_step: touching a page not marked present is an error */
+    uint32_t sys_mem_addr, sys_mem_len; /* set by syscalls that write memory (for rv_step_rec) */
     int fault_is_internal;    /* last stop was our limitation (unsupported syscall), not the guest */
     char fault[320];          /* last guest fault, one line */
 } rv_machine;

@@ -152,6 +152,7 @@ static void t_x0_is_zero(void)
 {
     prog p = {.n = 0};
     p_w(&p, A_ADDI(0, 0, 5));
+    p_w(&p, 0x0FF0000Fu);                   /* fence: a no-op */
     p_w(&p, A_LUI(0, 0x12345000));
     p_li(&p, 6, DATA);
     p_li(&p, 7, 77);

@@ -115,12 +115,13 @@ static int split(const elf_image *im, unsigned po2, const char *dir, int64_t onl
     return rc;
 }
 
-typedef struct cb_ctx { uint64_t steps, stores; } cb_ctx;
+typedef struct cb_ctx { uint64_t steps, stores, sys_bytes; } cb_ctx;
 static int count_steps(void *ctx, const rv_step_rec *rec)
 {
     cb_ctx *c = ctx;
     c->steps++;
     c->stores += rec->mem == 2;
+    c->sys_bytes += rec->sys_mem_len;
     return 0;
 }
 
@@ -140,7 +141,7 @@ static void t_split_replay_chain(void)
     rk_err e;
     CHECK(split_image_id(&im, &id, &e) == RK_OK);
     CHECK(ms_digest_eq(&id, &r.image_id));
-    uint64_t total = 0, stores = 0;
+    uint64_t total = 0, stores = 0, sys_bytes = 0;
     for (size_t i = 0; i < r.n_claims; i++) {
         char name[32], path[4096];
         seg_file_name(i, name);
@@ -155,17 +156,19 @@ static void t_split_replay_chain(void)
         else
             CHECK(ms_digest_eq(&s.claim.pre_state, &r.claims[i - 1].post_state));
         CHECK_EQ_U64(s.claim.halted, i + 1 == r.n_claims);
-        cb_ctx c = {0, 0};
+        cb_ctx c = {0, 0, 0};
         int rc = seg_replay(&s, count_steps, &c, &e);
         if (rc) printf("# replay %zu: %s\n", i, e.msg);
         CHECK(rc == RK_OK);
         CHECK_EQ_U64(c.steps, s.claim.cycles);
         total += c.steps;
         stores += c.stores;
+        sys_bytes += c.sys_bytes;
         seg_free(&s);
     }
     CHECK_EQ_U64(total, r.total_cycles);
     CHECK_EQ_U64(stores, 700);
+    CHECK_EQ_U64(sys_bytes, 8 + 8); /* HINT_READ of "hello" and "world!!", padded to words */
     char mpath[4096];
     snprintf(mpath, sizeof mpath, "%s/manifest.yaml", dir);
     uint8_t *m;
