@@ -141,42 +141,66 @@ static void add_step(g2_proj *T, line_t *l, const fq2_t *qx, const fq2_t *qy, co
     fq2i_sub(&l->c, &t, &C);
 }
 
+/* Product of the Miller loops of up to MULTI pairs sharing one accumulator,
+ * so the squarings of f are paid once per step for all pairs.  Pairs with
+ * an infinity contribute 1 and are skipped. */
+enum { MULTI = 8 };
+
+static void miller_multi(fq12_t *f, const g1_affine *ps, const g2_affine *qs, size_t n)
+{
+    g2_proj T[MULTI];
+    fq2_t nqy[MULTI];
+    size_t idx[MULTI], k = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (ps[i].infinity || qs[i].infinity)
+            continue;
+        idx[k] = i;
+        T[k].X = qs[i].x;
+        T[k].Y = qs[i].y;
+        fq2i_one(&T[k].Z);
+        fq2i_neg(&nqy[k], &qs[i].y);
+        k++;
+    }
+    line_t l;
+    for (int i = 64; i >= 0; i--) {
+        if (i < 64)   /* f = 1 before the first step: nothing to square */
+            fq12_sqr(f, f);
+        for (size_t j = 0; j < k; j++) {
+            const g1_affine *p = &ps[idx[j]];
+            const g2_affine *q = &qs[idx[j]];
+            dbl_step(&T[j], &l, p);
+            fq12_mul_by_line(f, &l);
+            if (ATE_NAF[i] == 1) {
+                add_step(&T[j], &l, &q->x, &q->y, p);
+                fq12_mul_by_line(f, &l);
+            } else if (ATE_NAF[i] == -1) {
+                add_step(&T[j], &l, &q->x, &nqy[j], p);
+                fq12_mul_by_line(f, &l);
+            }
+        }
+    }
+    for (size_t j = 0; j < k; j++) {
+        const g1_affine *p = &ps[idx[j]];
+        const g2_affine *q = &qs[idx[j]];
+        /* Q1 = pi(Q), -Q2 = -pi^2(Q) = (x G22, y) since G23 = -1 */
+        fq2_t x1, y1, x2;
+        fq2i_conj(&x1, &q->x);
+        fq2i_mul(&x1, &x1, &G12);
+        fq2i_conj(&y1, &q->y);
+        fq2i_mul(&y1, &y1, &G13);
+        fq2i_mul_fq(&x2, &q->x, &G22);
+        add_step(&T[j], &l, &x1, &y1, p);
+        fq12_mul_by_line(f, &l);
+        add_step(&T[j], &l, &x2, &q->y, p);
+        fq12_mul_by_line(f, &l);
+    }
+}
+
 void bn254_miller_loop(fq12_t *out, const g1_affine *p, const g2_affine *q)
 {
     fq12_t f;
     fq12_one(&f);
-    if (p->infinity || q->infinity) {
-        *out = f;
-        return;
-    }
-    g2_proj T = {q->x, q->y, {{{0}}, {{0}}}};
-    fq2i_one(&T.Z);
-    fq2_t nqy;
-    fq2i_neg(&nqy, &q->y);
-    line_t l;
-    for (int i = 64; i >= 0; i--) {
-        fq12_sqr(&f, &f);
-        dbl_step(&T, &l, p);
-        fq12_mul_by_line(&f, &l);
-        if (ATE_NAF[i] == 1) {
-            add_step(&T, &l, &q->x, &q->y, p);
-            fq12_mul_by_line(&f, &l);
-        } else if (ATE_NAF[i] == -1) {
-            add_step(&T, &l, &q->x, &nqy, p);
-            fq12_mul_by_line(&f, &l);
-        }
-    }
-    /* Q1 = pi(Q), -Q2 = -pi^2(Q) = (x G22, y) since G23 = -1 */
-    fq2_t x1, y1, x2;
-    fq2i_conj(&x1, &q->x);
-    fq2i_mul(&x1, &x1, &G12);
-    fq2i_conj(&y1, &q->y);
-    fq2i_mul(&y1, &y1, &G13);
-    fq2i_mul_fq(&x2, &q->x, &G22);
-    add_step(&T, &l, &x1, &y1, p);
-    fq12_mul_by_line(&f, &l);
-    add_step(&T, &l, &x2, &q->y, p);
-    fq12_mul_by_line(&f, &l);
+    miller_multi(&f, p, q, 1);
     *out = f;
 }
 
@@ -287,8 +311,9 @@ int bn254_pairing_check(const g1_affine *ps, const g2_affine *qs, size_t n)
 {
     fq12_t acc, f;
     fq12_one(&acc);
-    for (size_t i = 0; i < n; i++) {
-        bn254_miller_loop(&f, &ps[i], &qs[i]);
+    for (size_t i = 0; i < n; i += MULTI) {
+        fq12_one(&f);
+        miller_multi(&f, ps + i, qs + i, n - i < MULTI ? n - i : MULTI);
         fq12_mul(&acc, &acc, &f);
     }
     bn254_final_exp(&f, &acc);
