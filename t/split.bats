@@ -210,3 +210,12 @@ mf() { sed -n "s/^$2: //p" "$1/manifest.yaml"; }
     assert_failure 2
     assert_output --partial "cannot create directory"
 }
+
+@test "split: a guest built with picolibc (printf, malloc, qsort) runs" {
+    need_guests
+    [ -f "$G/t/hello_picolibc.elf" ] || skip "picolibc-riscv64-unknown-elf not installed"
+    run raiko-split --execute-only "$G/t/hello_picolibc.elf"
+    assert_success
+    assert_line "picolibc: sorted 0..9, ok"
+    assert_line "exit_code: 0"
+}

@@ -1,8 +1,10 @@
 /* raiko_guest.c - the guest SDK runtime (see raiko_guest.h). */
 #include "raiko_guest.h"
 
+#ifndef RK_PICOLIBC
 extern char _end[];
 static uintptr_t heap_next;
+#endif
 static rk_sha256 pv_hash;
 
 #define MAX_MEMORY 0x78000000u
@@ -14,6 +16,20 @@ void __rk_start(void)
     rk_halt((uint32_t)main());
 }
 
+/* picolibc's glue overrides this to flush its stdio buffers */
+__attribute__((weak)) void rk_flush_hook(void);
+__attribute__((weak)) void rk_flush_hook(void) {}
+
+#ifdef RK_PICOLIBC
+void *malloc(size_t n);
+void *rk_alloc(size_t n)
+{
+    void *p = malloc(n); /* one heap: picolibc's malloc owns [_end, MAX_MEMORY) */
+    if (!p)
+        rk_panic("out of guest memory");
+    return p;
+}
+#else
 void *rk_alloc(size_t n)
 {
     if (!heap_next)
@@ -24,6 +40,7 @@ void *rk_alloc(size_t n)
     heap_next = (p + n + 15) & ~(uintptr_t)15;
     return (void *)p;
 }
+#endif
 
 uint32_t rk_hint_len(void) { return rk_syscall(RK_SYS_HINT_LEN, 0, 0, 0); }
 
@@ -70,6 +87,7 @@ void rk_commit_u32(uint32_t v)
 void rk_halt(uint32_t code)
 {
     uint8_t d[32];
+    rk_flush_hook();
     rk_sha256_final(&pv_hash, d);
     for (uint32_t i = 0; i < 8; i++) {
         uint32_t w = (uint32_t)d[4 * i] | (uint32_t)d[4 * i + 1] << 8 | (uint32_t)d[4 * i + 2] << 16 |
@@ -94,7 +112,8 @@ int rk_enter_unconstrained(void) { return (int)rk_syscall(RK_SYS_ENTER_UNCONSTRA
 void rk_exit_unconstrained(void) { rk_syscall(RK_SYS_EXIT_UNCONSTRAINED, 0, 0, 0); }
 void rk_hint_push(const void *p, uint32_t n) { rk_write(RK_FD_HINT, p, n); }
 
-/* ---- freestanding libc pieces ---- */
+/* ---- freestanding libc pieces (picolibc brings its own) ---- */
+#ifndef RK_PICOLIBC
 void *memcpy(void *d, const void *s, size_t n)
 {
     uint8_t *dp = d;
@@ -148,3 +167,4 @@ size_t strlen(const char *s)
         n++;
     return n;
 }
+#endif
