@@ -53,6 +53,11 @@ static void msm_digits(int32_t *dig, const fr_t *s, size_t n, unsigned c, unsign
     }
 }
 
+/* Below this many points the windows use Jacobian buckets: with few points
+ * per bucket the affine trees' inversions (one per chunk and round) cost
+ * more than the ~4 products per addition they save. */
+#define MSM_AFFINE_MIN 512
+
 /* what one entry of a batch of affine additions turns out to be */
 enum { ENT_ADD, ENT_DBL, ENT_INF, ENT_COPY };
 

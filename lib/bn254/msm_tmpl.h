@@ -204,6 +204,36 @@ static void GN(msm_window)(GJ *res, const GA *pts, const int32_t *dig, size_t n,
     *res = sum;
 }
 
+/* Small inputs: Jacobian buckets (mixed additions, no inversions).  The
+ * affine trees pay one inversion per chunk and round, which only amortizes
+ * once buckets receive many points. */
+static void GN(msm_window_jac)(GJ *res, const GA *pts, const int32_t *dig, size_t n, size_t nb, GJ *bk)
+{
+    for (size_t b = 1; b <= nb; b++)
+        GN(jac_infinity)(&bk[b]);
+    for (size_t i = 0; i < n; i++) {
+        int32_t d = dig[i];
+        if (d == 0 || pts[i].infinity)
+            continue;
+        if (d > 0) {
+            GN(jac_add_affine)(&bk[d], &bk[d], &pts[i]);
+        } else {
+            GA neg;
+            GN(affine_neg)(&neg, &pts[i]);
+            GN(jac_add_affine)(&bk[-d], &bk[-d], &neg);
+        }
+    }
+    GJ run, sum;
+    GN(jac_infinity)(&run);
+    GN(jac_infinity)(&sum);
+    for (size_t b = nb; b >= 1; b--) {
+        GN(jac_add)(&run, &run, &bk[b]);
+        if (!GN(jac_is_infinity)(&run))
+            GN(jac_add)(&sum, &sum, &run);
+    }
+    *res = sum;
+}
+
 int GN(msm)(GJ *out, const GA *points, const fr_t *scalars, size_t n)
 {
     GN(jac_infinity)(out);
@@ -219,30 +249,42 @@ int GN(msm)(GJ *out, const GA *points, const fr_t *scalars, size_t n)
         return RK_EINTERNAL;
     }
     msm_digits(dig, scalars, n, c, nwin);
-    int fail = 0;
+    int fail = 0, affine = n >= MSM_AFFINE_MIN;
     #pragma omp parallel
     {
         /* scratch is allocated by a thread only once it gets a window: with
          * more threads than windows the idle ones take no memory */
         GA *A = NULL;
+        GJ *bk = NULL;
         size_t *start = NULL, *cnt = NULL;
-        int ok = 1;
+        int ok = 1, have = 0;
         #pragma omp for schedule(dynamic, 1)
         for (unsigned w = 0; w < nwin; w++) {
-            if (ok && !A) {
-                A = malloc(n * sizeof *A);
-                start = malloc((nb + 1) * sizeof *start);
-                cnt = malloc((nb + 1) * sizeof *cnt);
-                ok = A && start && cnt;
+            if (ok && !have) {
+                have = 1;
+                if (affine) {
+                    A = malloc(n * sizeof *A);
+                    start = malloc((nb + 1) * sizeof *start);
+                    cnt = malloc((nb + 1) * sizeof *cnt);
+                    ok = A && start && cnt;
+                } else {
+                    bk = malloc((nb + 1) * sizeof *bk);
+                    ok = bk != NULL;
+                }
                 if (!ok) {
                     #pragma omp atomic write
                     fail = 1;
                 }
             }
-            if (ok)
+            if (!ok)
+                continue;
+            if (affine)
                 GN(msm_window)(&win[w], points, dig + (size_t)w * n, n, nb, A, start, cnt);
+            else
+                GN(msm_window_jac)(&win[w], points, dig + (size_t)w * n, n, nb, bk);
         }
         free(A);
+        free(bk);
         free(start);
         free(cnt);
     }

@@ -75,9 +75,9 @@ static void test_g1_msm_random_sizes(void)
     free(s);
 }
 
-static void test_g1_msm_edge_cases(void)
+/* N < 512 runs Jacobian buckets, N >= 512 the affine bucket trees */
+static void g1_msm_edge_cases(const int N)
 {
-    enum { N = 200 };
     g1_affine *p = malloc(N * sizeof *p);
     fr_t *s = malloc(N * sizeof *s);
     g1_jac a, b;
@@ -123,6 +123,9 @@ static void test_g1_msm_edge_cases(void)
     free(s);
 }
 
+static void test_g1_msm_edge_cases(void) { g1_msm_edge_cases(200); }
+static void test_g1_msm_edge_cases_affine(void) { g1_msm_edge_cases(600); }
+
 static void test_g1_msm_larger_and_threads(void)
 {
     /* n = 2048 uses 7-bit windows with many points per bucket */
@@ -149,17 +152,25 @@ static void test_g1_msm_larger_and_threads(void)
 
 static void test_g2_msm(void)
 {
-    static const size_t sizes[] = {1, 3, 10, 40, 77};
-    g2_affine g, p[77];
+    /* 520: the affine bucket trees (>= 512 points) */
+    static const size_t sizes[] = {1, 3, 10, 40, 77, 520};
+    enum { NMAX = 520 };
+    g2_affine g, *p = malloc(NMAX * sizeof *p);
     g2_jac j, acc, a, b, t;
-    fr_t s[77], k;
+    fr_t *s = malloc(NMAX * sizeof *s), k;
     g2_generator(&g);
     g2_jac_from_affine(&j, &g);
-    for (int i = 0; i < 77; i++) {
-        rnd_fr(&k);
-        g2_jac_mul(&acc, &j, &k);
+    rnd_fr(&k);
+    g2_jac_mul(&acc, &j, &k);
+    for (int i = 0; i < NMAX; i++) {   /* a walk of small steps: cheap to make */
+        g2_jac step;
+        uint64_t sm[4] = {rnd64() & 0xffff, 0, 0, 0};
+        g2_jac_mul_u256(&step, &j, sm);
+        g2_jac_add(&acc, &acc, &step);
         g2_jac_to_affine(&p[i], &acc);
     }
+    p[300] = p[301];
+    g2_affine_neg(&p[303], &p[302]);
     p[5] = p[4];
     g2_affine_infinity(&p[6]);
     g2_affine_neg(&p[8], &p[7]);
@@ -182,7 +193,22 @@ static void test_g2_msm(void)
             printf("# g2_msm differs at n=%zu\n", n);
             t_case_failed = 1;
         }
+        if (n == NMAX) {
+            /* same scalar on P and -P (303 = -302), and equal points with equal scalars */
+            s[303] = s[302];
+            s[301] = s[300];
+            CHECK(g2_msm(&a, p, s, n) == RK_OK);
+            g2_jac_infinity(&b);
+            for (size_t i = 0; i < n; i++) {
+                g2_jac_from_affine(&t, &p[i]);
+                g2_jac_mul(&t, &t, &s[i]);
+                g2_jac_add(&b, &b, &t);
+            }
+            CHECK(g2_jac_eq(&a, &b));
+        }
     }
+    free(p);
+    free(s);
 }
 
 /* ---- FFT */
@@ -298,6 +324,7 @@ int main(void)
 {
     RUN(test_g1_msm_random_sizes);
     RUN(test_g1_msm_edge_cases);
+    RUN(test_g1_msm_edge_cases_affine);
     RUN(test_g1_msm_larger_and_threads);
     RUN(test_g2_msm);
     RUN(test_roots_of_unity);
