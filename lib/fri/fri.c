@@ -98,6 +98,20 @@ static bb4_t eval_poly(const bb4_t *c, size_t n, bb_t x)
     return acc;
 }
 
+/* Log arity of the round that starts at codeword length 2^lc: at most
+ * max_log_arity, never below 2^lf, and never past a height whose reduced codeword
+ * must be rolled in (the verifier only knows R_h at the query's own position). */
+static unsigned round_log_arity(unsigned max_log_arity, const uint8_t *present, unsigned lc, unsigned lf)
+{
+    unsigned a = max_log_arity;
+    if (a > lc - lf)
+        a = lc - lf;
+    for (unsigned s = 1; s < a; s++)
+        if (present[lc - s])
+            return s;
+    return a;
+}
+
 static int check_batches(const fri_params *p, const fri_batch *batches, size_t n_batches,
                          unsigned *L_out, uint8_t *present, rk_err *e)
 {
@@ -185,15 +199,28 @@ static bb_t *lde_points(unsigned h)
 int fri_prove(const fri_params *p, chal *c, const fri_batch *batches, size_t n_batches,
               rk_buf *out, rk_err *e)
 {
+    return fri_prove_ex(p, 1, c, batches, n_batches, out, e);
+}
+
+int fri_verify(const fri_params *p, chal *c, const fri_batch *batches, size_t n_batches, rk_rd *in,
+               rk_err *e)
+{
+    return fri_verify_ex(p, 1, c, batches, n_batches, in, e);
+}
+
+int fri_prove_ex(const fri_params *p, unsigned max_log_arity, chal *c, const fri_batch *batches,
+                 size_t n_batches, rk_buf *out, rk_err *e)
+{
     int rc = fri_params_check(p, e);
     if (rc)
         return rc;
+    if (max_log_arity < 1 || max_log_arity > FRI_MAX_LOG_ARITY)
+        return rk_fail(e, RK_EINPUT, "fri: max_log_arity %u not in 1..%d", max_log_arity, FRI_MAX_LOG_ARITY);
     unsigned L;
     uint8_t present[FRI_MAX_LOG + 1];
     if ((rc = check_batches(p, batches, n_batches, &L, present, e)))
         return rc;
     const unsigned lf = p->log_final_poly_len + p->log_blowup;
-    const unsigned n_rounds = L - lf;
 
     bb4_t *R[FRI_MAX_LOG + 1] = {0};
     bb_t *xs[FRI_MAX_LOG + 1] = {0};
@@ -269,49 +296,64 @@ int fri_prove(const fri_params *p, chal *c, const fri_batch *batches, size_t n_b
     free(S);
     S = NULL;
 
-    /* 2. commit phase */
+    /* 2. commit phase: round r commits f[r] (2^lcs[r] values) in rows of 2^ars[r]
+     * values, samples beta_r, folds ars[r] times in halves with beta_r, beta_r^2,
+     * beta_r^4, ..., and rolls in beta_r^(2^ars[r]) * R at the new height. */
+    unsigned lcs[FRI_MAX_LOG + 1], ars[FRI_MAX_LOG + 1], n_rounds = 0;
     f[0] = R[L];
     R[L] = NULL;
     const bb_t half = bb_inv(bb_from_u32(2));
-    for (unsigned r = 0; r < n_rounds; r++) {
-        unsigned lc = L - r; /* f[r] has 2^lc entries */
-        size_t half_n = (size_t)1 << (lc - 1);
+    for (unsigned lc = L; lc > lf; n_rounds++) {
+        const unsigned r = n_rounds, a = round_log_arity(max_log_arity, present, lc, lf);
+        lcs[r] = lc;
+        ars[r] = a;
         const bb_t *mat = (const bb_t *)f[r];
-        size_t w8 = 8;
-        unsigned lh = lc - 1;
-        if ((rc = merkle_commit(&trees[r], 1, &mat, &w8, &lh, e)))
+        size_t wrow = (size_t)4 << a;
+        unsigned lh = lc - a;
+        if ((rc = merkle_commit(&trees[r], 1, &mat, &wrow, &lh, e)))
             goto out;
         rc = RK_EINTERNAL;
         fri_put_digest(out, merkle_root(&trees[r]));
         chal_observe_digest(c, merkle_root(&trees[r]));
-        bb4_t beta = chal_sample_ext(c);
-        f[r + 1] = malloc(half_n * sizeof(bb4_t));
-        if (!f[r + 1])
-            goto oom;
-        /* y_i^-1 = w_lc^-bitrev_{lc-1}(i): natural powers of w^-1, then permuted */
-        bb_t winv = bb_inv(bb_two_adic_generator(lc)), acc = bb_one();
-        bb_t *nat = malloc(half_n * sizeof *nat);
-        if (!nat)
-            goto oom;
-        for (size_t i = 0; i < half_n; i++) {
-            nat[i] = acc;
-            acc = bb_mul(acc, winv);
-        }
-        bb4_t *cur = f[r], *nxt = f[r + 1];
-        bb4_t *ro = present[lc - 1] ? R[lc - 1] : NULL;
-        bb4_t beta2 = bb4_sqr(beta);
+        bb4_t bpow = chal_sample_ext(c);
+        bb4_t *cur = f[r];
+        for (unsigned st = 0; st < a; st++, lc--) {
+            size_t half_n = (size_t)1 << (lc - 1);
+            bb4_t *nxt = malloc(half_n * sizeof *nxt);
+            bb_t *nat = malloc(half_n * sizeof *nat);
+            if (!nxt || !nat) {
+                free(nxt);
+                free(nat);
+                goto oom;
+            }
+            /* y_i^-1 = w_lc^-bitrev_{lc-1}(i): natural powers of w^-1, then permuted */
+            bb_t winv = bb_inv(bb_two_adic_generator(lc)), acc = bb_one();
+            for (size_t i = 0; i < half_n; i++) {
+                nat[i] = acc;
+                acc = bb_mul(acc, winv);
+            }
 #pragma omp parallel for schedule(static) if (half_n >= 4096)
-        for (size_t i = 0; i < half_n; i++) {
-            bb_t yi = nat[fri_bitrev(i, lc - 1)];
-            bb4_t lo = cur[2 * i], hi = cur[2 * i + 1];
-            bb4_t even = bb4_mul_base(bb4_add(lo, hi), half);
-            bb4_t odd = bb4_mul_base(bb4_sub(lo, hi), bb_mul(half, yi));
-            bb4_t v = bb4_add(even, bb4_mul(beta, odd));
-            if (ro)
-                v = bb4_add(v, bb4_mul(beta2, ro[i]));
-            nxt[i] = v;
+            for (size_t i = 0; i < half_n; i++) {
+                bb_t yi = nat[fri_bitrev(i, lc - 1)];
+                bb4_t lo = cur[2 * i], hi = cur[2 * i + 1];
+                bb4_t even = bb4_mul_base(bb4_add(lo, hi), half);
+                bb4_t odd = bb4_mul_base(bb4_sub(lo, hi), bb_mul(half, yi));
+                nxt[i] = bb4_add(even, bb4_mul(bpow, odd));
+            }
+            free(nat);
+            if (cur != f[r])
+                free(cur);
+            cur = nxt;
+            bpow = bb4_sqr(bpow);
         }
-        free(nat);
+        if (present[lc]) {
+            const bb4_t *ro = R[lc];
+            size_t n = (size_t)1 << lc;
+#pragma omp parallel for schedule(static) if (n >= 4096)
+            for (size_t i = 0; i < n; i++)
+                cur[i] = bb4_add(cur[i], bb4_mul(bpow, ro[i]));
+        }
+        f[r + 1] = cur;
     }
 
     /* 3. final polynomial: the first 2^lfp coefficients of f[n_rounds] (2^lf values,
@@ -349,7 +391,7 @@ int fri_prove(const fri_params *p, chal *c, const fri_batch *batches, size_t n_b
         for (size_t b = 0; b < n_batches; b++)
             if (batches[b].tree->total_width > maxw)
                 maxw = batches[b].tree->total_width;
-        bb_t *rows = malloc((maxw + 8) * sizeof *rows);
+        bb_t *rows = malloc((maxw + 64) * sizeof *rows);
         p2_digest path[FRI_MAX_LOG + 1];
         if (!rows)
             goto oom;
@@ -365,11 +407,13 @@ int fri_prove(const fri_params *p, chal *c, const fri_batch *batches, size_t n_b
                     fri_put_digest(out, &path[k]);
             }
             for (unsigned r = 0; r < n_rounds; r++) {
-                size_t idx = index >> r;
-                fri_put_ext(out, f[r][idx ^ 1]);
-                merkle_open(&trees[r], idx >> 1, rows, path);
-                for (unsigned k = 0; k < trees[r].log_max; k++)
-                    fri_put_digest(out, &path[k]);
+                size_t idx = index >> (L - lcs[r]), row = idx >> ars[r], k = idx & ((1u << ars[r]) - 1);
+                for (size_t m = 0; m < ((size_t)1 << ars[r]); m++)
+                    if (m != k)
+                        fri_put_ext(out, f[r][(row << ars[r]) + m]);
+                merkle_open(&trees[r], row, rows, path);
+                for (unsigned q2 = 0; q2 < trees[r].log_max; q2++)
+                    fri_put_digest(out, &path[q2]);
             }
         }
         free(rows);
@@ -394,19 +438,25 @@ out:
 
 /* ---- verifier ---- */
 
-int fri_verify(const fri_params *p, chal *c, const fri_batch *batches, size_t n_batches, rk_rd *in,
-               rk_err *e)
+int fri_verify_ex(const fri_params *p, unsigned max_log_arity, chal *c, const fri_batch *batches,
+                  size_t n_batches, rk_rd *in, rk_err *e)
 {
     int rc = fri_params_check(p, e);
     if (rc)
         return rc;
+    if (max_log_arity < 1 || max_log_arity > FRI_MAX_LOG_ARITY)
+        return rk_fail(e, RK_EINPUT, "fri: max_log_arity %u not in 1..%d", max_log_arity, FRI_MAX_LOG_ARITY);
     unsigned L;
     uint8_t present[FRI_MAX_LOG + 1];
     if ((rc = check_batches(p, batches, n_batches, &L, present, e)))
         return rc;
     const unsigned lf = p->log_final_poly_len + p->log_blowup;
-    const unsigned n_rounds = L - lf;
     const size_t n_final = (size_t)1 << p->log_final_poly_len;
+    unsigned lcs[FRI_MAX_LOG + 1], ars[FRI_MAX_LOG + 1], n_rounds = 0;
+    for (unsigned lc = L; lc > lf; lc -= ars[n_rounds++]) {
+        lcs[n_rounds] = lc;
+        ars[n_rounds] = round_log_arity(max_log_arity, present, lc, lf);
+    }
 
     bb4_t alpha = chal_sample_ext(c);
     p2_digest roots[FRI_MAX_LOG + 1];
@@ -491,35 +541,45 @@ int fri_verify(const fri_params *p, chal *c, const fri_batch *batches, size_t n_
         if (rc)
             break;
 
-        /* Folding: each round's pair must hash to its commitment. */
+        /* Folding: each round's row (the running value at its place, the others from
+         * the proof) must hash to the round's commitment; then fold it to one value. */
         bb4_t folded = R[L];
-        for (unsigned r = 0; r < n_rounds; r++) {
-            unsigned lc = L - r;
-            size_t idx = index >> r;
-            bb4_t sib = fri_get_ext(in);
-            for (unsigned k = 0; k < lc - 1; k++)
-                path[k] = fri_get_digest(in);
+        for (unsigned r = 0; r < n_rounds && rc == RK_OK; r++) {
+            const unsigned lc = lcs[r], a = ars[r];
+            const size_t idx = index >> (L - lc), row = idx >> a, k = idx & ((1u << a) - 1);
+            bb4_t v[16];
+            for (size_t m = 0; m < ((size_t)1 << a); m++)
+                v[m] = m == k ? folded : fri_get_ext(in);
+            for (unsigned d = 0; d < lc - a; d++)
+                path[d] = fri_get_digest(in);
             if (in->bad) {
                 rc = rk_fail(e, RK_EFALSE, "fri: proof truncated or not canonical");
                 break;
             }
-            bb4_t pair[2];
-            pair[idx & 1] = folded;
-            pair[(idx & 1) ^ 1] = sib;
-            size_t w8 = 8;
-            unsigned lh = lc - 1;
-            if ((rc = merkle_verify(&roots[r], 1, &w8, &lh, idx >> 1, (const bb_t *)pair, path, e))) {
+            size_t wrow = (size_t)4 << a;
+            unsigned lh = lc - a;
+            if ((rc = merkle_verify(&roots[r], 1, &wrow, &lh, row, (const bb_t *)v, path, e))) {
                 rk_err_prefix(e, "fri: query %u, fold round %u", q, r);
                 break;
             }
-            bb_t y_inv = bb_inv(bb_pow(bb_two_adic_generator(lc), fri_bitrev(idx >> 1, lc - 1)));
-            folded = fold_pair(pair[0], pair[1], betas[r], y_inv);
-            if (present[lc - 1])
-                folded = bb4_add(folded, bb4_mul(bb4_sqr(betas[r]), R[lc - 1]));
+            bb4_t bpow = betas[r];
+            for (unsigned st = 0; st < a; st++) {
+                unsigned ls = lc - st; /* the values are entries of a codeword of 2^ls */
+                size_t pairs = (size_t)1 << (a - st - 1);
+                for (size_t i = 0; i < pairs; i++) {
+                    size_t pidx = (row << (a - st - 1)) + i;
+                    bb_t y_inv = bb_inv(bb_pow(bb_two_adic_generator(ls), fri_bitrev(pidx, ls - 1)));
+                    v[i] = fold_pair(v[2 * i], v[2 * i + 1], bpow, y_inv);
+                }
+                bpow = bb4_sqr(bpow);
+            }
+            folded = v[0];
+            if (present[lc - a])
+                folded = bb4_add(folded, bb4_mul(bpow, R[lc - a]));
         }
         if (rc)
             break;
-        size_t fidx = index >> n_rounds;
+        size_t fidx = index >> (L - lf);
         bb_t x = bb_pow(bb_two_adic_generator(lf), fri_bitrev(fidx, lf));
         if (!bb4_eq(folded, eval_poly(final_coeffs, n_final, x)))
             rc = rk_fail(e, RK_EFALSE, "fri: query %u does not match the final polynomial", q);

@@ -11,11 +11,14 @@
  *   1. sample alpha; for every LDE height h, the reduced codeword
  *        R_h(x) = sum over (batch, matrix of height h, point z, column c), in that order,
  *                 of alpha^k * (p_c(x) - y_c(z)) / (x - z),   k = 0, 1, 2, ... per height;
- *   2. commit phase: f_0 = R_L (L = max height); for r = 0 .. L-lf-1 (lf =
- *      log_final_poly_len + log_blowup): commit f_r in pairs (leaf j holds
- *      f_r[2j], f_r[2j+1] = f(y), f(-y)), observe the root, sample beta_r,
- *      f_{r+1}(y^2) = (f(y) + f(-y))/2 + beta_r (f(y) - f(-y))/(2y) + beta_r^2 R_{L-r-1}
- *      (y ranges over the subgroup of size 2^(L-r): FRI works on p(s*y));
+ *   2. commit phase: f_0 = R_L (L = max height); while f has more than 2^lf
+ *      values (lf = log_final_poly_len + log_blowup): pick the round's arity 2^a
+ *      (a <= max_log_arity, not folding past 2^lf nor past a height with a
+ *      reduced codeword), commit f in rows of 2^a consecutive values, observe
+ *      the root, sample beta, fold a times in halves with beta, beta^2, beta^4, ..:
+ *        f'(y^2) = (f(y) + f(-y))/2 + b (f(y) - f(-y))/(2y)
+ *      (y over the subgroup: FRI works on p(s*y)), then add beta^(2^a) R_h at
+ *      the new height h if present;
  *   3. final polynomial: the 2^log_final_poly_len coefficients of f_R, observed;
  *   4. proof of work: grind pow_bits (challenger.h);
  *   5. num_queries times: index = sample_bits(L); open every batch at index
@@ -41,6 +44,9 @@ typedef struct fri_params {
     uint32_t pow_bits;            /* 0..CHAL_MAX_BITS */
     uint32_t log_final_poly_len;  /* 0..8 */
 } fri_params;
+/* (The folding arity is an argument of fri_prove_ex / fri_verify_ex rather than a
+ * field here, so existing positional initializers {b, q, pow, f} stay complete.) */
+#define FRI_MAX_LOG_ARITY 4
 
 /* log_blowup 1, 100 queries, 16 PoW bits, constant final polynomial: 116 bits. */
 void fri_params_default(fri_params *p);
@@ -68,6 +74,14 @@ typedef struct fri_batch {
  * log_final_poly_len + log_blowup), RK_EINTERNAL on OOM. */
 int fri_prove(const fri_params *p, chal *c, const fri_batch *batches, size_t n_batches,
               rk_buf *out, rk_err *e);
+
+/* The same with folding arity up to 2^max_log_arity per committed round
+ * (1..FRI_MAX_LOG_ARITY; fri_prove / fri_verify use 1).  Prover and verifier
+ * must use the same value; it changes the proof layout. */
+int fri_prove_ex(const fri_params *p, unsigned max_log_arity, chal *c, const fri_batch *batches,
+                 size_t n_batches, rk_buf *out, rk_err *e);
+int fri_verify_ex(const fri_params *p, unsigned max_log_arity, chal *c, const fri_batch *batches,
+                  size_t n_batches, rk_rd *in, rk_err *e);
 
 /* Read the FRI proof from in and check it against the batches (roots, shapes,
  * points and claimed values, all from the verifier).  RK_OK, RK_EFALSE (a

@@ -124,12 +124,13 @@ static void setup_free(setup *s)
     merkle_tree_free(&s->t[1]);
 }
 
-static int prove_verify(setup *s, const fri_params *p, rk_buf *proof, rk_err *e)
+static int prove_verify_arity(setup *s, const fri_params *p, unsigned pa, unsigned va, rk_buf *proof,
+                              rk_err *e)
 {
     chal c;
     chal_init(&c);
     rk_buf_init(proof);
-    int rc = fri_prove(p, &c, s->b, 2, proof, e);
+    int rc = fri_prove_ex(p, pa, &c, s->b, 2, proof, e);
     if (rc)
         return 100 + rc;
     chal v;
@@ -138,10 +139,40 @@ static int prove_verify(setup *s, const fri_params *p, rk_buf *proof, rk_err *e)
     vb[0].tree = vb[1].tree = NULL;
     rk_rd rd;
     rk_rd_init(&rd, proof->data, proof->len);
-    rc = fri_verify(p, &v, vb, 2, &rd, e);
+    rc = fri_verify_ex(p, va, &v, vb, 2, &rd, e);
     if (rc == RK_OK && !rk_rd_done(&rd))
         rc = 200;
     return rc;
+}
+
+static int prove_verify(setup *s, const fri_params *p, rk_buf *proof, rk_err *e)
+{
+    return prove_verify_arity(s, p, 1, 1, proof, e);
+}
+
+/* Folding by up to 2, 4, 8, 16 per round (rounds never skip a height with inputs). */
+static void arity_accepts_and_rejects(void)
+{
+    for (unsigned a = 1; a <= FRI_MAX_LOG_ARITY; a++)
+        for (unsigned lfp = 0; lfp <= 1; lfp++) {
+            fri_params p = {1, 5, 2, lfp};
+            setup s;
+            rk_buf proof;
+            rk_err e = {0};
+            setup_make(&s, 0);
+            CHECK_EQ_U64(prove_verify_arity(&s, &p, a, a, &proof, &e), RK_OK);
+            size_t len = proof.len;
+            rk_buf_free(&proof);
+            if (a > 1) /* binary folding reads another layout (here the schedules differ) */
+                CHECK(prove_verify_arity(&s, &p, a, 1, &proof, &e) != RK_OK);
+            rk_buf_free(&proof);
+            setup_free(&s);
+            setup_make(&s, 2);
+            CHECK_EQ_U64(prove_verify_arity(&s, &p, a, a, &proof, &e), RK_EFALSE);
+            rk_buf_free(&proof);
+            setup_free(&s);
+            printf("# arity 2^%u, final poly 2^%u: proof %zu bytes\n", a, lfp, len);
+        }
 }
 
 static void low_degree_accepted(void)
@@ -229,5 +260,6 @@ int main(void)
     RUN(high_degree_rejected);
     RUN(wrong_value_rejected);
     RUN(deterministic_across_threads);
+    RUN(arity_accepts_and_rejects);
     return t_done();
 }
