@@ -9,10 +9,10 @@
  *  - "global" stages (2h rows larger than a cache block) are fused in groups of up to 4, so each
  *    pass over memory does up to 4 stages on 2^r rows held in L1;
  *  - the remaining stages run block by block (a block of rows fits in L2), all stages per block.
- * Vectorization: width >= 8 -> across the columns of a row pair (one twiddle per pair);
- * width 1 -> across consecutive butterflies of a stage (a twiddle vector), with the last three
- * stages (h = 4, 2, 1) done inside registers; 1 < width < 8 -> the columns are transposed out,
- * transformed as single columns, and transposed back.
+ * Vectorization: width >= 4 -> across the columns of a row pair (one twiddle per pair; the last
+ * width % 8 columns as one masked vector); width 1 -> across consecutive butterflies of a stage
+ * (a twiddle vector), with the last three stages (h = 4, 2, 1) done inside registers; widths 2
+ * and 3 -> the columns are transposed out, transformed as single columns, and transposed back.
  */
 #include "ntt/ntt.h"
 
@@ -214,7 +214,7 @@ typedef void (*vec_fn)(bb_t *, bb_t *, size_t, const bb_t *);
  * the 2^r runs of len consecutive rows starting at rows b + j + k s (k < 2^r).  Stage i has half
  * h_i = s 2^(r-1-i); runs k and k + 2^(r-1-i) pair up, twiddle index j + (k mod 2^(r-1-i)) s + jj
  * for row jj of the run.  Width 1: a run is a vector of len consecutive butterflies. */
-ALWAYS_INLINE void fused_unit_t(bb_t *m, size_t W, size_t b, size_t j, size_t s, unsigned r,
+ALWAYS_INLINE void fused_unit_t(bb_t *m, size_t W, size_t L, size_t b, size_t j, size_t s, unsigned r,
                                 size_t len, const bb_t *const *twk, unsigned ks, bcast_fn bcast,
                                 vec_fn vec)
 {
@@ -228,13 +228,13 @@ ALWAYS_INLINE void fused_unit_t(bb_t *m, size_t W, size_t b, size_t j, size_t s,
             if (W == 1)
                 vec(x, y, len, t + tidx);
             else
-                for (size_t jj = 0; jj < len; jj++) bcast(x + jj * W, y + jj * W, W, t[tidx + jj]);
+                for (size_t jj = 0; jj < len; jj++) bcast(x + jj * W, y + jj * W, L, t[tidx + jj]);
         }
     }
 }
 
 /* All stages with 2h <= 2^log_rows, within one block of rows starting at row r0. */
-ALWAYS_INLINE void block_stages_t(bb_t *m, size_t W, size_t r0, unsigned log_rows,
+ALWAYS_INLINE void block_stages_t(bb_t *m, size_t W, size_t L, size_t r0, unsigned log_rows,
                                   const bb_t *const *twk, bcast_fn bcast, vec_fn vec, int avx2)
 {
     size_t rows = (size_t)1 << log_rows;
@@ -260,39 +260,41 @@ ALWAYS_INLINE void block_stages_t(bb_t *m, size_t W, size_t r0, unsigned log_row
         size_t h = (size_t)1 << (k - 1);
         const bb_t *t = twk[k - 1];
         for (size_t b = 0; b < rows; b += 2 * h)
-            for (size_t j = 0; j < h; j++) bcast(base + (b + j) * W, base + (b + j + h) * W, W, t[j]);
+            for (size_t j = 0; j < h; j++) bcast(base + (b + j) * W, base + (b + j + h) * W, L, t[j]);
     }
 }
 
-static void fused_unit_scalar(bb_t *m, size_t W, size_t b, size_t j, size_t s, unsigned r, size_t len,
-                              const bb_t *const *twk, unsigned ks)
+static void fused_unit_scalar(bb_t *m, size_t W, size_t L, size_t b, size_t j, size_t s, unsigned r,
+                              size_t len, const bb_t *const *twk, unsigned ks)
 {
-    fused_unit_t(m, W, b, j, s, r, len, twk, ks, bfly_bcast_scalar, bfly_vec_scalar);
+    fused_unit_t(m, W, L, b, j, s, r, len, twk, ks, bfly_bcast_scalar, bfly_vec_scalar);
 }
-static void block_stages_scalar(bb_t *m, size_t W, size_t r0, unsigned log_rows, const bb_t *const *twk)
+static void block_stages_scalar(bb_t *m, size_t W, size_t L, size_t r0, unsigned log_rows,
+                                const bb_t *const *twk)
 {
-    block_stages_t(m, W, r0, log_rows, twk, bfly_bcast_scalar, bfly_vec_scalar, 0);
+    block_stages_t(m, W, L, r0, log_rows, twk, bfly_bcast_scalar, bfly_vec_scalar, 0);
 }
 #ifdef BB_HAVE_AVX2_CODE
-static BB_AVX2 void fused_unit_avx2(bb_t *m, size_t W, size_t b, size_t j, size_t s, unsigned r,
-                                    size_t len, const bb_t *const *twk, unsigned ks)
+static BB_AVX2 void fused_unit_avx2(bb_t *m, size_t W, size_t L, size_t b, size_t j, size_t s,
+                                    unsigned r, size_t len, const bb_t *const *twk, unsigned ks)
 {
-    fused_unit_t(m, W, b, j, s, r, len, twk, ks, bfly_bcast_avx2, bfly_vec_avx2);
+    fused_unit_t(m, W, L, b, j, s, r, len, twk, ks, bfly_bcast_avx2, bfly_vec_avx2);
 }
-static BB_AVX2 void block_stages_avx2(bb_t *m, size_t W, size_t r0, unsigned log_rows,
+static BB_AVX2 void block_stages_avx2(bb_t *m, size_t W, size_t L, size_t r0, unsigned log_rows,
                                       const bb_t *const *twk)
 {
-    block_stages_t(m, W, r0, log_rows, twk, bfly_bcast_avx2, bfly_vec_avx2, 1);
+    block_stages_t(m, W, L, r0, log_rows, twk, bfly_bcast_avx2, bfly_vec_avx2, 1);
 }
 #endif
 
-/* DIF network on 2^log_n rows of width W (W == 1 or W >= 8 for the vector paths; any W works). */
-static void dif(bb_t *m, unsigned log_n, size_t W, const bb_t *const *twk)
+/* DIF network on columns [0, L) of 2^log_n rows of width W (row stride), L <= W.  The vector
+ * paths want W == L == 1 or L a multiple of 8; any L works. */
+static void dif(bb_t *m, unsigned log_n, size_t W, size_t L, const bb_t *const *twk)
 {
-    if (log_n == 0 || W == 0) return;
-    void (*unit)(bb_t *, size_t, size_t, size_t, size_t, unsigned, size_t, const bb_t *const *, unsigned) =
-        fused_unit_scalar;
-    void (*block)(bb_t *, size_t, size_t, unsigned, const bb_t *const *) = block_stages_scalar;
+    if (log_n == 0 || L == 0) return;
+    void (*unit)(bb_t *, size_t, size_t, size_t, size_t, size_t, unsigned, size_t, const bb_t *const *,
+                 unsigned) = fused_unit_scalar;
+    void (*block)(bb_t *, size_t, size_t, size_t, unsigned, const bb_t *const *) = block_stages_scalar;
 #ifdef BB_HAVE_AVX2_CODE
     if (bb_simd_avx2()) {
         unit = fused_unit_avx2;
@@ -320,13 +322,13 @@ static void dif(bb_t *m, unsigned log_n, size_t W, const bb_t *const *twk)
 #pragma omp parallel for schedule(static)
         for (size_t u = 0; u < units; u++) {
             size_t b = (u / per_blk) * 2 * h, j = (u % per_blk) * len;
-            unit(m, W, b, j, s, r, len, twk, ks);
+            unit(m, W, L, b, j, s, r, len, twk, ks);
         }
         k -= r;
     }
     size_t nb = n >> log_block;
 #pragma omp parallel for schedule(static)
-    for (size_t bi = 0; bi < nb; bi++) block(m, W, bi << log_block, log_block, twk);
+    for (size_t bi = 0; bi < nb; bi++) block(m, W, L, bi << log_block, log_block, twk);
 }
 
 /* ---------------------------------------------------------------------------------------------
@@ -494,37 +496,45 @@ static void powtab_free(powtab *pt)
 }
 
 /* ---------------------------------------------------------------------------------------------
- * Narrow matrices (1 < W < 8): transpose to columns, transform each, transpose back. */
+ * Columns that do not fill a vector (all of a matrix of width 2..7, or the last W % 8 columns of a
+ * wider one) are copied out as single contiguous columns, transformed with the width-1 kernels
+ * (a full vector each), and copied back. */
 
-static int narrow(bb_t *m, unsigned log_n, size_t W, int inv, int bitrev_out, const powtab *pt,
-                  const bb_t *const *twk);
-
-static int dif_any(bb_t *m, unsigned log_n, size_t W, const bb_t *const *twk)
-{
-    if (W > 1 && W < 8 && log_n >= 4) return narrow(m, log_n, W, 0, 1, NULL, twk);
-    dif(m, log_n, W, twk);
-    return 0;
-}
-
-/* per-column: dif, then (optionally) bit reversal with scaling */
-static int narrow(bb_t *m, unsigned log_n, size_t W, int inv, int bitrev_out, const powtab *pt,
+/* columns [c0, W): DIF, then, when brev (only used with c0 == 0), bit reversal with scaling */
+static int narrow(bb_t *m, unsigned log_n, size_t W, size_t c0, int brev, const powtab *pt,
                   const bb_t *const *twk)
 {
-    (void)inv;
-    size_t n = (size_t)1 << log_n;
-    bb_t *col = malloc(n * W * sizeof *col);
+    size_t n = (size_t)1 << log_n, k = W - c0;
+    bb_t *col = malloc(n * k * sizeof *col);
     if (!col) return -1;
 #pragma omp parallel for schedule(static)
     for (size_t i = 0; i < n; i++)
-        for (size_t c = 0; c < W; c++) col[c * n + i] = m[i * W + c];
-    for (size_t c = 0; c < W; c++) {
-        dif(col + c * n, log_n, 1, twk);
-        if (!bitrev_out) bitrev_rows(col + c * n, log_n, 1, pt);
+        for (size_t c = 0; c < k; c++) col[c * n + i] = m[i * W + c0 + c];
+    for (size_t c = 0; c < k; c++) {
+        dif(col + c * n, log_n, 1, 1, twk);
+        if (brev) bitrev_rows(col + c * n, log_n, 1, pt);
     }
 #pragma omp parallel for schedule(static)
     for (size_t i = 0; i < n; i++)
-        for (size_t c = 0; c < W; c++) m[i * W + c] = col[c * n + i];
+        for (size_t c = 0; c < k; c++) m[i * W + c0 + c] = col[c * n + i];
     free(col);
+    return 0;
+}
+
+/* The DIF network over every column; then, when brev, the bit reversal (scaling destination row k
+ * by pt(k) when pt is given).  0, or -1 on allocation failure. */
+static int dif_matrix(bb_t *m, unsigned log_n, size_t W, int brev, const powtab *pt, const bb_t *const *twk)
+{
+    if (W == 1 || log_n < 4) {
+        dif(m, log_n, W, W, twk);
+    } else if (W < 8) {
+        return narrow(m, log_n, W, 0, brev, pt, twk);
+    } else {
+        size_t L = W & ~(size_t)7;
+        dif(m, log_n, W, L, twk);
+        if (L < W && narrow(m, log_n, W, L, 0, NULL, twk) != 0) return -1;
+    }
+    if (brev) bitrev_rows(m, log_n, W, pt);
     return 0;
 }
 
@@ -550,13 +560,7 @@ static int transform(bb_t *m, unsigned log_n, size_t W, int inv, int bitrev_out)
             return RK_EINTERNAL;
         ppt = &pt;
     }
-    int rc = 0;
-    if (W > 1 && W < 8 && log_n >= 4) {
-        rc = narrow(m, log_n, W, inv, bitrev_out, ppt, tw[inv]);
-    } else {
-        dif(m, log_n, W, tw[inv]);
-        if (!bitrev_out) bitrev_rows(m, log_n, W, ppt);
-    }
+    int rc = dif_matrix(m, log_n, W, !bitrev_out, ppt, tw[inv]);
     if (ppt) powtab_free(ppt);
     return rc ? RK_EINTERNAL : RK_OK;
 }
@@ -579,18 +583,11 @@ int ntt_coset_lde_batch(const bb_t *evals, unsigned log_n, size_t width, unsigne
     if (tw_ensure(log_N, tw) != 0) return RK_EINTERNAL;
     powtab pt;
     if (powtab_init(&pt, bb_inv(bb_from_u32((uint32_t)n)), shift, n) != 0) return RK_EINTERNAL;
-    int rc = 0;
     memcpy(out, evals, n * W * sizeof *out);
-    if (W > 1 && W < 8 && log_n >= 4)
-        rc = narrow(out, log_n, W, 1, 0, &pt, tw[1]);
-    else {
-        dif(out, log_n, W, tw[1]);
-        bitrev_rows(out, log_n, W, &pt);
-    }
+    int rc = dif_matrix(out, log_n, W, 1, &pt, tw[1]);
     powtab_free(&pt);
     if (rc) return RK_EINTERNAL;
     memset(out + n * W, 0, (N - n) * W * sizeof *out);
-    if (dif_any(out, log_N, W, tw[0]) != 0) return RK_EINTERNAL;
-    if (!bitrev_out) bitrev_rows(out, log_N, W, NULL);
+    if (dif_matrix(out, log_N, W, !bitrev_out, NULL, tw[0]) != 0) return RK_EINTERNAL;
     return RK_OK;
 }
