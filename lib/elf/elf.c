@@ -144,6 +144,12 @@ int elf_image_parse(elf_image *im, const uint8_t *buf, size_t len, const char *n
         elf_image_free(im);
         return rk_fail(e, RK_EINPUT, "%s: no executable segment", name);
     }
+    if (im->text_hi - im->text_lo > ELF_MAX_TEXT) {
+        uint32_t sz = im->text_hi - im->text_lo;
+        elf_image_free(im);
+        return rk_fail(e, RK_EINPUT, "%s: executable range of %u bytes (more than %u)", name, sz,
+                       ELF_MAX_TEXT);
+    }
     int entry_ok = 0;
     for (size_t i = 0; i < im->n_regions; i++) {
         const elf_region *r = &im->regions[i];

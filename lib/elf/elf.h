@@ -18,6 +18,7 @@
 #define ELF_MEM_LO 32u           /* addresses 0..31 are the registers in SP1's map */
 #define ELF_MEM_END 0x78000000u  /* SP1 MAX_MEMORY: first address past guest memory */
 #define ELF_MAX_IMAGE (1u << 30) /* total PT_LOAD file bytes we accept (1 GiB) */
+#define ELF_MAX_TEXT (1u << 28)  /* executable range we pre-decode (256 MiB) */
 
 /* One loaded region: bytes [vaddr, vaddr + len) of the initial memory image.
  * Only the file-backed part is kept; the rest of memsz (bss) is zero, which is
