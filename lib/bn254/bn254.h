@@ -190,8 +190,9 @@ int g2_msm(g2_jac *out, const g2_affine *points, const fr_t *scalars, size_t n);
 
 /* ------------------------------------------------------------------ pairing */
 /* Optimal ate pairing e(P, Q) = f_{6x+2,Q}(P) * l_{[6x+2]Q,pi(Q)}(P) *
- * l_{..,-pi^2(Q)}(P) raised to (q^12-1)/r exactly (so values agree with
- * py_ecc).  e(O, Q) = e(P, O) = 1.  Inputs must be on the curves / G2 in its
+ * l_{..,-pi^2(Q)}(P) raised to (q^12-1)/r exactly (the canonical value;
+ * ffjavascript/snarkjs compute e^lambda, lambda = 2x(6x^2+3x+1), see
+ * docs/bn254.md).  e(O, Q) = e(P, O) = 1.  Inputs must be on the curves / G2 in its
  * subgroup (the parsers guarantee it). */
 void bn254_miller_loop(fq12_t *out, const g1_affine *p, const g2_affine *q);
 void bn254_final_exp(fq12_t *out, const fq12_t *f);
