@@ -50,6 +50,26 @@ setup_file() {
     assert_success
 }
 
+@test "groth16: after a snarkjs phase-2 contribution (delta != 1) our proofs still verify everywhere" {
+    need_node
+    F=$BATS_FILE_TMPDIR
+    raiko-groth16 setup "$F/c.r1cs" "$PTAU" -o "$T/c0.zkey"
+    "$SJ" zkey contribute "$T/c0.zkey" "$T/c1.zkey" --name=t -e="raiko test entropy" >/dev/null
+    run "$SJ" zkey verify "$F/c.r1cs" "$PTAU" "$T/c1.zkey"
+    assert_success
+    raiko-groth16 export-vk "$T/c1.zkey" -o "$T/vk.json"
+    "$SJ" zkey export verificationkey "$T/c1.zkey" "$T/sj_vk.json" >/dev/null
+    cmp "$T/vk.json" "$T/sj_vk.json"
+    raiko-groth16 prove "$T/c1.zkey" "$F/c.wtns" -o "$T/proof.json" --public "$T/public.json"
+    run "$SJ" groth16 verify "$T/vk.json" "$T/public.json" "$T/proof.json"
+    assert_output --partial "OK!"
+    run raiko-groth16 verify "$T/vk.json" "$T/public.json" "$T/proof.json"
+    assert_success
+    # the old key's verification key does not accept it
+    run raiko-groth16 verify "$F/sj_vk.json" "$T/public.json" "$T/proof.json"
+    assert_failure 1
+}
+
 @test "groth16: snarkjs's proof verifies with ours; our files have snarkjs's shape" {
     need_node
     F=$BATS_FILE_TMPDIR
