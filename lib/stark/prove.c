@@ -765,7 +765,7 @@ int stark_prove(const stark_pk *pk, const bb_t *const *traces, const unsigned *l
         fb[nfb].values = vals + first;
         nfb++;
     }
-    if ((rc = fri_prove(fp, &c, fb, nfb, out, e)))
+    if ((rc = fri_prove_ex(fp, vk->fri_log_arity, &c, fb, nfb, out, e)))
         goto out;
     if (out->oom)
         rc = rk_fail(e, RK_EINTERNAL, "stark: out of memory writing the proof");

@@ -56,6 +56,9 @@ int stark_check_machine(const air_machine *m, const stark_vk *vk, rk_err *e)
     int rc = fri_params_check(&vk->fri, e);
     if (rc)
         return rc;
+    if (vk->fri_log_arity < 1 || vk->fri_log_arity > FRI_MAX_LOG_ARITY)
+        return rk_fail(e, RK_EINPUT, "stark: FRI log arity %u not in 1..%d", vk->fri_log_arity,
+                       FRI_MAX_LOG_ARITY);
     int any_pre = 0;
     for (size_t t = 0; t < m->n_tables; t++) {
         const air_table *tb = m->tables[t];
@@ -89,6 +92,7 @@ void stark_observe_instance(chal *c, const air_machine *m, const stark_vk *vk, c
     chal_observe_u32(c, vk->fri.num_queries);
     chal_observe_u32(c, vk->fri.pow_bits);
     chal_observe_u32(c, vk->fri.log_final_poly_len);
+    chal_observe_u32(c, vk->fri_log_arity);
     chal_observe_u32(c, (uint32_t)m->n_tables);
     for (size_t t = 0; t < m->n_tables; t++) {
         const air_table *tb = m->tables[t];
@@ -121,11 +125,19 @@ bb4_t stark_ext_from_parts(const bb4_t *parts)
 int stark_keygen(const air_machine *m, const fri_params *fri, const bb_t *const *pre_traces,
                  const unsigned *pre_log_heights, stark_pk *pk, rk_err *e)
 {
+    return stark_keygen_ex(m, fri, 1, pre_traces, pre_log_heights, pk, e);
+}
+
+int stark_keygen_ex(const air_machine *m, const fri_params *fri, unsigned fri_log_arity,
+                    const bb_t *const *pre_traces, const unsigned *pre_log_heights, stark_pk *pk,
+                    rk_err *e)
+{
     stark_pk_free(pk);
     stark_pk_init(pk);
     int rc;
     if (!m->finalized)
         return rk_fail(e, RK_EINPUT, "stark: the machine is not finalized");
+    pk->vk.fri_log_arity = fri_log_arity;
     size_t nt = m->n_tables;
     pk->m = m;
     pk->vk.fri = *fri;
@@ -190,6 +202,7 @@ int stark_vk_encode(const stark_vk *vk, rk_buf *out, rk_err *e)
     rk_buf_u32(out, vk->fri.num_queries);
     rk_buf_u32(out, vk->fri.pow_bits);
     rk_buf_u32(out, vk->fri.log_final_poly_len);
+    rk_buf_u32(out, vk->fri_log_arity);
     rk_buf_u32(out, vk->n_tables);
     for (uint32_t t = 0; t < vk->n_tables; t++)
         rk_buf_u32(out, vk->pre_log_heights[t]);
@@ -211,6 +224,9 @@ int stark_vk_decode(const uint8_t *p, size_t len, stark_vk *vk, rk_err *e)
     vk->fri.num_queries = rk_rd_u32(&r);
     vk->fri.pow_bits = rk_rd_u32(&r);
     vk->fri.log_final_poly_len = rk_rd_u32(&r);
+    vk->fri_log_arity = rk_rd_u32(&r);
+    if (vk->fri_log_arity < 1 || vk->fri_log_arity > FRI_MAX_LOG_ARITY)
+        r.bad = 1;
     uint32_t nt = rk_rd_u32(&r);
     if (r.bad || nt == 0 || nt > 4096 || (size_t)nt * 4 > rk_rd_left(&r))
         return rk_fail(e, RK_EINPUT, "stark vk: bad table count");

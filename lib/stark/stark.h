@@ -37,6 +37,7 @@
 /* The verifying key: everything fixed per machine besides the AIR itself. */
 typedef struct stark_vk {
     fri_params fri;
+    uint32_t fri_log_arity;     /* FRI folds up to 2^fri_log_arity per round (1..4; keygen: 1) */
     uint32_t n_tables;
     uint32_t *pre_log_heights;  /* per table; meaningful only when pre_width > 0 */
     p2_digest pre_root;         /* commitment to all preprocessed columns (zero if none) */
@@ -62,6 +63,12 @@ void stark_pk_free(stark_pk *pk);
  * m must be finalized and must outlive pk. */
 int stark_keygen(const air_machine *m, const fri_params *fri, const bb_t *const *pre_traces,
                  const unsigned *pre_log_heights, stark_pk *pk, rk_err *e);
+
+/* The same with FRI folding arity up to 2^fri_log_arity per round (1..4):
+ * fewer Merkle paths per query, so smaller proofs and fewer hashes to verify. */
+int stark_keygen_ex(const air_machine *m, const fri_params *fri, unsigned fri_log_arity,
+                    const bb_t *const *pre_traces, const unsigned *pre_log_heights, stark_pk *pk,
+                    rk_err *e);
 
 /* vk serialization (canonical; decode rejects anything else).  Layout in docs/stark.md. */
 int stark_vk_encode(const stark_vk *vk, rk_buf *out, rk_err *e);

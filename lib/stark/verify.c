@@ -241,7 +241,7 @@ int stark_verify(const air_machine *m, const stark_vk *vk, const bb_t *publics, 
         fb[nfb].values = vals + first;
         nfb++;
     }
-    if ((rc = fri_verify(fp, &c, fb, nfb, &in, e))) {
+    if ((rc = fri_verify_ex(fp, vk->fri_log_arity, &c, fb, nfb, &in, e))) {
         if (rc != RK_EINTERNAL)
             rc = RK_EFALSE;
         goto out;

@@ -426,6 +426,38 @@ static void degree5_blowup4(void)
     air_machine_free(&m);
 }
 
+/* FRI folding by up to 8 per round: proves, verifies, smaller proof. */
+static void fri_arity8(void)
+{
+    air_machine m;
+    rk_err e;
+    ex_mul_machine(&m, &e);
+    bb_t *ops, *chip;
+    ex_mul_traces(8, 5, &ops, &chip);
+    const bb_t *trs[2] = {ops, chip};
+    unsigned lh[2] = {8, 5};
+    size_t len[2];
+    for (unsigned a = 1; a <= 3; a += 2) {
+        stark_pk pk;
+        stark_pk_init(&pk);
+        CHECK_EQ_U64(stark_keygen_ex(&m, &SMALL, a, NULL, NULL, &pk, &e), RK_OK);
+        rk_buf proof;
+        rk_buf_init(&proof);
+        CHECK_EQ_U64(stark_prove(&pk, trs, lh, NULL, NULL, &proof, &e), RK_OK);
+        CHECK_EQ_U64(stark_verify(&m, &pk.vk, NULL, proof.data, proof.len, &e), RK_OK);
+        len[a / 2] = proof.len;
+        pk.vk.fri_log_arity = a == 1 ? 3 : 1; /* the other layout */
+        CHECK_EQ_U64(stark_verify(&m, &pk.vk, NULL, proof.data, proof.len, &e), RK_EFALSE);
+        rk_buf_free(&proof);
+        stark_pk_free(&pk);
+    }
+    printf("# proof bytes: arity 2: %zu, arity 8: %zu\n", len[0], len[1]);
+    CHECK(len[1] < len[0]);
+    free(ops);
+    free(chip);
+    air_machine_free(&m);
+}
+
 /* Bad parameters and shapes are input errors, named in the message. */
 static void bad_inputs(void)
 {
@@ -477,5 +509,6 @@ int main(void)
     RUN(air_build_errors);
     RUN(degree5_blowup4);
     RUN(bad_inputs);
+    RUN(fri_arity8);
     return t_done();
 }
