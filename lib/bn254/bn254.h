@@ -53,8 +53,11 @@ typedef struct { uint64_t l[4]; } fr_t;   /* scalar field, Montgomery form, LE l
     int X##_from_dec(X##_t *a, const char *dec);                               \
     void X##_to_dec(char out[80], const X##_t *a);                             \
     /* raw Montgomery limbs, little-endian bytes (snarkjs .zkey/.ptau/.wtns    \
-     * sections store field elements this way); from: no check */             \
+     * sections store field elements this way).  from_mont_le never fails: a   \
+     * non-canonical input (limbs >= p) is reduced mod p; from_mont_le_canon   \
+     * rejects it with RK_EINPUT instead (for strict file readers). */        \
     void X##_from_mont_le(X##_t *a, const uint8_t in[32]);                     \
+    int X##_from_mont_le_canon(X##_t *a, const uint8_t in[32]);                \
     void X##_to_mont_le(uint8_t out[32], const X##_t *a);                      \
     /* plain integer value <-> element (limbs LE); from: RK_EINPUT if >= p */  \
     int X##_from_u256(X##_t *a, const uint64_t v[4]);                          \

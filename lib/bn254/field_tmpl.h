@@ -141,14 +141,35 @@ void FN(to_bytes_le)(uint8_t out[32], const FT *a)
         for (int j = 0; j < 8; j++)
             out[i * 8 + j] = (uint8_t)(v[i] >> (8 * j));
 }
-void FN(from_mont_le)(FT *a, const uint8_t in[32])
+int FN(from_mont_le_canon)(FT *a, const uint8_t in[32])
 {
+    uint64_t v[4];
     for (int i = 0; i < 4; i++) {
         uint64_t w = 0;
         for (int j = 7; j >= 0; j--)
             w = (w << 8) | in[i * 8 + j];
-        a->l[i] = w;
+        v[i] = w;
     }
+    if (!u256_lt(v, FP))
+        return RK_EINPUT;
+    memcpy(a->l, v, sizeof v);
+    return RK_OK;
+}
+
+void FN(from_mont_le)(FT *a, const uint8_t in[32])
+{
+    uint64_t v[4];
+    for (int i = 0; i < 4; i++) {
+        uint64_t w = 0;
+        for (int j = 7; j >= 0; j--)
+            w = (w << 8) | in[i * 8 + j];
+        v[i] = w;
+    }
+    /* keep the invariant every product relies on (limbs < p): reduce a
+     * non-canonical input (2^256/p < 6, so a few subtractions) */
+    while (!u256_lt(v, FP))
+        u256_sub(v, v, FP);
+    memcpy(a->l, v, sizeof v);
 }
 void FN(to_mont_le)(uint8_t out[32], const FT *a)
 {

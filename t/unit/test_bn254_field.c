@@ -166,6 +166,22 @@ static void test_reject_noncanonical(void)
     uint8_t qb[32] = {0x30, 0x64, 0x4e, 0x72, 0xe1, 0x31, 0xa0, 0x29, 0xb8, 0x50, 0x45, 0xb6, 0x81, 0x81, 0x58, 0x5d,
                       0x97, 0x81, 0x6a, 0x91, 0x68, 0x71, 0xca, 0x8d, 0x3c, 0x20, 0x8c, 0x16, 0xd8, 0x7c, 0xfd, 0x47};
     CHECK(fq_from_bytes_be(&a, qb) == RK_EINPUT);
+    /* raw Montgomery limbs >= q: reduced by from_mont_le, rejected by _canon */
+    uint8_t ml[32];
+    for (int k = 0; k < 32; k++)
+        ml[k] = qb[31 - k];   /* q, little-endian */
+    ml[0] += 5;               /* q + 5 */
+    fq_t red, five;
+    fq_from_mont_le(&red, ml);
+    uint8_t back[32], want[32] = {5};
+    fq_to_mont_le(back, &red);
+    CHECK_MEM(back, want, 32);
+    CHECK(fq_from_mont_le_canon(&red, ml) == RK_EINPUT);
+    memset(ml, 0xff, 32);
+    fq_from_mont_le(&red, ml);   /* 2^256 - 1 = 5q + ..., must end < q */
+    fq_to_mont_le(back, &red);
+    CHECK(fq_from_mont_le_canon(&five, back) == RK_OK);
+    CHECK(fq_from_mont_le_canon(&five, want) == RK_OK);
     qb[31] = 0x46; /* q - 1 */
     CHECK(fq_from_bytes_be(&a, qb) == RK_OK);
     fq_t m1;
