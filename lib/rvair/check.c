@@ -142,7 +142,8 @@ static int check_row(void *vc, const air_table *t, size_t row, const bb_t *s, si
     check_ctx *c = vc;
     for (unsigned k = 0; k < t->n_user_constraints; k++)
         if (!bb_eq(node_at(s, t->constraints[k], r), bb_zero()))
-            return rk_fail(c->e, RK_EFALSE, "table %s: constraint %u fails at row %zu", t->name, k, row);
+            return rk_fail(c->e, RK_EFALSE, "table %s: constraint %u (%s) fails at row %zu", t->name, k,
+                           t->labels && t->labels[k] ? t->labels[k] : "-", row);
     for (size_t i = 0; i < t->n_inter; i++) {
         const air_interaction *it = &t->inter[i];
         bb_t mult = node_at(s, it->mult, r);

@@ -151,6 +151,7 @@ void rvair_cpu_air(air_table *t)
     air_expr ONE = CST(1);
 
     /* ---- rows, clock, pc continuity ---- */
+    air_set_label(t, "cpu: rows, clock, pc");
     BOOL(REAL);
     BOOL(COL(CPU_LASTREAL));
     air_assert_first(t, SUB(REAL, ONE));
@@ -183,6 +184,7 @@ void rvair_cpu_air(air_table *t)
     }
 
     /* ---- decode ---- */
+    air_set_label(t, "cpu: decode");
     for (int i = 0; i < 32; i++)
         BOOL(W(i));
     air_expr fsum = CST(0);
@@ -230,6 +232,7 @@ void rvair_cpu_air(air_table *t)
     }
 
     /* ---- register and memory accesses ---- */
+    air_set_label(t, "cpu: memory accesses");
     air_expr ts0 = MULC(CLK, 4);
     access(t, REAL, pc, ts0, 0, wlo, whi, wlo, whi); /* instruction fetch */
     access(t, REAL, ADD(ADD(MULC(rs1f, 4), ONE), MULC(ECALL, 20)), ts0, 1, limb16(t, CPU_A),
@@ -255,6 +258,7 @@ void rvair_cpu_air(air_table *t)
     ZERO(MUL(SUB(ONE, COL(CPU_RD0)), SUB(MUL(rdf, COL(CPU_RDINV)), ONE)));
 
     /* ---- range checks of the byte columns ---- */
+    air_set_label(t, "cpu: byte checks");
     static const unsigned pairs[][2] = {
         {CPU_A, CPU_A + 1}, {CPU_A + 2, CPU_A + 3}, {CPU_B, CPU_B + 1}, {CPU_B + 2, CPU_B + 3},
         {CPU_R, CPU_R + 1}, {CPU_R + 2, CPU_R + 3}, {CPU_T, CPU_T + 1}, {CPU_T + 2, CPU_T + 3},
@@ -277,6 +281,7 @@ void rvair_cpu_air(air_table *t)
               SUB(MULC(COL(CPU_RM + 3), 2), MULC(COL(CPU_SRM), 256)));
 
     /* ---- chain N: next pc = pc + (imm if JAL / taken branch, else 4); JALR: rd = pc + 4 ---- */
+    air_set_label(t, "cpu: next pc (adder N)");
     air_expr J = ADD(JAL, COL(CPU_TAKEN));
     for (int k = 0; k < 4; k++) {
         air_expr x = pcb[k];
@@ -295,6 +300,7 @@ void rvair_cpu_air(air_table *t)
         ZERO(MUL(JALR, SUB(COL(CPU_NPB + k), COL(CPU_T + k))));
 
     /* ---- chain A: x + y = s (mod 2^32) with carries CA ---- */
+    air_set_label(t, "cpu: adder A");
     BOOL(COL(CPU_DE));
     air_expr DE = COL(CPU_DE);
     for (int k = 0; k < 4; k++) {
@@ -321,6 +327,7 @@ void rvair_cpu_air(air_table *t)
     air_expr LT = COL(CPU_CA + 3); /* borrow of t + b' = a': a' < b' */
 
     /* ---- comparisons and branches ---- */
+    air_set_label(t, "cpu: comparisons, branches");
     air_expr tsum = ADD(ADD(COL(CPU_T), COL(CPU_T + 1)), ADD(COL(CPU_T + 2), COL(CPU_T + 3)));
     ZERO(MUL(COL(CPU_TEQ), tsum));
     ZERO(MUL(REAL, SUB(SUB(ONE, COL(CPU_TEQ)), MUL(tsum, COL(CPU_TINV)))));
@@ -335,6 +342,7 @@ void rvair_cpu_air(air_table *t)
     }
 
     /* ---- LUI, bitwise ---- */
+    air_set_label(t, "cpu: lui, bitwise");
     for (int k = 0; k < 4; k++) {
         ZERO(MUL(LUI, SUB(COL(CPU_R + k), COL(CPU_IM + k))));
         air_expr v[4] = {ADD(ADD(BAND, MULC(BOR, 2)), MULC(BXOR, 3)), COL(CPU_A + k), COL(CPU_OB + k),
@@ -343,6 +351,7 @@ void rvair_cpu_air(air_table *t)
     }
 
     /* ---- loads and stores ---- */
+    air_set_label(t, "cpu: loads, stores");
     for (int k = 0; k < 4; k++)
         BOOL(COL(CPU_OH + k));
     air_expr OH[4] = {COL(CPU_OH), COL(CPU_OH + 1), COL(CPU_OH + 2), COL(CPU_OH + 3)};
@@ -391,6 +400,7 @@ void rvair_cpu_air(air_table *t)
     }
 
     /* ---- the byte multiplier: X (4 bytes, sign-extended by SX) * Y (4 bytes + Y4, SY) mod 2^64 ---- */
+    air_set_label(t, "cpu: multiplier");
     BOOL(COL(CPU_SQ));
     air_expr POW = COL(CPU_POW);
     for (int k = 0; k < 4; k++) {
@@ -421,6 +431,7 @@ void rvair_cpu_air(air_table *t)
     }
 
     /* ---- shifts: Y = 2^u, u = s (left) or 32 - s (right), s = ob0 mod 32 ---- */
+    air_set_label(t, "cpu: shifts");
     air_expr s5 = CST(0);
     for (int i = 4; i >= 0; i--) {
         BOOL(COL(CPU_SBIT + i));
@@ -441,6 +452,7 @@ void rvair_cpu_air(air_table *t)
     ZERO(SUB(POW, MUL(MUL(ADD(ONE, COL(CPU_U)), ADD(ONE, MULC(COL(CPU_U + 1), 3))), ADD(ONE, MULC(COL(CPU_U + 2), 15)))));
 
     /* ---- DIV/REM: a = Q * b + rm (64-bit), |rm| < |b|, sign(rm) = sign(a) or rm = 0 ---- */
+    air_set_label(t, "cpu: div/rem");
     for (int k = 0; k < 8; k++) {
         air_expr rmx = k < 4 ? COL(CPU_RM + k) : MULC(MUL(DIVSG, COL(CPU_SRM)), 255);
         air_expr ax = k < 4 ? COL(CPU_A + k) : MULC(MUL(DIVSG, COL(CPU_SA)), 255);
@@ -475,6 +487,7 @@ void rvair_cpu_air(air_table *t)
     }
 
     /* ---- syscalls: t0 (rs1 slot) selects, a0 in the rs2 slot, a1 in the memory slot ---- */
+    air_set_label(t, "cpu: syscalls");
     air_expr ssum = CST(0);
     for (int k = 0; k < RVAIR_N_SYS; k++) {
         air_expr f = SYS(k);

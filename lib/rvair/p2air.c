@@ -71,6 +71,7 @@ static air_expr sbox_expr(air_table *t, air_expr x, unsigned col)
 
 void rvair_p2_air(air_table *t)
 {
+    air_set_label(t, "poseidon2 rounds");
     air_expr s[16], in[16];
     for (int i = 0; i < 16; i++)
         s[i] = in[i] = COL(P2T_IN + i);

@@ -10,6 +10,7 @@
  * CPU) to LAST (REM = 1). ---- */
 void rvair_hint_air(air_table *t)
 {
+    air_set_label(t, "hint");
     air_expr REAL = COL(HINT_REAL), FIRST = COL(HINT_FIRST), LAST = COL(HINT_LAST), ONE = CST(1);
     BOOL(REAL);
     BOOL(FIRST);
@@ -61,6 +62,7 @@ void rvair_hint_air(air_table *t)
  * page sends (page, pre-leaf, post-leaf) to the public values. ---- */
 void rvair_page_air(air_table *t)
 {
+    air_set_label(t, "page");
     air_expr REAL = COL(PAGE_REAL), FIRST = COL(PAGE_FIRST), LAST = COL(PAGE_LAST), ONE = CST(1);
     BOOL(REAL);
     BOOL(FIRST);
@@ -119,6 +121,7 @@ void rvair_page_air(air_table *t)
 /* ---- BYTES: row i = (x, y) = (i mod 256, i / 256), with AND, OR, XOR ---- */
 void rvair_bytes_air(air_table *t)
 {
+    air_set_label(t, "bytes");
     air_expr x = air_pre(t, 0), y = air_pre(t, 1);
     air_expr vp[4] = {CST(BYTEOP_PAIR), x, y, CST(0)};
     air_expr va[4] = {CST(BYTEOP_AND), x, y, air_pre(t, 2)};
