@@ -42,14 +42,14 @@ static void bench_merkle(unsigned log_n, size_t w)
 }
 
 static void bench_prove(const char *name, air_machine *m, const bb_t *const *traces,
-                        const unsigned *lh, const bb_t *publics)
+                        const unsigned *lh, const bb_t *publics, unsigned arity)
 {
     fri_params fp;
     fri_params_default(&fp);
     stark_pk pk;
     stark_pk_init(&pk);
     rk_err e;
-    if (stark_keygen(m, &fp, NULL, NULL, &pk, &e)) {
+    if (stark_keygen_ex(m, &fp, arity, NULL, NULL, &pk, &e)) {
         printf("%s: keygen: %s\n", name, e.msg);
         return;
     }
@@ -65,8 +65,8 @@ static void bench_prove(const char *name, air_machine *m, const bb_t *const *tra
     t0 = now();
     rc = stark_verify(m, &pk.vk, publics, proof.data, proof.len, &e);
     double tv = now() - t0;
-    printf("%s: prove %.2f s (cpu %.2f s), verify %.1f ms (%s), proof %zu bytes, %u conjectured bits, %d threads\n",
-           name, tp, cp, tv * 1e3, rc ? e.msg : "ok", proof.len, stark_security_bits(&pk.vk),
+    printf("%s, FRI arity %u: prove %.2f s (cpu %.2f s), verify %.1f ms (%s), proof %zu bytes, %u conjectured bits, %d threads\n",
+           name, 1u << arity, tp, cp, tv * 1e3, rc ? e.msg : "ok", proof.len, stark_security_bits(&pk.vk),
            omp_get_max_threads());
     rk_buf_free(&proof);
     stark_pk_free(&pk);
@@ -86,7 +86,8 @@ int main(int argc, char **argv)
     const bb_t *trs[1] = {tr};
     char name[64];
     snprintf(name, sizeof name, "fibonacci 2^%u x 2", lg);
-    bench_prove(name, &m, trs, &lg, pub);
+    bench_prove(name, &m, trs, &lg, pub, 1);
+    bench_prove(name, &m, trs, &lg, pub, 3);
     free(tr);
     air_machine_free(&m);
     if (wc > 0) {
@@ -94,7 +95,7 @@ int main(int argc, char **argv)
         tr = ex_wide_trace(wlg, wc);
         trs[0] = tr;
         snprintf(name, sizeof name, "wide deg-3 2^%u x %u", wlg, wc);
-        bench_prove(name, &m, trs, &wlg, NULL);
+        bench_prove(name, &m, trs, &wlg, NULL, 1);
         free(tr);
         air_machine_free(&m);
     }
