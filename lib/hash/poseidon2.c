@@ -124,6 +124,7 @@ static void hash_row_scalar(const bb_t *const *mats, const size_t *widths, size_
     bb_t st[P2_WIDTH] = {0};
     size_t fill = 0;
     for (size_t m = 0; m < n_mats; m++) {
+        if (widths[m] == 0) continue; /* an empty matrix may come with a NULL pointer */
         const bb_t *row = mats[m] + i * widths[m];
         for (size_t c = 0; c < widths[m]; c++) {
             st[fill++] = row[c];

@@ -150,6 +150,16 @@ static void test_hash_rows(void)
         check_hash_rows(heights[h], w5, 1);
     }
     check_hash_rows(5, w4 + 1, 1); /* width 0: zero digests */
+    /* an empty matrix may be passed as NULL */
+    enum { H = 20 };
+    static bb_t m0[H * 5];
+    for (int i = 0; i < H * 5; i++) m0[i] = rnd_bb();
+    const bb_t *mats[3] = {NULL, m0, NULL};
+    size_t widths[3] = {0, 5, 0};
+    p2_digest got[H], want[H];
+    p2_hash_rows(mats, widths, 3, H, got);
+    for (int i = 0; i < H; i++) p2_hash(m0 + 5 * i, 5, &want[i]);
+    CHECK_MEM(got, want, sizeof got);
 }
 
 static void test_compress_layer(void)
