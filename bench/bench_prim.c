@@ -1,6 +1,7 @@
 /* bench_prim.c - primitives: BabyBear multiply throughput, NTT (forward, coset LDE), Poseidon2
  * permutations, p2_hash_rows, p2_compress_layer; AVX2 and scalar, one and all threads.
- * usage: bench_prim [quick|full]   (quick: 2^20 and 2^22 NTTs; full: adds 2^24 x {1,16,64})
+ * usage: bench_prim [quick|full]   (quick: 2^20 and 2^22 NTTs; full, or BENCH_FULL=1 in the
+ * environment: adds 2^22 x 64 and 2^24 x {1,16,64}, about 4.5 GiB and several minutes)
  * Each figure is the best of a few runs.  Two clocks: "wall" with all threads, and "cpu1" = the
  * thread CPU time of a one-thread run, which a loaded (shared) machine disturbs much less than
  * wall time; on an idle 2-core box wall(2 threads) ~ cpu1 / 2 for these parallel loops. */
@@ -127,7 +128,8 @@ static double perm_rate(int threads)
 
 int main(int argc, char **argv)
 {
-    int full = argc > 1 && strcmp(argv[1], "full") == 0;
+    const char *env_full = getenv("BENCH_FULL"); /* bench/run passes no arguments */
+    int full = (argc > 1 && strcmp(argv[1], "full") == 0) || (env_full && strcmp(env_full, "1") == 0);
     int threads = omp_get_max_threads();
     int avx2 = bb_simd_avx2();
     printf("threads %d, AVX2 %s; times are best-of-N wall clock, machine shared (noisy)\n", threads,

@@ -97,12 +97,15 @@ static void test_sponge_compress(void)
 /* p2_permute_batch against p2_permute, for both dispatch modes */
 static void test_batch_vs_scalar(void)
 {
-    static const size_t sizes[] = {0, 1, 7, 8, 9, 15, 16, 17, 100};
+    static const size_t sizes[] = {0, 1, 7, 8, 9, 15, 16, 17, 24, 31, 100};
     for (size_t si = 0; si < sizeof sizes / sizeof sizes[0]; si++) {
         size_t n = sizes[si];
         bb_t(*a)[16] = malloc((n + 1) * sizeof *a), (*b)[16] = malloc((n + 1) * sizeof *b);
         for (size_t i = 0; i < n; i++)
             for (int j = 0; j < 16; j++) a[i][j] = rnd_bb();
+        /* edge words: zero, the largest internal word p-1, and the element p-1 */
+        for (size_t i = 0; i < n && i < 3; i++)
+            for (int j = 0; j < 16; j++) a[i][j] = i == 0 ? 0 : i == 1 ? BB_P - 1 : bb_from_u32(BB_P - 1);
         memcpy(b, a, n * sizeof *a);
         for (size_t i = 0; i < n; i++) p2_permute(a[i]);
         p2_permute_batch(b, n);
