@@ -36,15 +36,6 @@ static void tctx_free(tctx *c)
 }
 
 static inline bb_t slot_base(const bb_t *s, air_expr x, size_t r) { return s[(size_t)x * 4 * B + r]; }
-static inline bb4_t slot_ext(const bb_t *s, const air_table *t, air_expr x, size_t r)
-{
-    const bb_t *p = s + (size_t)x * 4 * B;
-    if (!t->nodes[x].is_ext)
-        return bb4_from_base(p[r]);
-    bb4_t v = {{p[r], p[B + r], p[2 * B + r], p[3 * B + r]}};
-    return v;
-}
-
 /* ---- 1. the prover's own constraint check over the trace ---- */
 
 static int check_constraints(const tctx *c, const bb_t *publics, rk_err *e)
