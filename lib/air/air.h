@@ -39,10 +39,11 @@
  *
  * Degree: columns and selectors have degree 1, constants and public values 0;
  * add/sub take the max, mul the sum.  A constraint's degree INCLUDES its
- * selector: air_assert_transition(t, a*b - c) has degree 3.  The machine's
- * maximum constraint degree D sets the quotient degree 2^ceil(log2(D-1))
- * (D <= 3: 2 chunks) and needs log_blowup >= log2 of it (lib/stark checks).
- * Keep D <= 3 for the default log_blowup 1; D up to 5 needs log_blowup 2.
+ * selector: air_assert_transition(t, a*b - c) has degree 3.  Each table's
+ * maximum constraint degree D (LogUp's included) sets its quotient degree
+ * qd = 2^ceil(log2(max(D-1, 1))) (D <= 2: 1 chunk, D = 3: 2, D = 4, 5: 4)
+ * and needs log_blowup >= log2(qd) (stark_keygen checks).  Keep D <= 3 for
+ * the default log_blowup 1; D up to 5 needs log_blowup 2.
  *
  * Lookups and permutations (LogUp over buses):
  *   air_send(t, bus, mult, values, n)     adds  +mult / (beta + bus + sum_i gamma^(i+1) values[i])
