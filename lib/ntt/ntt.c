@@ -162,8 +162,7 @@ static BB_AVX2 void small_stages_avx2(bb_t *m, size_t n, const bb_t *t4, const b
                                          (int)t4[0], (int)t4[1], (int)t4[2], (int)t4[3]);
     const __m256i w2 = _mm256_setr_epi32((int)t2[0], (int)t2[1], (int)t2[0], (int)t2[1],
                                          (int)t2[0], (int)t2[1], (int)t2[0], (int)t2[1]);
-    size_t i = 0;
-    for (; i + 16 <= n; i += 16) {
+    for (size_t i = 0; i < n; i += 16) { /* n is a power of two >= 16 */
         __m256i a = bb8_load(m + i), b = bb8_load(m + i + 8);
         /* h = 4: u = [a0..3 b0..3], v = [a4..7 b4..7] */
         __m256i u = _mm256_permute2x128_si256(a, b, 0x20), v = _mm256_permute2x128_si256(a, b, 0x31);
@@ -182,13 +181,11 @@ static BB_AVX2 void small_stages_avx2(bb_t *m, size_t n, const bb_t *t4, const b
         v = _mm256_castps_si256(_mm256_shuffle_ps(_mm256_castsi256_ps(a), _mm256_castsi256_ps(b), 0xdd));
         s = bb8_add(u, v);
         d = bb8_sub(u, v);
-        /* s = [a0 a2 b0 b2 | a4 a6 b4 b6] sums, d likewise: interleave back */
-        __m256i lo = _mm256_unpacklo_epi32(s, d), hi = _mm256_unpackhi_epi32(s, d);
-        /* lo = [s0 d0 s1 d1 | s4 d4 s5 d5] = [a0 a1 a2 a3 | a4..a7]... for the a-half; hi is b */
-        bb8_store(m + i, lo);
-        bb8_store(m + i + 8, hi);
+        /* s, d pair up as [a0a1 a2a3 b0b1 b2b3 | a4a5 a6a7 b4b5 b6b7]: interleaving them gives
+         * back a = [s0 d0 s1 d1 | s4 d4 s5 d5] and b = [s2 d2 s3 d3 | s6 d6 s7 d7] */
+        bb8_store(m + i, _mm256_unpacklo_epi32(s, d));
+        bb8_store(m + i + 8, _mm256_unpackhi_epi32(s, d));
     }
-    (void)i;
 }
 #endif
 
