@@ -229,3 +229,18 @@ mf() { sed -n "s/^$2: //p" "$1/manifest.yaml"; }
     [ "$(ls "$T/t1" | wc -l)" -ge 3 ]
     for f in "$T"/t1/*; do cmp "$f" "$T/t2/$(basename "$f")"; done
 }
+
+@test "split: --max-cycles stops a longer run as a guest fault (exit 1, no files)" {
+    need_guests
+    n=$(raiko-split --execute-only "$G/fib.elf" | sed -n 's/^cycles: //p')
+    run raiko-split --max-cycles "$n" --po2 10 -o "$T/ok" "$G/fib.elf"
+    assert_success
+    run raiko-split --max-cycles $((n - 1)) --po2 10 -o "$T/m" "$G/fib.elf"
+    assert_failure 1
+    assert_output --partial "guest still running after --max-cycles $((n - 1))"
+    [ -z "$(ls -A "$T/m")" ]
+    run raiko-split --max-cycles 100 --execute-only "$G/fib.elf"
+    assert_failure 1
+    run raiko-split --max-cycles 0 --execute-only "$G/fib.elf"
+    assert_failure 2
+}

@@ -516,6 +516,13 @@ static int emit_segment(split_ctx *s, const split_opts *o, const seg_claim *c, c
     return writer_push(&s->w, &j, e);
 }
 
+static int over_limit(rv_machine *m, uint64_t max, rk_err *e)
+{
+    snprintf(m->fault, sizeof m->fault, "guest still running after --max-cycles %llu (pc 0x%08x)",
+             (unsigned long long)max, m->pc);
+    return rk_fail(e, RK_EFALSE, "%s", m->fault);
+}
+
 int split_run(const elf_image *im, rv_stream *input, const split_opts *o, split_result *r, rk_err *e)
 {
     split_ctx s;
@@ -540,7 +547,9 @@ int split_run(const elf_image *im, rv_stream *input, const split_opts *o, split_
 
     if (!o->out_dir) {
         /* execute only: the plain loop, no tracking, no hashing */
-        rc = rv_run(&s.m, UINT64_MAX, e);
+        rc = rv_run(&s.m, o->max_cycles ? o->max_cycles : UINT64_MAX, e);
+        if (rc == RK_OK && !s.m.halted)
+            rc = over_limit(&s.m, o->max_cycles, e);
         r->total_cycles = s.m.cycles;
         r->n_segments = (s.m.cycles + seg_cycles - 1) / seg_cycles;
         goto finish;
@@ -594,8 +603,15 @@ int split_run(const elf_image *im, rv_stream *input, const split_opts *o, split_
         p2_digest pre_root;
         ms_tree_root(&s.tree, &pre_root);
         uint64_t c0 = s.m.cycles;
-        if ((rc = rv_run(&s.m, seg_cycles, e)))
+        uint64_t budget = seg_cycles;
+        if (o->max_cycles && o->max_cycles - s.m.cycles < budget)
+            budget = o->max_cycles - s.m.cycles;
+        if ((rc = rv_run(&s.m, budget, e)))
             goto finish;
+        if (!s.m.halted && budget < seg_cycles) {
+            rc = over_limit(&s.m, o->max_cycles, e);
+            goto finish;
+        }
         c.cycles = s.m.cycles - c0;
         c.halted = (uint32_t)s.m.halted;
         c.exit_code = s.m.halted ? s.m.exit_code : 0;

@@ -1,6 +1,7 @@
 /* raiko-split - run an RV32IM guest and cut the run into segment files.
  * See docs/exec.md and docs/cli.md. */
 #include <getopt.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +22,7 @@ static const char usage[] =
     "      --execute-only      run without writing; print cycles, segments, exit code,\n"
     "                          public values\n"
     "      --segment K         write only segment K (byte-identical to a full split's)\n"
+    "      --max-cycles N      stop a run longer than N cycles (a guest fault, exit 1)\n"
     "      --image-id          print the program's image id and exit\n"
     "      --json              summary on stdout as JSON (guest stdout then goes to stderr)\n"
     "      --progress          progress on stderr\n"
@@ -32,7 +34,7 @@ static const char usage[] =
     "Exit: 0 the guest halted with exit code 0, 1 the guest exited non-zero or faulted,\n"
     "2 bad input or usage, 3 internal error or unsupported syscall.\n";
 
-enum { OPT_INPUT = RK_OPT_TOOL_BASE, OPT_ITEM, OPT_PO2, OPT_EXEC, OPT_SEGMENT, OPT_IMAGE_ID, OPT_WRITE_INPUT };
+enum { OPT_INPUT = RK_OPT_TOOL_BASE, OPT_ITEM, OPT_PO2, OPT_EXEC, OPT_SEGMENT, OPT_IMAGE_ID, OPT_WRITE_INPUT, OPT_MAX_CYCLES };
 
 static void on_segment(void *ctx, const seg_claim *c, size_t n_pages, size_t bytes)
 {
@@ -68,13 +70,14 @@ int main(int argc, char **argv)
     const char *out_dir = NULL, *input = NULL, *write_input = NULL;
     const char **items = calloc((size_t)argc + 1, sizeof *items);
     size_t n_items = 0;
-    unsigned long long po2 = SEG_PO2_DEFAULT, seg = 0;
+    unsigned long long po2 = SEG_PO2_DEFAULT, seg = 0, max_cycles = 0;
     int exec_only = 0, image_id = 0, have_seg = 0;
     static const struct option opts[] = {
         {"output", required_argument, 0, 'o'},     {"input", required_argument, 0, OPT_INPUT},
         {"input-item", required_argument, 0, OPT_ITEM}, {"po2", required_argument, 0, OPT_PO2},
         {"execute-only", no_argument, 0, OPT_EXEC}, {"segment", required_argument, 0, OPT_SEGMENT},
         {"image-id", no_argument, 0, OPT_IMAGE_ID}, {"write-input", required_argument, 0, OPT_WRITE_INPUT},
+        {"max-cycles", required_argument, 0, OPT_MAX_CYCLES},
         {"json", no_argument, 0, RK_OPT_JSON},     {"progress", no_argument, 0, RK_OPT_PROGRESS},
         {"quiet", no_argument, 0, 'q'},            {"verbose", no_argument, 0, 'v'},
         {"help", no_argument, 0, 'h'},             {"version", no_argument, 0, RK_OPT_VERSION},
@@ -108,6 +111,12 @@ int main(int argc, char **argv)
             have_seg = 1;
             break;
         case OPT_IMAGE_ID: image_id = 1; break;
+        case OPT_MAX_CYCLES:
+            if (!parse_uint(optarg, UINT64_MAX, &max_cycles) || max_cycles == 0) {
+                free(items);
+                return rk_cli_usage(&c, "--max-cycles must be a positive integer, not '%s'", optarg);
+            }
+            break;
         case 'h': fputs(usage, stdout); free(items); return 0;
         case RK_OPT_VERSION: rk_cli_print_version(&c); free(items); return 0;
         default: free(items); return rk_cli_usage(&c, "unknown option");
@@ -170,7 +179,8 @@ int main(int argc, char **argv)
     }
     const char *base = strrchr(prog, '/');
     split_opts so = {.po2 = (unsigned)po2, .out_dir = exec_only ? NULL : out_dir,
-                     .only_segment = have_seg ? (int64_t)seg : -1, .program = base ? base + 1 : prog,
+                     .only_segment = have_seg ? (int64_t)seg : -1, .max_cycles = max_cycles,
+                     .program = base ? base + 1 : prog,
                      .guest_stdout = c.json ? stderr : stdout, .guest_stderr = stderr,
                      .on_segment = on_segment, .ctx = &c};
     split_result r;
