@@ -1,0 +1,128 @@
+#!/usr/bin/env bats
+# scripts/raiko-prove across real ssh hosts (loopback sshd, t/sshd.bash), with
+# faults: a host that dies mid-run, a worker that returns a damaged receipt,
+# an interrupted run resumed.  Every distributed result must equal, byte for
+# byte, the receipt of a local run.
+load helper
+load sshd
+
+fib=$top/guests/build/fib.elf
+
+setup_file() {
+    export F="$BATS_FILE_TMPDIR"
+    printf '\x96\0\0\0' >"$F/n150"
+    # the reference: a local run (3 segments of 2^12 cycles)
+    PATH="$RAIKO_BIN:$top/scripts:$PATH" raiko-prove -q -w "$F/local" --po2 12 --input-item "$F/n150" -j 2 "$fib" \
+        >"$F/local.log" 2>&1 || true
+}
+
+setup() {
+    T=$(mktemp -d "${BATS_TMPDIR:-/tmp}/raiko-t.XXXXXX")
+    [ "$(id -u)" = 0 ] || skip "the loopback sshd tests run as root (CI does)"
+    [ -f "$F/local/run.ragg" ] || fail "the local reference run failed: $(cat "$F/local.log")"
+    export PATH="$RAIKO_BIN:$top/scripts:$PATH"
+    H=$T/hosts
+}
+
+teardown() {
+    stop_hosts "$T/hosts"
+    rm -rf "$T"
+}
+
+prove_on() {   # prove_on WORKDIR HOSTS... : raiko-prove on the given ssh hosts
+    local w=$1; shift
+    local s=(); for h in "$@"; do s+=(-S "1/$h"); done
+    raiko-prove -w "$w" --po2 12 --input-item "$F/n150" --ssh "ssh -F $H/ssh_config" "${s[@]}" "$fib"
+}
+
+# a raiko-prove-seg for one host that misbehaves once, then works
+fault_tool() {   # fault_tool DIR KIND   (KIND: corrupt | truncate | die HOSTNUM)
+    mkdir -p "$1"
+    cat >"$1/raiko-prove-seg" <<SH
+#!/usr/bin/env bash
+out=""; a=("\$@"); for ((i = 0; i < \${#a[@]}; i++)); do [ "\${a[i]}" = -o ] && out=\${a[i+1]}; done
+if mkdir "$T/fault-done" 2>/dev/null; then
+    case "$2" in
+    die)  kill -9 \$(cat "$H/sshd_$3.pid") \$(pgrep -P "\$(cat "$H/sshd_$3.pid")") 2>/dev/null; sleep 30; exit 255 ;;
+    corrupt) "$RAIKO_BIN/raiko-prove-seg" "\$@" || exit; printf '\\x55' | dd of="\$out" bs=1 seek=200 conv=notrunc status=none ;;
+    truncate) "$RAIKO_BIN/raiko-prove-seg" "\$@" || exit; truncate -s 500 "\$out" ;;
+    esac
+    exit 0
+fi
+exec "$RAIKO_BIN/raiko-prove-seg" "\$@"
+SH
+    chmod +x "$1/raiko-prove-seg"
+}
+
+@test "distributed: segments proven on three ssh hosts give the local run's receipt, byte for byte" {
+    start_hosts 3 "$H"
+    run prove_on "$T/w" h1 h2 h3
+    assert_success
+    assert_output --partial "valid aggregate"
+    assert_output --partial "(the whole run)"
+    cmp "$T/w/run.ragg" "$F/local/run.ragg"
+    # the jobs really ran remotely (the joblog names the hosts)
+    grep -q 'h[123]' "$T/w/joblog"
+}
+
+@test "distributed: a host that dies mid-run: its segments are retried elsewhere, same result" {
+    fault_tool "$T/bad" die 1
+    HOST_PATH_1="$T/bad:$RAIKO_BIN:/usr/bin:/bin" start_hosts 2 "$H"
+    run prove_on "$T/w" h1 h2
+    assert_success
+    [ -d "$T/fault-done" ] || fail "the fault never fired"
+    cmp "$T/w/run.ragg" "$F/local/run.ragg"
+}
+
+@test "distributed: a worker that returns a corrupted receipt: detected, re-proven, same result" {
+    fault_tool "$T/bad" corrupt
+    HOST_PATH_1="$T/bad:$RAIKO_BIN:/usr/bin:/bin" HOST_PATH_2="$T/bad:$RAIKO_BIN:/usr/bin:/bin" start_hosts 2 "$H"
+    run prove_on "$T/w" h1 h2
+    assert_success
+    [ -d "$T/fault-done" ] || fail "the fault never fired"
+    assert_output --partial "does not check out: proving"
+    cmp "$T/w/run.ragg" "$F/local/run.ragg"
+}
+
+@test "distributed: a worker that returns a truncated receipt: detected, re-proven, same result" {
+    fault_tool "$T/bad" truncate
+    HOST_PATH_1="$T/bad:$RAIKO_BIN:/usr/bin:/bin" HOST_PATH_2="$T/bad:$RAIKO_BIN:/usr/bin:/bin" start_hosts 2 "$H"
+    run prove_on "$T/w" h1 h2
+    assert_success
+    assert_output --partial "does not check out: proving"
+    cmp "$T/w/run.ragg" "$F/local/run.ragg"
+}
+
+@test "distributed: an interrupted run, rerun, reuses the finished receipts and gives the same result" {
+    # first attempt, without retries: every job that lands on h2 fails (h2 lacks the tools)
+    mkdir "$T/none"
+    HOST_PATH_2="$T/none:/usr/bin:/bin" start_hosts 2 "$H"
+    run raiko-prove -w "$T/w" --po2 12 --input-item "$F/n150" --retries 0 --ssh "ssh -F $H/ssh_config" \
+        -S 1/h1 -S 1/h2 "$fib"
+    assert_failure 1
+    assert_output --partial "no valid receipt for"
+    good=""
+    for r in "$T"/w/split/*.rrcpt; do
+        [ -f "$r" ] && raiko-verify -q --segment "${r%.rrcpt}.rseg" "$r" && good="$good $r"
+    done
+    [ -n "$good" ] || fail "no valid receipt survived the first attempt"
+    for r in $good; do stat -c '%n %Y %i' "$r"; done >"$T/before"
+    sleep 1
+    # the rerun, on the working host only: the survivors are kept, the rest proven
+    run prove_on "$T/w" h1
+    assert_success
+    for r in $good; do stat -c '%n %Y %i' "$r"; done >"$T/after"
+    cmp "$T/before" "$T/after" || fail "a finished receipt was proven again"
+    cmp "$T/w/run.ragg" "$F/local/run.ragg"
+}
+
+@test "distributed: usage errors exit 2" {
+    run raiko-prove
+    assert_failure 2
+    run raiko-prove --fan-in 1 "$fib"
+    assert_failure 2
+    assert_output --partial "fan-in"
+    run raiko-prove "$T/nope.elf"
+    assert_failure 2
+    assert_output --partial "no such file"
+}
