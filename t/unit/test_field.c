@@ -219,8 +219,28 @@ static void test_ext_batch_inv(void)
     CHECK_MEM(out, inplace, sizeof out);
 }
 
+/* RAIKO_NO_AVX2=1 turns the vector paths off (read once, at the first query); the hook turns them
+ * back on only if the CPU has AVX2.  Must run before anything else asks bb_simd_avx2(). */
+static void test_simd_switch(void)
+{
+    setenv("RAIKO_NO_AVX2", "1", 1);
+    CHECK_EQ_U64(bb_simd_avx2(), 0);
+    unsetenv("RAIKO_NO_AVX2");
+    CHECK_EQ_U64(bb_simd_avx2(), 0); /* decided once */
+    bb_simd_set_avx2(1);
+#if defined(__x86_64__)
+    CHECK_EQ_U64(bb_simd_avx2(), __builtin_cpu_supports("avx2") != 0);
+#else
+    CHECK_EQ_U64(bb_simd_avx2(), 0);
+#endif
+    bb_simd_set_avx2(0);
+    CHECK_EQ_U64(bb_simd_avx2(), 0);
+    bb_simd_set_avx2(1);
+}
+
 int main(void)
 {
+    RUN(test_simd_switch);
     RUN(test_montgomery_constants);
     RUN(test_conversion);
     RUN(test_arith_vs_naive);
