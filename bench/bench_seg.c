@@ -115,8 +115,11 @@ int main(void)
         for (int g = 0; g < 2; g++) {
             fflush(stdout);
             pid_t pid = fork();
-            if (pid == 0)
-                _exit(g == 0 ? one("sha256", blob, blen, po2) : one("keccak", k, klen, po2));
+            if (pid == 0) {
+                int r = g == 0 ? one("sha256", blob, blen, po2) : one("keccak", k, klen, po2);
+                fflush(stdout);
+                _exit(r);
+            }
             int status = 0;
             waitpid(pid, &status, 0);
             rc |= !WIFEXITED(status) || WEXITSTATUS(status);
