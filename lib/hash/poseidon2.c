@@ -39,6 +39,10 @@ static const bb_t p2_v_diag[16] = {M(0x77ffffff), M(0x00000001), M(0x00000002), 
 
 #undef M
 
+/* Below this many rows / outputs the batched functions stay on one thread (a parallel region can
+ * cost a scheduler time slice per barrier on a loaded machine). */
+#define PAR_MIN_ROWS 256
+
 /* ---- scalar permutation ---- */
 
 static inline bb_t sbox(bb_t x) /* x^7 */
@@ -392,7 +396,7 @@ void p2_hash_rows(const bb_t *const *mats, const size_t *widths, size_t n_mats, 
         vec_rows = height / 8 * 8;
     }
 #endif
-#pragma omp parallel
+#pragma omp parallel if (height >= PAR_MIN_ROWS)
     {
 #ifdef BB_HAVE_AVX2_CODE
 #pragma omp for schedule(static) nowait
@@ -424,7 +428,7 @@ void p2_compress_layer(const p2_digest *in, size_t n, p2_digest *out)
         for (size_t i = vec_n; i < n; i++) p2_compress(&in[2 * i], &in[2 * i + 1], &out[i]);
         return;
     }
-#pragma omp parallel
+#pragma omp parallel if (n >= PAR_MIN_ROWS)
     {
 #ifdef BB_HAVE_AVX2_CODE
 #pragma omp for schedule(static) nowait

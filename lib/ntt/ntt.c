@@ -35,6 +35,9 @@ void ntt_test_set_block_bytes(size_t bytes) { block_bytes = bytes ? bytes : BLOC
 #define MAX_FUSE 4 /* global stages fused per pass over memory */
 #endif
 #define COL_CHUNK 64               /* width-1 global stages: consecutive butterflies per unit */
+/* Below this many elements a loop runs on one thread: a parallel region costs microseconds on an
+ * idle machine but can cost a scheduler time slice per barrier on a loaded one. */
+#define PAR_MIN_ELEMS ((size_t)1 << 16)
 #define RUN_ELEMS 256              /* wider rows: about this many elements of consecutive rows per run */
 
 /* ---------------------------------------------------------------------------------------------
@@ -316,7 +319,7 @@ static void dif(bb_t *m, unsigned log_n, size_t W, size_t L, const bb_t *const *
         if (len > s) len = s;
         size_t per_blk = s / len, units = nblk * per_blk;
         unsigned ks = k - r; /* twiddle level of the smallest half s */
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if (n * W >= PAR_MIN_ELEMS)
         for (size_t u = 0; u < units; u++) {
             size_t b = (u / per_blk) * 2 * h, j = (u % per_blk) * len;
             unit(m, W, L, b, j, s, r, len, twk, ks);
@@ -324,7 +327,7 @@ static void dif(bb_t *m, unsigned log_n, size_t W, size_t L, const bb_t *const *
         k -= r;
     }
     size_t nb = n >> log_block;
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if (n * W >= PAR_MIN_ELEMS)
     for (size_t bi = 0; bi < nb; bi++) block(m, W, L, bi << log_block, log_block, twk);
 }
 
@@ -407,7 +410,7 @@ static BB_AVX2 void bitrev_w1_avx2(bb_t *m, unsigned log_n, const powtab *pt)
 {
     unsigned mb = log_n - 8;
     size_t nmid = (size_t)1 << mb;
-#pragma omp parallel for schedule(static, 16)
+#pragma omp parallel for schedule(static, 16) if (nmid << 8 >= PAR_MIN_ELEMS)
     for (size_t mid = 0; mid < nmid; mid++) {
         size_t rmid = bitrev(mid, mb);
         if (rmid < mid) continue;
@@ -449,7 +452,7 @@ static void bitrev_rows(bb_t *m, unsigned log_n, size_t W, const powtab *pt)
     }
     unsigned mb = log_n - 2 * tb;
     size_t nmid = (size_t)1 << mb, T = (size_t)1 << tb;
-#pragma omp parallel for schedule(static, 16)
+#pragma omp parallel for schedule(static, 16) if (n * W >= PAR_MIN_ELEMS)
     for (size_t mid = 0; mid < nmid; mid++) {
         size_t rmid = bitrev(mid, mb);
         if (rmid < mid) continue;
@@ -504,14 +507,14 @@ static int narrow(bb_t *m, unsigned log_n, size_t W, size_t c0, int brev, const 
     size_t n = (size_t)1 << log_n, k = W - c0;
     bb_t *col = malloc(n * k * sizeof *col);
     if (!col) return -1;
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if (n * k >= PAR_MIN_ELEMS)
     for (size_t i = 0; i < n; i++)
         for (size_t c = 0; c < k; c++) col[c * n + i] = m[i * W + c0 + c];
     for (size_t c = 0; c < k; c++) {
         dif(col + c * n, log_n, 1, 1, twk);
         if (brev) bitrev_rows(col + c * n, log_n, 1, pt);
     }
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if (n * k >= PAR_MIN_ELEMS)
     for (size_t i = 0; i < n; i++)
         for (size_t c = 0; c < k; c++) m[i * W + c0 + c] = col[c * n + i];
     free(col);

@@ -227,7 +227,7 @@ static void test_avx2_equals_scalar(void)
 /* identical digests with 1 and 2 threads */
 static void test_thread_count_independent(void)
 {
-    enum { H = 203 };
+    enum { H = 515 }; /* above PAR_MIN_ROWS (256), so 2 threads really split the work */
     static bb_t m0[H * 11];
     static p2_digest a[H], b[H], ca[H / 2], cb[H / 2];
     for (int i = 0; i < H * 11; i++) m0[i] = rnd_bb();
