@@ -25,7 +25,16 @@ int rk_err_prefix(rk_err *e, const char *fmt, ...)
     vsnprintf(prefix, sizeof prefix, fmt, ap);
     va_end(ap);
     memcpy(old, e->msg, sizeof old);
-    snprintf(e->msg, sizeof e->msg, "%s: %s", prefix, old);
+    old[sizeof old - 1] = '\0';
+    /* "prefix: old", cut to fit (the message is one line for a human) */
+    size_t pl = strnlen(prefix, sizeof e->msg - 3), ol = strlen(old);
+    memcpy(e->msg, prefix, pl);
+    memcpy(e->msg + pl, ": ", 2);
+    size_t room = sizeof e->msg - pl - 3;
+    if (ol > room)
+        ol = room;
+    memcpy(e->msg + pl + 2, old, ol);
+    e->msg[pl + 2 + ol] = '\0';
     return e->code;
 }
 
