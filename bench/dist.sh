@@ -23,7 +23,7 @@ sum=$(awk 'NR > 1 && $7 == 0 { s += $4 } END { printf "%.2f", s }' "$w/run/joblo
 segb=$(cat "$w"/run/split/seg-*.rseg | wc -c)
 rcb=$(cat "$w"/run/split/seg-*.rrcpt | wc -c)
 aggb=$(stat -c %s "$w/run/run.ragg")
-wall=$(echo "$t1 - $t0" | bc)
+wall=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }')
 echo "segments: $n (po2 10), hosts: $hosts (1 job slot each, loopback ssh on this machine)"
 echo "wall time: ${wall}s; sum of segment jobs (joblog, incl. ssh+transfer): ${sum}s"
 echo "per segment: segment file $((segb / n)) bytes out, receipt $((rcb / n)) bytes back; final aggregate $aggb bytes"
