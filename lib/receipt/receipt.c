@@ -310,7 +310,7 @@ int rcpt_prove_segment(const segment *s, const fri_params *fri, const rcpt_prove
     tr.bnd.index = sc->index;
     if (opts->tamper)
         opts->tamper(&tr, opts->tamper_ctx);
-    if (!opts->skip_checks) {
+    if (opts->full_check && !opts->skip_checks) {
         pre = rvair_bytes_preprocessed();
         if (!pre) {
             rc = rk_fail(e, RK_EINTERNAL, "out of memory");

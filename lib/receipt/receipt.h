@@ -64,6 +64,9 @@ typedef struct rcpt_prove_opts {
     void (*tamper)(rvair_trace *tr, void *ctx);
     void *tamper_ctx;
     int skip_checks;
+    /* also run rvair_check (exact per-constraint and per-bus diagnosis) before
+     * proving; stark_prove checks constraints and bus balance in any case */
+    int full_check;
 } rcpt_prove_opts;
 
 typedef struct rcpt_stats {
