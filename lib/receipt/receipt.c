@@ -303,7 +303,9 @@ int rcpt_prove_segment(const segment *s, const fri_params *fri, const rcpt_prove
     if (!opts->skip_checks &&
         (tr.bnd.pc_post != sc->end_pc || tr.bnd.cycles != sc->cycles || tr.bnd.halted != sc->halted ||
          tr.bnd.exit_code != sc->exit_code)) {
-        rc = rk_fail(e, RK_EINTERNAL, "segment %u: the traces disagree with the segment's claim", sc->index);
+        rc = rk_fail(e, RK_EFALSE, "segment %u: the replay ends at pc 0x%08x after %llu cycles, the segment "
+                     "claims 0x%08x after %llu", sc->index, tr.bnd.pc_post, (unsigned long long)tr.bnd.cycles,
+                     sc->end_pc, (unsigned long long)sc->cycles);
         goto out;
     }
     tr.bnd.image_id = sc->image_id;
