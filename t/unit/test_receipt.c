@@ -276,7 +276,7 @@ static void run_cheat(const cheat *c, const segment *s)
     rk_err e = {0};
     rk_file f;
     rk_file_init(&f);
-    rcpt_prove_opts o = {tamper, (void *)c, 1};
+    rcpt_prove_opts o = {.tamper = tamper, .tamper_ctx = (void *)c, .skip_checks = 1};
     int rc = prove(s, &o, &f, &e);
     if (rc == RK_OK) {
         reclaim(&f);
