@@ -109,3 +109,15 @@ setup() {
     assert_output --partial "no such file"
     [ ! -e "$T/x.ragg" ]
 }
+
+@test "verify --segment: a valid receipt of another segment is refused, exit 1" {
+    run raiko-verify -q --segment "$F/a/seg-00000.rseg" "$A0"
+    assert_success
+    run raiko-verify --segment "$F/a/seg-00001.rseg" "$A0"
+    assert_failure 1
+    assert_output --partial "valid, but not the receipt of $F/a/seg-00001.rseg (segment 1)"
+    run raiko-verify --segment "$F/b/seg-00001.rseg" "$F/b/seg-00001.rrcpt"
+    assert_success
+    run raiko-verify --segment "$F/b/seg-00001.rseg" "$A1"    # same index, another run
+    assert_failure 1
+}
