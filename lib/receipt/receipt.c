@@ -198,40 +198,94 @@ static int machine_and_key(air_machine *m, uint32_t n_pages, const fri_params *f
 
 /* The verifying key depends only on the FRI parameters (the BYTES table is
  * the only preprocessed one; the number of pages changes public values, not
- * tables), so the verifier computes it once per parameters and keeps it for
- * the life of the process (one entry; filled under a lock). */
-static struct {
-    int valid;
+ * tables), so the verifier computes it once per parameters and keeps it.
+ * Verifiers run side by side (raiko-aggregate checks receipts in parallel,
+ * tests verify thousands of tampered receipts at once), and a receipt with
+ * other parameters must not free a key another thread is still reading: each
+ * entry counts its users and is freed only when unused and evicted.  At most
+ * VK_CACHE_KEEP unused entries stay, so a stream of receipts with changing
+ * (e.g. tampered) parameters cannot grow the cache without bound. */
+#define VK_CACHE_KEEP 4
+typedef struct vk_entry {
+    struct vk_entry *next;
+    unsigned users;
     fri_params fri;
     air_machine m;
     stark_pk pk;
-} vk_cache;
+} vk_entry;
+static vk_entry *vk_cache;
 
-static int cached_vk(const fri_params *fri, const stark_vk **vk, rk_err *e)
+static void vk_entry_free(vk_entry *v)
+{
+    stark_pk_free(&v->pk);
+    air_machine_free(&v->m);
+    free(v);
+}
+
+/* caller holds the lock: drop unused entries past the first VK_CACHE_KEEP */
+static void vk_cache_trim(void)
+{
+    unsigned kept = 0;
+    for (vk_entry **pp = &vk_cache; *pp;) {
+        vk_entry *v = *pp;
+        if (v->users == 0 && ++kept > VK_CACHE_KEEP) {
+            *pp = v->next;
+            vk_entry_free(v);
+        } else {
+            pp = &v->next;
+        }
+    }
+}
+
+static int vk_acquire(const fri_params *fri, vk_entry **out, rk_err *e)
 {
     int rc = RK_OK;
+    vk_entry *hit = NULL;
 #pragma omp critical(rcpt_vk_cache)
     {
-        if (!vk_cache.valid || memcmp(&vk_cache.fri, fri, sizeof *fri)) {
-            if (vk_cache.valid) {
-                stark_pk_free(&vk_cache.pk);
-                air_machine_free(&vk_cache.m);
-                vk_cache.valid = 0;
+        for (vk_entry *v = vk_cache; v; v = v->next)
+            if (!memcmp(&v->fri, fri, sizeof *fri)) {
+                hit = v;
+                break;
             }
-            memset(&vk_cache.m, 0, sizeof vk_cache.m);
-            stark_pk_init(&vk_cache.pk);
-            rc = machine_and_key(&vk_cache.m, 0, fri, &vk_cache.pk, e);
-            if (!rc) {
-                vk_cache.fri = *fri;
-                vk_cache.valid = 1;
-            } else {
-                stark_pk_free(&vk_cache.pk);
-                air_machine_free(&vk_cache.m);
-            }
-        }
-        *vk = &vk_cache.pk.vk;
+        if (hit)
+            hit->users++;
     }
-    return rc;
+    if (hit) {
+        *out = hit;
+        return RK_OK;
+    }
+    /* build outside the lock (keygen commits the BYTES table: not free) */
+    vk_entry *v = calloc(1, sizeof *v);
+    if (!v)
+        return rk_fail(e, RK_EINTERNAL, "out of memory for a verifying key");
+    stark_pk_init(&v->pk);
+    rc = machine_and_key(&v->m, 0, fri, &v->pk, e);
+    if (rc) {
+        vk_entry_free(v);
+        return rc;
+    }
+    v->fri = *fri;
+    v->users = 1;
+#pragma omp critical(rcpt_vk_cache)
+    {
+        v->next = vk_cache;
+        vk_cache = v;
+        vk_cache_trim();
+    }
+    *out = v;
+    return RK_OK;
+}
+
+static void vk_release(vk_entry *v)
+{
+    if (!v)
+        return;
+#pragma omp critical(rcpt_vk_cache)
+    {
+        v->users--;
+        vk_cache_trim();
+    }
 }
 
 /* ---- prover ---- */
@@ -425,18 +479,19 @@ int rcpt_verify(const receipt *r, unsigned min_bits, rk_err *e)
     /* the STARK proof of the segment AIR with these public values */
     air_machine m;
     memset(&m, 0, sizeof m);
-    const stark_vk *vk = NULL;
+    vk_entry *vk = NULL;
     bb_t *pub = NULL;
-    rc = cached_vk(&r->fri, &vk, e);
+    rc = vk_acquire(&r->fri, &vk, e);
     if (!rc)
         rc = rvair_machine_build(&m, b->n_pages, e);
     if (!rc)
         rc = rvair_publics(b, &pub, e);
     if (!rc) {
-        rc = stark_verify(&m, vk, pub, r->proof, r->proof_len, e);
+        rc = stark_verify(&m, &vk->pk.vk, pub, r->proof, r->proof_len, e);
         if (rc && rc != RK_EINTERNAL)
             rc = RK_EFALSE;
     }
+    vk_release(vk);
     free(pub);
     air_machine_free(&m);
     return rc;
