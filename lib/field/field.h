@@ -131,6 +131,11 @@ void bb4_batch_inv(bb4_t *out, const bb4_t *in, size_t n); /* zeros stay zero; o
  * can compare them and so a user can rule the vector code out. */
 int bb_simd_avx2(void);          /* 1 iff the AVX2 paths are in use */
 void bb_simd_set_avx2(int on);   /* test hook: 0 forces the scalar paths; 1 re-enables AVX2 if the CPU has it */
+/* AVX-512 (F, BW, DQ, VL): used only when the AVX2 paths are on too, the CPU has it and
+ * RAIKO_NO_AVX512 is unset or "0".  bb_simd_set_avx512(0) keeps AVX2 but rules AVX-512 out
+ * (tests compare all three paths); bb_simd_set_avx2(0) turns both off. */
+int bb_simd_avx512(void);        /* 1 iff the AVX-512 paths are in use */
+void bb_simd_set_avx512(int on); /* test hook, as bb_simd_set_avx2 */
 
 /* ---- 8-lane AVX2 arithmetic (x86-64 only) ----
  * Eight elements in internal form, one per 32-bit lane, every lane in [0, p).  These functions
@@ -194,6 +199,38 @@ static inline BB_AVX2 void bb8_transpose8(__m256i r[8], const __m256i a[8])
     r[6] = _mm256_permute2x128_si256(u2, u6, 0x31);
     r[7] = _mm256_permute2x128_si256(u3, u7, 0x31);
 }
+
+/* ---- 16-lane AVX-512 arithmetic: the same as the 8-lane functions, twice as wide.
+ * Call only from BB_AVX512 functions, and only when bb_simd_avx512() says so. */
+#define BB_AVX512 __attribute__((target("avx512f,avx512bw,avx512dq,avx512vl")))
+static inline BB_AVX512 __m512i bb16_set1(bb_t a) { return _mm512_set1_epi32((int)a); }
+static inline BB_AVX512 __m512i bb16_load(const bb_t *p) { return _mm512_loadu_si512((const void *)p); }
+static inline BB_AVX512 void bb16_store(bb_t *p, __m512i a) { _mm512_storeu_si512((void *)p, a); }
+static inline BB_AVX512 __m512i bb16_add(__m512i a, __m512i b)
+{
+    __m512i s = _mm512_add_epi32(a, b);
+    return _mm512_min_epu32(s, _mm512_sub_epi32(s, _mm512_set1_epi32((int)BB_P)));
+}
+static inline BB_AVX512 __m512i bb16_sub(__m512i a, __m512i b)
+{
+    __m512i d = _mm512_sub_epi32(a, b);
+    return _mm512_min_epu32(d, _mm512_add_epi32(d, _mm512_set1_epi32((int)BB_P)));
+}
+static inline BB_AVX512 __m512i bb16_neg(__m512i a) { return bb16_sub(_mm512_setzero_si512(), a); }
+/* as bb8_mul: even and odd lanes separately, keep the high halves, fix the sign with min */
+static inline BB_AVX512 __m512i bb16_mul(__m512i a, __m512i b)
+{
+    const __m512i p = _mm512_set1_epi32((int)BB_P), mu = _mm512_set1_epi32((int)BB_MONTY_MU);
+    __m512i x_evn = _mm512_mul_epu32(a, b);
+    __m512i x_odd = _mm512_mul_epu32(_mm512_srli_epi64(a, 32), _mm512_srli_epi64(b, 32));
+    __m512i qp_evn = _mm512_mul_epu32(_mm512_mul_epu32(x_evn, mu), p);
+    __m512i qp_odd = _mm512_mul_epu32(_mm512_mul_epu32(x_odd, mu), p);
+    __m512i x_hi = _mm512_mask_blend_epi32(0xaaaa, _mm512_srli_epi64(x_evn, 32), x_odd);
+    __m512i qp_hi = _mm512_mask_blend_epi32(0xaaaa, _mm512_srli_epi64(qp_evn, 32), qp_odd);
+    __m512i r = _mm512_sub_epi32(x_hi, qp_hi);
+    return _mm512_min_epu32(r, _mm512_add_epi32(r, p));
+}
+static inline BB_AVX512 __m512i bb16_sqr(__m512i a) { return bb16_mul(a, a); }
 #endif
 
 #endif

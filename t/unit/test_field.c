@@ -238,9 +238,79 @@ static void test_simd_switch(void)
     bb_simd_set_avx2(1);
 }
 
+/* RAIKO_NO_AVX512 rules AVX-512 out but keeps AVX2; AVX2 off turns AVX-512 off too */
+static void test_simd512_switch(void)
+{
+    setenv("RAIKO_NO_AVX512", "1", 1);
+    CHECK_EQ_U64(bb_simd_avx512(), 0);
+    unsetenv("RAIKO_NO_AVX512");
+    CHECK_EQ_U64(bb_simd_avx512(), 0); /* decided once */
+    bb_simd_set_avx512(1);
+#if defined(__x86_64__)
+    int has = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
+              __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx512vl");
+    CHECK_EQ_U64(bb_simd_avx512(), has && bb_simd_avx2());
+#else
+    CHECK_EQ_U64(bb_simd_avx512(), 0);
+#endif
+    bb_simd_set_avx2(0);
+    CHECK_EQ_U64(bb_simd_avx512(), 0);
+    bb_simd_set_avx2(1);
+}
+
+#if defined(__x86_64__)
+/* the 16-lane ops against the scalar ones, edge values included */
+static BB_AVX512 void lanes16(const bb_t *a, const bb_t *b, bb_t out[5][16])
+{
+    __m512i x = bb16_load(a), y = bb16_load(b);
+    bb16_store(out[0], bb16_add(x, y));
+    bb16_store(out[1], bb16_sub(x, y));
+    bb16_store(out[2], bb16_mul(x, y));
+    bb16_store(out[3], bb16_neg(x));
+    bb16_store(out[4], bb16_sqr(y));
+}
+static void test_avx512_lanes(void)
+{
+    if (!bb_simd_avx512()) {
+        printf("# no AVX-512 here: skipped\n");
+        return;
+    }
+    uint64_t st = 0x9e3779b97f4a7c15ull;
+    for (int it = 0; it < 2000; it++) {
+        bb_t a[16], b[16], out[5][16];
+        for (int i = 0; i < 16; i++) {
+            st = st * 6364136223846793005ull + 1442695040888963407ull;
+            a[i] = bb_from_u32((uint32_t)(st >> 33));
+            b[i] = bb_from_u32((uint32_t)(st >> 7));
+        }
+        if (it == 0)
+            for (int i = 0; i < 16; i++) {
+                a[i] = i & 1 ? bb_zero() : bb_from_u32(BB_P - 1);
+                b[i] = i & 2 ? bb_from_u32(BB_P - 1) : bb_one();
+            }
+        lanes16(a, b, out);
+        int bad = 0;
+        for (int i = 0; i < 16; i++) {
+            bad |= out[0][i] != bb_add(a[i], b[i]);
+            bad |= out[1][i] != bb_sub(a[i], b[i]);
+            bad |= out[2][i] != bb_mul(a[i], b[i]);
+            bad |= out[3][i] != bb_neg(a[i]);
+            bad |= out[4][i] != bb_sqr(b[i]);
+        }
+        CHECK(!bad);
+        if (bad)
+            return;
+    }
+}
+#endif
+
 int main(void)
 {
     RUN(test_simd_switch);
+    RUN(test_simd512_switch);
+#if defined(__x86_64__)
+    RUN(test_avx512_lanes);
+#endif
     RUN(test_montgomery_constants);
     RUN(test_conversion);
     RUN(test_arith_vs_naive);
