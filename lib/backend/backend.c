@@ -1,18 +1,34 @@
+/* backend.c - device selection and the CPU/GPU dispatch policy (see backend.h). */
 #include "backend/backend.h"
 
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "gpu/gpu.h"
 
-static int g_is_gpu;
+/* Read by every dispatching call, possibly from several threads; written by
+ * rk_backend_select (before proving) and by a failure under "auto". */
+static atomic_int g_is_gpu;
+static int g_auto;               /* selected by "auto": failures fall back to the CPU */
 static int g_verbose;
 static int g_said_fallback;
+static size_t g_min_words = SIZE_MAX; /* SIZE_MAX: not read yet */
+
+static pthread_mutex_t g_fail_lock = PTHREAD_MUTEX_INITIALIZER;
+static int g_failed;
+static char g_fail_msg[RK_ERR_MSG_MAX];
 
 int rk_backend_select(const char *name, rk_err *e)
 {
     const char *from = "--device";
+    pthread_mutex_lock(&g_fail_lock);
+    g_failed = 0;
+    g_fail_msg[0] = 0;
+    pthread_mutex_unlock(&g_fail_lock);
     if (!name || !*name) {
         name = getenv(RK_DEVICE_ENV);
         from = RK_DEVICE_ENV;
@@ -21,23 +37,28 @@ int rk_backend_select(const char *name, rk_err *e)
             from = "default";
         }
     }
+    g_auto = 0;
     if (strcmp(name, "cpu") == 0) {
-        g_is_gpu = 0;
+        atomic_store(&g_is_gpu, 0);
         return RK_OK;
     }
     if (strcmp(name, "gpu") == 0) {
         rk_err ge;
         rk_err_clear(&ge);
-        if (gpu_init(&ge) != RK_OK)
+        if (gpu_init(&ge) != RK_OK) {
+            atomic_store(&g_is_gpu, 0);
             return rk_fail(e, RK_EINTERNAL, "%s gpu: %s", from, ge.msg);
-        g_is_gpu = 1;
+        }
+        atomic_store(&g_is_gpu, 1);
         return RK_OK;
     }
     if (strcmp(name, "auto") == 0) {
         rk_err ge;
         rk_err_clear(&ge);
-        g_is_gpu = gpu_init(&ge) == RK_OK;
-        if (!g_is_gpu && g_verbose && !g_said_fallback) {
+        g_auto = 1;
+        int ok = gpu_init(&ge) == RK_OK;
+        atomic_store(&g_is_gpu, ok);
+        if (!ok && g_verbose && !g_said_fallback) {
             fprintf(stderr, "raiko: device auto: using the CPU (%s)\n", ge.msg);
             g_said_fallback = 1;
         }
@@ -46,8 +67,56 @@ int rk_backend_select(const char *name, rk_err *e)
     return rk_fail(e, RK_EINPUT, "%s: unknown device '%s' (want cpu, gpu or auto)", from, name);
 }
 
-int rk_backend_is_gpu(void) { return g_is_gpu; }
+int rk_backend_is_gpu(void) { return atomic_load(&g_is_gpu); }
 
-const char *rk_backend_name(void) { return g_is_gpu ? "gpu" : "cpu"; }
+const char *rk_backend_name(void) { return rk_backend_is_gpu() ? "gpu" : "cpu"; }
 
 void rk_backend_set_verbose(int on) { g_verbose = on != 0; }
+
+void rk_backend_set_gpu_min_words(size_t words) { g_min_words = words; }
+
+size_t rk_backend_gpu_min_words(void)
+{
+    if (g_min_words != SIZE_MAX)
+        return g_min_words;
+    /* An unparsable value keeps the default: a tuning knob must not fail a proof. */
+    const char *s = getenv(RK_GPU_MIN_WORDS_ENV);
+    if (s && *s) {
+        char *end;
+        unsigned long long v = strtoull(s, &end, 0);
+        if (*end == 0 && v < SIZE_MAX)
+            return (size_t)v;
+    }
+    return RK_GPU_MIN_WORDS_DEFAULT;
+}
+
+int rk_backend_offload(size_t words)
+{
+    return words > 0 && rk_backend_is_gpu() && words >= rk_backend_gpu_min_words();
+}
+
+int rk_backend_gpu_failed(const rk_err *ge)
+{
+    pthread_mutex_lock(&g_fail_lock);
+    int first = !g_failed;
+    if (first) {
+        g_failed = 1;
+        snprintf(g_fail_msg, sizeof g_fail_msg, "%s", ge && ge->msg[0] ? ge->msg : "gpu: failed");
+    }
+    int fall_back = g_auto;
+    if (fall_back) {
+        atomic_store(&g_is_gpu, 0);
+        if (first)
+            fprintf(stderr, "raiko: device auto: %s; continuing on the CPU\n", g_fail_msg);
+    }
+    pthread_mutex_unlock(&g_fail_lock);
+    return fall_back ? RK_OK : RK_EINTERNAL;
+}
+
+const char *rk_backend_gpu_error(void)
+{
+    pthread_mutex_lock(&g_fail_lock);
+    const char *m = g_failed ? g_fail_msg : NULL;
+    pthread_mutex_unlock(&g_fail_lock);
+    return m;
+}

@@ -1,31 +1,59 @@
 /* backend.h - which device the prover's hot loops run on: the CPU or one GPU.
  *
  * Tools call rk_backend_select once (from --device, else RAIKO_DEVICE, else
- * "auto"); the libraries then ask rk_backend_is_gpu() to dispatch their heavy
- * loops (lib/ntt, lib/hash, lib/merkle, lib/fri) to lib/gpu.  The choice never
+ * "auto"); the libraries then ask rk_backend_offload(words) to dispatch their
+ * heavy loops (lib/ntt, lib/merkle, lib/fri) to lib/gpu.  The choice never
  * changes an output byte: both backends compute identical results.
  *
  *   "cpu"   the CPU (OpenMP, AVX2).  The state before any selection.
  *   "gpu"   the first device of CUDA_VISIBLE_DEVICES (run one process per GPU);
- *           RK_EINTERNAL when there is none, saying why.
+ *           RK_EINTERNAL when there is none, saying why.  A GPU call that fails
+ *           later (out of device memory, a failed launch) fails the operation.
  *   "auto"  the GPU when one is usable, else the CPU; with verbose on, the
- *           fallback is said once on stderr.
+ *           fallback is said once on stderr.  A GPU call that fails later
+ *           switches the process to the CPU (said once on stderr) and the
+ *           operation is redone there: same bytes, slower.
+ *
+ * Small calls stay on the CPU: moving the data over PCIe costs more than the
+ * work.  A call goes to the GPU when it touches at least rk_backend_gpu_min_words()
+ * field words (default 2^18 = 1 MiB; $RAIKO_GPU_MIN_WORDS or
+ * rk_backend_set_gpu_min_words override it; 0 sends everything, for tests).
  */
 #ifndef RAIKO_BACKEND_H
 #define RAIKO_BACKEND_H
 
+#include <stddef.h>
+
 #include "common/err.h"
 
 #define RK_DEVICE_ENV "RAIKO_DEVICE"
+#define RK_GPU_MIN_WORDS_ENV "RAIKO_GPU_MIN_WORDS"
+#define RK_GPU_MIN_WORDS_DEFAULT ((size_t)1 << 18)
 
 /* name: "cpu", "gpu" or "auto"; NULL or "" means $RAIKO_DEVICE, or "auto"
- * when that is unset or empty.  RK_EINPUT on any other name. */
+ * when that is unset or empty.  RK_EINPUT on any other name.  Clears a
+ * recorded GPU failure (rk_backend_gpu_error). */
 int rk_backend_select(const char *name, rk_err *e);
-/* 1 iff the selected backend is the GPU. */
+/* 1 iff the selected backend is the GPU (and no failure has switched "auto" to the CPU). */
 int rk_backend_is_gpu(void);
 /* "cpu" or "gpu". */
 const char *rk_backend_name(void);
 /* Verbose (-v): say on stderr, once, when "auto" falls back to the CPU. */
 void rk_backend_set_verbose(int on);
+
+/* The size threshold in field words (4-byte elements); SIZE_MAX restores
+ * $RAIKO_GPU_MIN_WORDS or the default.  Not thread-safe: set it before proving. */
+void rk_backend_set_gpu_min_words(size_t words);
+size_t rk_backend_gpu_min_words(void);
+/* 1 iff a call that reads or writes `words` field words (> 0) should run on the GPU. */
+int rk_backend_offload(size_t words);
+
+/* A dispatched GPU call failed with ge.  Records the first failure's message.
+ * "auto": switches to the CPU, says so once on stderr, returns RK_OK (the
+ * caller redoes the work on the CPU).  "gpu": returns RK_EINTERNAL (the caller
+ * fails; tools print rk_backend_gpu_error() as the reason).  Thread-safe. */
+int rk_backend_gpu_failed(const rk_err *ge);
+/* The first GPU failure since rk_backend_select ("gpu: out of device memory: ..."), or NULL. */
+const char *rk_backend_gpu_error(void);
 
 #endif

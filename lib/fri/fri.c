@@ -4,6 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "backend/backend.h"
+#include "gpu/gpu.h"
+
 #define FRI_MAX_LOG 27 /* sample_bits limit: the largest LDE height is 2^27 */
 
 void fri_params_default(fri_params *p)
@@ -326,6 +329,19 @@ int fri_prove_ex(const fri_params *p, unsigned max_log_arity, chal *c, const fri
                 free(nat);
                 goto oom;
             }
+            if (rk_backend_offload((size_t)4 << lc)) { /* big folds on the GPU (lib/gpu: same bytes) */
+                rk_err ge;
+                rk_err_clear(&ge);
+                if (gpu_fri_fold(cur, lc, bpow, NULL, nxt, &ge) == RK_OK)
+                    goto folded;
+                if ((rc = rk_backend_gpu_failed(&ge)) != RK_OK) {
+                    free(nxt);
+                    free(nat);
+                    rc = rk_fail(e, rc, "fri: %s", ge.msg);
+                    goto out;
+                }
+                rc = RK_EINTERNAL;
+            }
             /* y_i^-1 = w_lc^-bitrev_{lc-1}(i): natural powers of w^-1, then permuted */
             bb_t winv = bb_inv(bb_two_adic_generator(lc)), acc = bb_one();
             for (size_t i = 0; i < half_n; i++) {
@@ -340,6 +356,7 @@ int fri_prove_ex(const fri_params *p, unsigned max_log_arity, chal *c, const fri
                 bb4_t odd = bb4_mul_base(bb4_sub(lo, hi), bb_mul(half, yi));
                 nxt[i] = bb4_add(even, bb4_mul(bpow, odd));
             }
+        folded:
             free(nat);
             if (cur != f[r])
                 free(cur);

@@ -4,6 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "backend/backend.h"
+#include "gpu/gpu.h"
+
 void merkle_tree_init(merkle_tree *t) { memset(t, 0, sizeof *t); }
 
 void merkle_tree_free(merkle_tree *t)
@@ -97,6 +100,20 @@ int merkle_commit(merkle_tree *t, size_t n_mats, const bb_t *const *mats, const 
     for (unsigned k = 0; k <= L; k++)
         if (!(t->layers[k] = malloc(((size_t)1 << k) * sizeof(p2_digest))))
             goto oom;
+    /* Big trees: the whole tree on the GPU (lib/gpu, same digests), one upload of the matrices. */
+    size_t words = 0;
+    for (size_t i = 0; i < n_mats; i++)
+        words += widths[i] << log_heights[i];
+    if (rk_backend_offload(words)) {
+        rk_err ge;
+        rk_err_clear(&ge);
+        if (gpu_merkle_commit(n_mats, mats, widths, log_heights, t->layers, &ge) == RK_OK)
+            return RK_OK;
+        if ((rc = rk_backend_gpu_failed(&ge)) != RK_OK) {
+            merkle_tree_free(t);
+            return rk_fail(e, rc, "merkle: %s", ge.msg);
+        }
+    }
     if (hash_height(t, L, t->layers[L]) < 0)
         goto oom;
     p2_digest *pair = NULL, *inj = NULL;

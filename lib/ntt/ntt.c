@@ -22,7 +22,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "backend/backend.h"
 #include "common/err.h"
+#include "gpu/gpu.h"
 
 /* Tuning (compile-time overridable; on the reference box 64 KiB..512 KiB blocks and 3..6 fused
  * stages measured within noise of each other): */
@@ -565,9 +567,47 @@ static int transform(bb_t *m, unsigned log_n, size_t W, int inv, int bitrev_out)
     return rc ? RK_EINTERNAL : RK_OK;
 }
 
-int ntt_forward_batch(bb_t *m, unsigned log_n, size_t width) { return transform(m, log_n, width, 0, 0); }
-int ntt_forward_batch_bitrev_out(bb_t *m, unsigned log_n, size_t width) { return transform(m, log_n, width, 0, 1); }
-int ntt_inverse_batch(bb_t *m, unsigned log_n, size_t width) { return transform(m, log_n, width, 1, 0); }
+/* GPU dispatch (lib/backend): big calls run on the GPU, which gives the same bytes (lib/gpu).
+ * RK_OK when the GPU did the work, 1 when the caller must run the CPU code (small call, CPU
+ * backend, or a GPU failure under "auto"), RK_EINTERNAL when the GPU failed under "gpu" (the
+ * reason is in rk_backend_gpu_error: these functions have no rk_err). */
+#define NTT_ON_CPU 1
+static int gpu_done(int gpu_rc, const rk_err *ge)
+{
+    if (gpu_rc == RK_OK)
+        return RK_OK;
+    return rk_backend_gpu_failed(ge) == RK_OK ? NTT_ON_CPU : RK_EINTERNAL;
+}
+
+static int transform_gpu(bb_t *m, unsigned log_n, size_t W, int inv, int bitrev_out)
+{
+    if (W == 0 || log_n == 0 || !rk_backend_offload(W << log_n))
+        return NTT_ON_CPU;
+    rk_err ge;
+    rk_err_clear(&ge);
+    int rc = inv ? gpu_ntt_inverse_batch(m, log_n, W, &ge)
+                 : bitrev_out ? gpu_ntt_forward_batch_bitrev_out(m, log_n, W, &ge)
+                              : gpu_ntt_forward_batch(m, log_n, W, &ge);
+    return gpu_done(rc, &ge);
+}
+
+int ntt_forward_batch(bb_t *m, unsigned log_n, size_t width)
+{
+    int rc = transform_gpu(m, log_n, width, 0, 0);
+    return rc != NTT_ON_CPU ? rc : transform(m, log_n, width, 0, 0);
+}
+
+int ntt_forward_batch_bitrev_out(bb_t *m, unsigned log_n, size_t width)
+{
+    int rc = transform_gpu(m, log_n, width, 0, 1);
+    return rc != NTT_ON_CPU ? rc : transform(m, log_n, width, 0, 1);
+}
+
+int ntt_inverse_batch(bb_t *m, unsigned log_n, size_t width)
+{
+    int rc = transform_gpu(m, log_n, width, 1, 0);
+    return rc != NTT_ON_CPU ? rc : transform(m, log_n, width, 1, 0);
+}
 
 /* LDE = inverse NTT (DIF, bit-reversed coefficients), one bit-reversal pass that also multiplies
  * coefficient k by shift^k / n, zero padding, forward DIF over the big domain, and a final
@@ -579,6 +619,12 @@ int ntt_coset_lde_batch(const bb_t *evals, unsigned log_n, size_t width, unsigne
     assert(log_N <= BB_TWO_ADICITY);
     size_t n = (size_t)1 << log_n, N = (size_t)1 << log_N, W = width;
     if (W == 0) return RK_OK;
+    if (rk_backend_offload(W << log_N)) { /* the prover's biggest transform (lib/gpu: same bytes) */
+        rk_err ge;
+        rk_err_clear(&ge);
+        int rc = gpu_done(gpu_ntt_coset_lde_batch(evals, log_n, W, log_blowup, shift, out, bitrev_out, &ge), &ge);
+        if (rc != NTT_ON_CPU) return rc;
+    }
     const bb_t *tw[2][BB_TWO_ADICITY];
     if (tw_ensure(log_N, tw) != 0) return RK_EINTERNAL;
     powtab pt;
