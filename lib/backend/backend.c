@@ -22,9 +22,11 @@ static pthread_mutex_t g_fail_lock = PTHREAD_MUTEX_INITIALIZER;
 static int g_failed;
 static char g_fail_msg[RK_ERR_MSG_MAX];
 
-int rk_backend_select(const char *name, rk_err *e)
+int rk_backend_select(const char *name, rk_err *e) { return rk_backend_select_from(name, "--device", e); }
+
+int rk_backend_select_from(const char *name, const char *source, rk_err *e)
 {
-    const char *from = "--device";
+    const char *from = source && *source ? source : "--device";
     pthread_mutex_lock(&g_fail_lock);
     g_failed = 0;
     g_fail_msg[0] = 0;
@@ -47,7 +49,9 @@ int rk_backend_select(const char *name, rk_err *e)
         rk_err_clear(&ge);
         if (gpu_init(&ge) != RK_OK) {
             atomic_store(&g_is_gpu, 0);
-            return rk_fail(e, RK_EINTERNAL, "%s gpu: %s", from, ge.msg);
+            /* "--device gpu: no usable CUDA device: ..." (lib/gpu's messages start with "gpu: ") */
+            const char *why = strncmp(ge.msg, "gpu: ", 5) == 0 ? ge.msg + 5 : ge.msg;
+            return rk_fail(e, RK_EINTERNAL, "%s gpu: %s", from, why);
         }
         atomic_store(&g_is_gpu, 1);
         return RK_OK;

@@ -34,6 +34,9 @@
  * when that is unset or empty.  RK_EINPUT on any other name.  Clears a
  * recorded GPU failure (rk_backend_gpu_error). */
 int rk_backend_select(const char *name, rk_err *e);
+/* The same with the name's origin for messages ("--device", "prover.device in
+ * raiko.yaml"); NULL or "" name still falls back to $RAIKO_DEVICE, then "auto". */
+int rk_backend_select_from(const char *name, const char *source, rk_err *e);
 /* 1 iff the selected backend is the GPU (and no failure has switched "auto" to the CPU). */
 int rk_backend_is_gpu(void);
 /* "cpu" or "gpu". */

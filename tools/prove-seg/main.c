@@ -6,9 +6,11 @@
 #include <string.h>
 #include <time.h>
 
+#include "backend/backend.h"
 #include "cli/cli.h"
 #include "config/config.h"
 #include "container/container.h"
+#include "gpu/gpu.h"
 #include "receipt/receipt.h"
 #include "segment/segment.h"
 
@@ -19,17 +21,19 @@ static const char usage[] =
     "  -o, --output FILE    receipt to write ('-' = stdout); default: the segment's\n"
     "                       name with .rseg replaced by .rrcpt\n"
     "  -c, --config FILE    prover configuration (raiko.yaml; see docs/config.md)\n"
-    "      --device DEV     cpu, gpu or auto (default auto, or $RAIKO_DEVICE)\n"
-    "      --json           summary on stdout: cycles, wall time, kHz, proof size, peak RSS\n"
+    "      --device DEV     cpu, gpu or auto (else $RAIKO_DEVICE, else the config's\n"
+    "                       prover.device, else auto: the GPU when one is usable)\n"
+    "      --json           summary on stdout: cycles, wall time, kHz, proof size, peak RSS,\n"
+    "                       device and peak device memory\n"
     "      --progress       progress on stderr even when it is not a terminal\n"
     "  -q, --quiet          no messages but errors\n"
-    "  -v, --verbose        report cycles, time, proof size, memory on stderr\n"
+    "  -v, --verbose        report cycles, time, proof size, memory, device on stderr\n"
     "  -h, --help           this help\n"
     "      --version        print the version\n"
     "\n"
     "Exit: 0 receipt written, 1 the segment file's claims do not hold on replay,\n"
     "2 bad input (unreadable or wrong kind of file),\n"
-    "3 internal or resource error.\n";
+    "3 internal or resource error (also: --device gpu without a usable GPU).\n";
 
 int main(int argc, char **argv)
 {
@@ -68,6 +72,23 @@ int main(int argc, char **argv)
     if (rk_config_find_and_load(&cfg, config, &e))
         return rk_cli_fail(&c, &e);
     fri_params fri = {cfg.log_blowup, cfg.num_queries, cfg.proof_of_work_bits, cfg.log_final_poly_len};
+    /* the device: --device, else $RAIKO_DEVICE, else the config's prover.device (default auto) */
+    rk_backend_set_verbose(c.verbose && !c.quiet);
+    const char *dev_from = "--device";
+    if (!device) {
+        const char *env = getenv(RK_DEVICE_ENV);
+        if (env && *env) {
+            device = env;
+            dev_from = RK_DEVICE_ENV;
+        } else {
+            device = cfg.device == RK_DEVICE_GPU ? "gpu" : cfg.device == RK_DEVICE_CPU ? "cpu" : "auto";
+            dev_from = "prover.device";
+        }
+    }
+    if (rk_backend_select_from(device, dev_from, &e))
+        return rk_cli_fail(&c, &e);
+    if (rk_backend_is_gpu())
+        gpu_mem_reset_peak();
     const char *in = argv[optind];
     char *def_out = NULL;
     if (!out) {
@@ -92,6 +113,9 @@ int main(int argc, char **argv)
     int rc = seg_load(&s, in, &e);
     if (!rc) {
         rc = rcpt_prove_segment(&s, &fri, NULL, &rcpt, &st, &e);
+        /* a GPU failure reaches the prover as a bare RK_EINTERNAL: say the GPU's reason */
+        if (rc == RK_EINTERNAL && rk_backend_gpu_error())
+            rk_fail(&e, RK_EINTERNAL, "%s", rk_backend_gpu_error());
         if (rc)
             rk_err_prefix(&e, "%s", in);
     }
@@ -116,11 +140,23 @@ int main(int argc, char **argv)
             rk_json_u64(&j, "proof_bytes", st.proof_bytes);
             rk_json_u64(&j, "security_bits", fri_security_bits(&fri));
             rk_json_u64(&j, "peak_rss_bytes", rss);
+            rk_json_str(&j, "device", rk_backend_name());
+            if (rk_backend_is_gpu()) {
+                rk_json_str(&j, "gpu", gpu_device_name());
+                rk_json_u64(&j, "gpu_mem_peak_bytes", gpu_mem_peak());
+            }
+            if (rk_backend_gpu_error()) /* "auto" fell back to the CPU during the proof */
+                rk_json_str(&j, "gpu_error", rk_backend_gpu_error());
             rk_json_end(&j);
         }
         rk_cli_info(&c, "%s: segment %u, %llu cycles, %.2f s (%.1f kHz), proof %zu bytes, peak RSS %.1f MiB",
                     out, s.claim.index, (unsigned long long)st.cycles, wall, khz, st.proof_bytes,
                     (double)rss / 1048576.0);
+        if (rk_backend_is_gpu())
+            rk_cli_info(&c, "device gpu: %s, peak device memory %.1f MiB", gpu_device_name(),
+                        (double)gpu_mem_peak() / 1048576.0);
+        else
+            rk_cli_info(&c, "device cpu");
     }
     rk_file_free(&rcpt);
     seg_free(&s);
