@@ -4,6 +4,8 @@
 
 #include <string.h>
 
+#include "hash/p2_int.h"
+
 /* Round constants of Plonky3's
  * default_babybear_poseidon2_16, verbatim canonical values from Plonky3 baby-bear/src/poseidon2.rs
  * @ 5dc50e51 (BABYBEAR_POSEIDON2_RC_16_*, = HorizenLabs poseidon2_instance_babybear.rs) and the
@@ -12,7 +14,7 @@
  * canonical value into internal (Montgomery) form at compile time. */
 #define M(x) ((bb_t)(((uint64_t)(x) << 32) % BB_P))
 
-static const bb_t p2_rc_ext_init[4][16] = {
+const bb_t p2_rc_ext_init[4][16] = {
     {M(0x69cbb6af), M(0x46ad93f9), M(0x60a00f4e), M(0x6b1297cd), M(0x23189afe), M(0x732e7bef), M(0x72c246de), M(0x2c941900),
      M(0x0557eede), M(0x1580496f), M(0x3a3ea77b), M(0x54f3f271), M(0x0f49b029), M(0x47872fe1), M(0x221e2e36), M(0x1ab7202e)},
     {M(0x487779a6), M(0x3851c9d8), M(0x38dc17c0), M(0x209f8849), M(0x268dcee8), M(0x350c48da), M(0x5b9ad32e), M(0x0523272b),
@@ -22,7 +24,7 @@ static const bb_t p2_rc_ext_init[4][16] = {
     {M(0x0315b618), M(0x6d4497d1), M(0x1b171d9e), M(0x52861abd), M(0x2e5d0501), M(0x3ec8646c), M(0x6e5f250a), M(0x148ae8e6),
      M(0x17f5fa4a), M(0x3e66d284), M(0x0051aa3b), M(0x483f7913), M(0x2cfe5f15), M(0x023427ca), M(0x2cc78315), M(0x1e36ea47)},
 };
-static const bb_t p2_rc_ext_final[4][16] = {
+const bb_t p2_rc_ext_final[4][16] = {
     {M(0x7290a80d), M(0x6f7e5329), M(0x598ec8a8), M(0x76a859a0), M(0x6559e868), M(0x657b83af), M(0x13271d3f), M(0x1f876063),
      M(0x0aeeae37), M(0x706e9ca6), M(0x46400cee), M(0x72a05c26), M(0x2c589c9e), M(0x20bd37a7), M(0x6a2d3d10), M(0x20523767)},
     {M(0x5b8fe9c4), M(0x2aa501d6), M(0x1e01ac3e), M(0x1448bc54), M(0x5ce5ad1c), M(0x4918a14d), M(0x2c46a83f), M(0x4fcf6876),
@@ -32,8 +34,8 @@ static const bb_t p2_rc_ext_final[4][16] = {
     {M(0x59986d19), M(0x30bcdfa3), M(0x1db63932), M(0x1d7c2824), M(0x53b33681), M(0x0673b747), M(0x038a98a3), M(0x2c5bce60),
      M(0x351979cd), M(0x5008fb73), M(0x547bca78), M(0x711af481), M(0x3f93bf64), M(0x644d987b), M(0x3c8bcd87), M(0x608758b8)},
 };
-static const bb_t p2_rc_int[13] = {M(0x5a8053c0), M(0x693be639), M(0x3858867d), M(0x19334f6b), M(0x128f0fd8), M(0x4e2b1ccb), M(0x61210ce0),
-                                   M(0x3c318939), M(0x0b5b2f22), M(0x2edb11d5), M(0x213effdf), M(0x0cac4606), M(0x241af16d)};
+const bb_t p2_rc_int[13] = {M(0x5a8053c0), M(0x693be639), M(0x3858867d), M(0x19334f6b), M(0x128f0fd8), M(0x4e2b1ccb), M(0x61210ce0),
+                             M(0x3c318939), M(0x0b5b2f22), M(0x2edb11d5), M(0x213effdf), M(0x0cac4606), M(0x241af16d)};
 static const bb_t p2_v_diag[16] = {M(0x77ffffff), M(0x00000001), M(0x00000002), M(0x3c000001), M(0x00000003), M(0x00000004), M(0x3c000000), M(0x77fffffe),
                                     M(0x77fffffd), M(0x77880001), M(0x5a000001), M(0x69000001), M(0x77fffff2), M(0x00780000), M(0x07800000), M(0x0000000f)};
 
@@ -375,11 +377,36 @@ static BB_AVX2 void compress_avx2(const p2_digest *in, int G, p2_digest *out)
 }
 #endif
 
+/* How a batch of n items (states, rows or outputs) is split over the vector paths: AVX-512
+ * blocks of 16 from 0, then AVX2 blocks of 16 (two interleaved groups of 8) and one of 8, then
+ * the scalar rest.  Every path gives the same bytes, so only speed depends on the split. */
+typedef struct {
+    size_t n16;   /* AVX-512 blocks: items [0, 16 n16) */
+    size_t pairs; /* AVX2 blocks of 16 after them: [16 n16, 16 n16 + 16 pairs) */
+    size_t vec;   /* items [0, vec) are vectorized; one AVX2 block of 8 covers what pairs leave below vec */
+} vec_split;
+
+static vec_split split_batch(size_t n)
+{
+    vec_split v = {0, 0, 0};
+#ifdef BB_HAVE_AVX2_CODE
+    if (bb_simd_avx512()) v.n16 = n / 16;
+    if (bb_simd_avx2()) {
+        size_t r0 = 16 * v.n16;
+        v.pairs = (n - r0) / 16;
+        v.vec = r0 + (n - r0) / 8 * 8;
+    }
+#endif
+    return v;
+}
+
 void p2_permute_batch(bb_t (*st)[P2_WIDTH], size_t n)
 {
 #ifdef BB_HAVE_AVX2_CODE
     if (bb_simd_avx2()) {
-        permute_batch_avx2(st, n);
+        vec_split v = split_batch(n);
+        for (size_t g = 0; g < v.n16; g++) p2_avx512_permute16(st + 16 * g);
+        permute_batch_avx2(st + 16 * v.n16, n - 16 * v.n16);
         return;
     }
 #endif
@@ -389,54 +416,51 @@ void p2_permute_batch(bb_t (*st)[P2_WIDTH], size_t n)
 void p2_hash_rows(const bb_t *const *mats, const size_t *widths, size_t n_mats, size_t height,
                   p2_digest *out)
 {
-    size_t pairs = 0, vec_rows = 0; /* AVX2: blocks of 16 rows, then one of 8 */
-#ifdef BB_HAVE_AVX2_CODE
-    if (bb_simd_avx2()) {
-        pairs = height / 16;
-        vec_rows = height / 8 * 8;
-    }
-#endif
+    vec_split v = split_batch(height);
 #pragma omp parallel if (height >= PAR_MIN_ROWS)
     {
 #ifdef BB_HAVE_AVX2_CODE
+        size_t r0 = 16 * v.n16, r1 = r0 + 16 * v.pairs;
 #pragma omp for schedule(static) nowait
-        for (size_t g = 0; g < pairs; g++) hash_rows_avx2(mats, widths, n_mats, 16 * g, 2, out + 16 * g);
+        for (size_t g = 0; g < v.n16; g++) p2_avx512_hash_rows16(mats, widths, n_mats, 16 * g, out + 16 * g);
+#pragma omp for schedule(static) nowait
+        for (size_t g = 0; g < v.pairs; g++) hash_rows_avx2(mats, widths, n_mats, r0 + 16 * g, 2, out + r0 + 16 * g);
 #pragma omp single nowait
-        if (vec_rows > 16 * pairs) hash_rows_avx2(mats, widths, n_mats, 16 * pairs, 1, out + 16 * pairs);
+        if (v.vec > r1) hash_rows_avx2(mats, widths, n_mats, r1, 1, out + r1);
 #endif
 #pragma omp for schedule(static)
-        for (size_t i = vec_rows; i < height; i++) hash_row_scalar(mats, widths, n_mats, i, out + i);
+        for (size_t i = v.vec; i < height; i++) hash_row_scalar(mats, widths, n_mats, i, out + i);
     }
 }
 
 void p2_compress_layer(const p2_digest *in, size_t n, p2_digest *out)
 {
-    size_t pairs = 0, vec_n = 0; /* AVX2: blocks of 16 outputs, then one of 8 */
-#ifdef BB_HAVE_AVX2_CODE
-    if (bb_simd_avx2()) {
-        pairs = n / 16;
-        vec_n = n / 8 * 8;
-    }
-#endif
-    /* out == in is allowed: a block of outputs [o, o+k) reads in[2o..2o+2k) and writes behind
-     * everything later blocks read, so the aliased case runs the blocks in order, serially. */
+    vec_split v = split_batch(n);
+    /* out == in is allowed: a block of outputs [o, o+k) reads in[2o..2o+2k) (all of it before
+     * writing) and writes behind everything later blocks read, so the aliased case runs the
+     * blocks in order, serially. */
     if (out == in) {
 #ifdef BB_HAVE_AVX2_CODE
-        for (size_t g = 0; g < pairs; g++) compress_avx2(in + 32 * g, 2, out + 16 * g);
-        if (vec_n > 16 * pairs) compress_avx2(in + 32 * pairs, 1, out + 16 * pairs);
+        size_t r0 = 16 * v.n16, r1 = r0 + 16 * v.pairs;
+        for (size_t g = 0; g < v.n16; g++) p2_avx512_compress16(in + 32 * g, out + 16 * g);
+        for (size_t g = 0; g < v.pairs; g++) compress_avx2(in + 2 * r0 + 32 * g, 2, out + r0 + 16 * g);
+        if (v.vec > r1) compress_avx2(in + 2 * r1, 1, out + r1);
 #endif
-        for (size_t i = vec_n; i < n; i++) p2_compress(&in[2 * i], &in[2 * i + 1], &out[i]);
+        for (size_t i = v.vec; i < n; i++) p2_compress(&in[2 * i], &in[2 * i + 1], &out[i]);
         return;
     }
 #pragma omp parallel if (n >= PAR_MIN_ROWS)
     {
 #ifdef BB_HAVE_AVX2_CODE
+        size_t r0 = 16 * v.n16, r1 = r0 + 16 * v.pairs;
 #pragma omp for schedule(static) nowait
-        for (size_t g = 0; g < pairs; g++) compress_avx2(in + 32 * g, 2, out + 16 * g);
+        for (size_t g = 0; g < v.n16; g++) p2_avx512_compress16(in + 32 * g, out + 16 * g);
+#pragma omp for schedule(static) nowait
+        for (size_t g = 0; g < v.pairs; g++) compress_avx2(in + 2 * r0 + 32 * g, 2, out + r0 + 16 * g);
 #pragma omp single nowait
-        if (vec_n > 16 * pairs) compress_avx2(in + 32 * pairs, 1, out + 16 * pairs);
+        if (v.vec > r1) compress_avx2(in + 2 * r1, 1, out + r1);
 #endif
 #pragma omp for schedule(static)
-        for (size_t i = vec_n; i < n; i++) p2_compress(&in[2 * i], &in[2 * i + 1], &out[i]);
+        for (size_t i = v.vec; i < n; i++) p2_compress(&in[2 * i], &in[2 * i + 1], &out[i]);
     }
 }
