@@ -1,5 +1,5 @@
 /* test_poseidon2.c - Poseidon2-16 (Plonky3 default instance [A]) known answers, sponge and
- * compression KATs, and the batched / AVX2 paths against scalar loops.
+ * compression KATs, and the batched / AVX2 / AVX-512 paths against scalar loops.
  * KATs copied from shared/ref/poseidon2_test_vectors.txt:
  *   UPSTREAM: Plonky3 baby-bear/src/poseidon2.rs test_default_babybear_poseidon2_width_16 @ 5dc50e51.
  *   DERIVED: the ref's independent model, which reproduces every upstream KAT. */
@@ -144,7 +144,7 @@ static void check_hash_rows(size_t height, const size_t *widths, size_t n_mats)
 static void test_hash_rows(void)
 {
     static const size_t w1[] = {16}, w2[] = {1}, w3[] = {3, 5, 10}, w4[] = {8, 0, 4}, w5[] = {25};
-    size_t heights[] = {1, 7, 8, 9, 24, 33, 47, 64};
+    size_t heights[] = {1, 7, 8, 9, 15, 16, 17, 24, 31, 33, 47, 64};
     for (size_t h = 0; h < sizeof heights / sizeof heights[0]; h++) {
         check_hash_rows(heights[h], w1, 1);
         check_hash_rows(heights[h], w2, 1);
@@ -187,7 +187,7 @@ static void test_compress_layer(void)
     }
 }
 
-/* every test above, again, with the other dispatch mode */
+/* every test above, once per dispatch mode */
 static void run_all(void)
 {
     RUN(test_perm_upstream);
@@ -198,30 +198,148 @@ static void run_all(void)
     RUN(test_compress_layer);
 }
 
-/* The vectorized functions under AVX2 must give exactly the scalar path's bytes. */
-static void test_avx2_equals_scalar(void)
+/* ---- every vector path against the scalar path, on the same random inputs ---- */
+
+enum { MODE_SCALAR, MODE_AVX2, MODE_AVX512, N_MODES };
+static const char *const mode_name[N_MODES] = {"scalar", "AVX2", "AVX-512"};
+
+/* 1 iff the mode is available on this CPU (and not ruled out by the environment) */
+static int set_mode(int mode)
 {
-    enum { N = 77 };
-    static bb_t a[N][16], b[N][16];
-    static bb_t m0[N * 13], m1[N * 4];
-    static p2_digest ha[N], hb[N], ca[N], cb[N];
-    for (int i = 0; i < N; i++)
-        for (int j = 0; j < 16; j++) a[i][j] = b[i][j] = rnd_bb();
-    for (int i = 0; i < N * 13; i++) m0[i] = rnd_bb();
-    for (int i = 0; i < N * 4; i++) m1[i] = rnd_bb();
-    const bb_t *mats[2] = {m0, m1};
-    size_t widths[2] = {13, 4};
-    bb_simd_set_avx2(0);
+    bb_simd_set_avx2(mode >= MODE_AVX2);
+    bb_simd_set_avx512(mode >= MODE_AVX512);
+    return bb_simd_avx2() == (mode >= MODE_AVX2) && bb_simd_avx512() == (mode >= MODE_AVX512);
+}
+
+/* The inputs of one comparison: a batch of states, several matrices of different (odd) widths
+ * and a digest layer, with sizes drawn at random (n % 16 != 0 included). */
+typedef struct {
+    size_t n, height, n_mats, widths[4], n_cmp;
+    bb_t (*st)[16];
+    bb_t *mats[4];
+    p2_digest *layer;
+} path_case;
+
+static void case_init(path_case *c)
+{
+    c->n = 1 + rng_next() % 300;
+    c->height = 1 + rng_next() % 200;
+    c->n_mats = 1 + rng_next() % 4;
+    c->n_cmp = 1 + rng_next() % 150;
+    for (size_t m = 0; m < c->n_mats; m++) {
+        c->widths[m] = rng_next() % 4 == 0 ? rng_next() % 3 : 1 + rng_next() % 45; /* 0 (empty) sometimes */
+        c->mats[m] = malloc((c->height * c->widths[m] + 1) * sizeof(bb_t));
+        for (size_t i = 0; i < c->height * c->widths[m]; i++) c->mats[m][i] = rnd_bb();
+    }
+    c->st = malloc(c->n * sizeof *c->st);
+    for (size_t i = 0; i < c->n; i++)
+        for (int j = 0; j < 16; j++) c->st[i][j] = rnd_bb();
+    c->layer = malloc(2 * c->n_cmp * sizeof *c->layer);
+    for (size_t i = 0; i < 2 * c->n_cmp; i++)
+        for (int j = 0; j < 8; j++) c->layer[i].v[j] = rnd_bb();
+}
+
+static void case_free(path_case *c)
+{
+    for (size_t m = 0; m < c->n_mats; m++) free(c->mats[m]);
+    free(c->st);
+    free(c->layer);
+}
+
+/* Outputs of one mode: permuted states, row digests, a compressed layer, the same in place */
+typedef struct {
+    bb_t (*st)[16];
+    p2_digest *rows, *cmp, *alias;
+} path_out;
+
+static void case_run(const path_case *c, path_out *o)
+{
+    o->st = malloc(c->n * sizeof *o->st);
+    memcpy(o->st, c->st, c->n * sizeof *o->st);
+    p2_permute_batch(o->st, c->n);
+    o->rows = malloc(c->height * sizeof *o->rows);
+    p2_hash_rows((const bb_t *const *)c->mats, c->widths, c->n_mats, c->height, o->rows);
+    o->cmp = malloc(c->n_cmp * sizeof *o->cmp);
+    p2_compress_layer(c->layer, c->n_cmp, o->cmp);
+    o->alias = malloc(2 * c->n_cmp * sizeof *o->alias);
+    memcpy(o->alias, c->layer, 2 * c->n_cmp * sizeof *o->alias);
+    p2_compress_layer(o->alias, c->n_cmp, o->alias);
+}
+
+static void out_free(path_out *o)
+{
+    free(o->st);
+    free(o->rows);
+    free(o->cmp);
+    free(o->alias);
+}
+
+/* For each vector mode present: 40 random cases, outputs byte-identical to the scalar path's. */
+static void check_mode_equals_scalar(int mode)
+{
+    for (int it = 0; it < 40; it++) {
+        path_case c;
+        case_init(&c);
+        path_out want, got;
+        set_mode(MODE_SCALAR);
+        case_run(&c, &want);
+        set_mode(mode);
+        case_run(&c, &got);
+        CHECK_MEM(got.st, want.st, c.n * sizeof *got.st);
+        CHECK_MEM(got.rows, want.rows, c.height * sizeof *got.rows);
+        CHECK_MEM(got.cmp, want.cmp, c.n_cmp * sizeof *got.cmp);
+        CHECK_MEM(got.alias, want.cmp, c.n_cmp * sizeof *got.cmp);
+        if (t_case_failed) printf("# %s: n %zu, height %zu, %zu matrices, layer %zu\n", mode_name[mode], c.n,
+                                  c.height, c.n_mats, c.n_cmp);
+        out_free(&want);
+        out_free(&got);
+        case_free(&c);
+        if (t_case_failed) break;
+    }
+}
+static void test_avx2_equals_scalar(void) { check_mode_equals_scalar(MODE_AVX2); }
+static void test_avx512_equals_scalar(void) { check_mode_equals_scalar(MODE_AVX512); }
+
+/* Wide rows as the main trace has them (several hundred words, ~50 permutations per row, in
+ * matrices of different widths), and many states of edge words: AVX-512 vs scalar. */
+static void test_avx512_wide_rows_and_edges(void)
+{
+    static const size_t widths[3] = {397, 8, 13};
+    enum { H = 35 };
+    bb_t *mats[3];
+    for (int m = 0; m < 3; m++) {
+        mats[m] = malloc(H * widths[m] * sizeof(bb_t));
+        for (size_t i = 0; i < H * widths[m]; i++) mats[m][i] = rnd_bb();
+    }
+    p2_digest want[H], got[H];
+    set_mode(MODE_SCALAR);
+    p2_hash_rows((const bb_t *const *)mats, widths, 3, H, want);
+    set_mode(MODE_AVX512);
+    p2_hash_rows((const bb_t *const *)mats, widths, 3, H, got);
+    CHECK_MEM(got, want, sizeof got);
+    for (int m = 0; m < 3; m++) free(mats[m]);
+
+    /* words 0, 1, p-1 and powers of two (+-1) around the shifts of the internal layer, in
+     * internal form and as raw stored words, mixed with random ones */
+    enum { N = 1024 };
+    bb_t(*a)[16] = malloc(N * sizeof *a), (*b)[16] = malloc(N * sizeof *b);
+    static const uint32_t edge[] = {0, 1, 2, BB_P - 1, BB_P - 2, 255, 256, 257, (1u << 27) - 1, 1u << 27,
+                                    (1u << 27) + 1, (1u << 30) - 1, 1u << 30, (BB_P - 1) / 2, (BB_P + 1) / 2, 15};
+    size_t n_edge = sizeof edge / sizeof edge[0];
+    for (size_t i = 0; i < N; i++)
+        for (int j = 0; j < 16; j++) {
+            uint64_t r = rng_next();
+            uint32_t e = edge[(r >> 8) % n_edge];
+            a[i][j] = r % 3 == 0 ? e : r % 3 == 1 ? bb_from_u32(e) : rnd_bb();
+        }
+    memcpy(b, a, N * sizeof *a);
+    set_mode(MODE_SCALAR);
     p2_permute_batch(a, N);
-    p2_hash_rows(mats, widths, 2, N, ha);
-    p2_compress_layer(ha, N / 2, ca);
-    bb_simd_set_avx2(1);
+    set_mode(MODE_AVX512);
     p2_permute_batch(b, N);
-    p2_hash_rows(mats, widths, 2, N, hb);
-    p2_compress_layer(hb, N / 2, cb);
-    CHECK_MEM(a, b, sizeof a);
-    CHECK_MEM(ha, hb, sizeof ha);
-    CHECK_MEM(ca, cb, (N / 2) * sizeof *ca);
+    CHECK_MEM(a, b, N * sizeof *a);
+    free(a);
+    free(b);
 }
 
 /* identical digests with 1 and 2 threads */
@@ -247,17 +365,29 @@ static void test_thread_count_independent(void)
 
 int main(void)
 {
-    int had_avx2 = bb_simd_avx2();
-    printf("# pass 1: %s\n", had_avx2 ? "AVX2" : "scalar");
-    run_all();
-    RUN(test_thread_count_independent);
-    bb_simd_set_avx2(!had_avx2);
-    printf("# pass 2: %s\n", bb_simd_avx2() ? "AVX2" : "scalar");
-    run_all();
-    if (had_avx2)
+    /* the environment (RAIKO_NO_AVX2 / RAIKO_NO_AVX512) decides the default; the test then
+     * runs every mode this CPU has */
+    int had_avx2 = bb_simd_avx2(), had_avx512 = bb_simd_avx512();
+    int have[N_MODES];
+    for (int mode = N_MODES - 1; mode >= 0; mode--) {
+        have[mode] = set_mode(mode);
+        printf("# pass %s: %s\n", mode_name[mode], have[mode] ? "run" : "not available");
+        if (!have[mode]) continue;
+        run_all();
+        RUN(test_thread_count_independent);
+    }
+    if (have[MODE_AVX2])
         RUN(test_avx2_equals_scalar);
     else
-        SKIP(test_avx2_equals_scalar, "no AVX2 on this CPU (or RAIKO_NO_AVX2 set)");
-    bb_simd_set_avx2(1);
+        SKIP(test_avx2_equals_scalar, "no AVX2 on this CPU");
+    if (have[MODE_AVX512]) {
+        RUN(test_avx512_equals_scalar);
+        RUN(test_avx512_wide_rows_and_edges);
+    } else {
+        SKIP(test_avx512_equals_scalar, "no AVX-512 on this CPU");
+        SKIP(test_avx512_wide_rows_and_edges, "no AVX-512 on this CPU");
+    }
+    bb_simd_set_avx2(had_avx2);
+    bb_simd_set_avx512(had_avx512);
     return t_done();
 }
