@@ -40,6 +40,9 @@ int rk_backend_select_from(const char *name, const char *source, rk_err *e)
         }
     }
     g_auto = 0;
+    const char *emu = getenv(RK_GPU_EMULATE_ENV);
+    if (emu && strcmp(emu, "1") == 0 && gpu_emulation_compiled())
+        gpu_set_emulation(1);
     if (strcmp(name, "cpu") == 0) {
         atomic_store(&g_is_gpu, 0);
         return RK_OK;

@@ -29,6 +29,9 @@
 #define RK_DEVICE_ENV "RAIKO_DEVICE"
 #define RK_GPU_MIN_WORDS_ENV "RAIKO_GPU_MIN_WORDS"
 #define RK_GPU_MIN_WORDS_DEFAULT ((size_t)1 << 18)
+/* TESTS ONLY: "1" makes "gpu"/"auto" use lib/gpu's host emulation of the kernels (CUDA
+ * builds), so the tools' GPU paths can be exercised without a device.  Slow; small inputs. */
+#define RK_GPU_EMULATE_ENV "RAIKO_GPU_EMULATE"
 
 /* name: "cpu", "gpu" or "auto"; NULL or "" means $RAIKO_DEVICE, or "auto"
  * when that is unset or empty.  RK_EINPUT on any other name.  Clears a
