@@ -91,8 +91,10 @@ static int one(const char *guest, const uint8_t *item, size_t len, unsigned po2)
     return rc != 0;
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
+    (void)argc;
+    rk_cli_prefer_hugepages(argv); /* as raiko-prove-seg does */
     const char *p = getenv("BENCH_PO2");
     char buf[64];
     snprintf(buf, sizeof buf, "%s", p ? p : "16 18 20");

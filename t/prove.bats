@@ -65,6 +65,15 @@ setup() {
     cmp "$T/a.rrcpt" "$R0"
 }
 
+@test "prove-seg: the same receipt with or without huge pages for malloc, and with the user's GLIBC_TUNABLES" {
+    RAIKO_NO_HUGEPAGES=1 raiko-prove-seg -o "$T/a.rrcpt" "$F/fib/seg-00000.rseg"
+    GLIBC_TUNABLES=glibc.malloc.hugetlb=0 raiko-prove-seg -o "$T/b.rrcpt" "$F/fib/seg-00000.rseg"
+    GLIBC_TUNABLES=glibc.malloc.check=0 raiko-prove-seg -o "$T/c.rrcpt" "$F/fib/seg-00000.rseg"
+    cmp "$T/a.rrcpt" "$R0"
+    cmp "$T/b.rrcpt" "$R0"
+    cmp "$T/c.rrcpt" "$R0"
+}
+
 @test "verify: a changed claim is invalid (exit 1, one line naming the receipt)" {
     cp "$R0" "$T/r.rrcpt"
     "$RAIKO_HELPERS/reseal" "$T/r.rrcpt" 80    # a byte of the claimed pre-state (40-byte header + 40)

@@ -2,6 +2,7 @@
 
 #include <inttypes.h>
 #include <stdarg.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
 #include <time.h>
@@ -181,6 +182,26 @@ void rk_json_arr_end(rk_json *j)
     fputc(']', j->out);
     if (j->depth > 0)
         j->depth--;
+}
+
+void rk_cli_prefer_hugepages(char **argv)
+{
+    const char *no = getenv("RAIKO_NO_HUGEPAGES");
+    if (no && *no && strcmp(no, "0"))
+        return;
+    const char *t = getenv("GLIBC_TUNABLES");
+    if (t && strstr(t, "glibc.malloc.hugetlb"))
+        return; /* set by us (the re-executed process) or by the user: theirs wins */
+    char buf[1024];
+    int n = snprintf(buf, sizeof buf, "%s%sglibc.malloc.hugetlb=1", t ? t : "", t && *t ? ":" : "");
+    if (n < 0 || (size_t)n >= sizeof buf || setenv("GLIBC_TUNABLES", buf, 1))
+        return;
+    execv("/proc/self/exe", argv);
+    /* no /proc, or not allowed: run on with small pages, and do not try again in children */
+    if (t)
+        setenv("GLIBC_TUNABLES", t, 1);
+    else
+        unsetenv("GLIBC_TUNABLES");
 }
 
 uint64_t rk_peak_rss_bytes(void)

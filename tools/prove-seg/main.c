@@ -37,6 +37,7 @@ static const char usage[] =
 
 int main(int argc, char **argv)
 {
+    rk_cli_prefer_hugepages(argv);
     rk_cli c;
     rk_cli_init(&c, "raiko-prove-seg");
     const char *out = NULL, *config = NULL, *device = NULL;
