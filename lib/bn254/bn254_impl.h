@@ -66,8 +66,11 @@ static inline uint64_t u256_add(uint64_t c[4], const uint64_t a[4], const uint64
 }
 #endif
 
-/* Modular add/sub for a, b < p < 2^254: a + b < 2^255 never carries out. */
-static inline void mod_add(uint64_t c[4], const uint64_t a[4], const uint64_t b[4], const uint64_t p[4])
+/* Modular add/sub for a, b < p < 2^254: a + b < 2^255 never carries out.
+ * Portable C; on x86-64 the hot paths use the asm below instead (left to
+ * itself GCC turns the final select into SSE shuffles, about 3x the
+ * instructions). */
+static inline void mod_add_portable(uint64_t c[4], const uint64_t a[4], const uint64_t b[4], const uint64_t p[4])
 {
     uint64_t s[4], d[4];
     u256_add(s, a, b);
@@ -78,7 +81,7 @@ static inline void mod_add(uint64_t c[4], const uint64_t a[4], const uint64_t b[
         c[i] = (s[i] & m) | (d[i] & ~m);
 }
 
-static inline void mod_sub(uint64_t c[4], const uint64_t a[4], const uint64_t b[4], const uint64_t p[4])
+static inline void mod_sub_portable(uint64_t c[4], const uint64_t a[4], const uint64_t b[4], const uint64_t p[4])
 {
     uint64_t d[4], pm[4];
     uint64_t br = u256_sub(d, a, b);
@@ -87,6 +90,105 @@ static inline void mod_sub(uint64_t c[4], const uint64_t a[4], const uint64_t b[
         pm[i] = p[i] & m;
     u256_add(c, d, pm);
 }
+
+#if defined(__x86_64__) && !defined(RAIKO_NO_ASM)
+#define BN254_HAVE_ADX 1
+/* 1 when the CPU has BMI2 + ADX and the asm paths are in use (fq.c sets it
+ * at load time; bn254_use_asm() switches it for tests).  The add/sub asm
+ * needs only base x86-64 but follows the same switch, so bn254_use_asm(0)
+ * runs the whole portable field layer. */
+extern int bn254_adx;
+
+/* c = a + b mod p: add/adc, then a trial subtraction of p whose borrow
+ * picks the sum back with CMOV (no branch, no SSE round trip). */
+static inline __attribute__((always_inline)) void mod_add_asm(uint64_t c[4], const uint64_t a[4], const uint64_t b[4],
+                                                              const uint64_t p[4])
+{
+    uint64_t s0 = a[0], s1 = a[1], s2 = a[2], s3 = a[3], d0, d1, d2, d3;
+    __asm__("addq %[b0], %[s0]\n\t"
+            "adcq %[b1], %[s1]\n\t"
+            "adcq %[b2], %[s2]\n\t"
+            "adcq %[b3], %[s3]\n\t"
+            "movq %[s0], %[d0]\n\t"
+            "movq %[s1], %[d1]\n\t"
+            "movq %[s2], %[d2]\n\t"
+            "movq %[s3], %[d3]\n\t"
+            "subq %[p0], %[d0]\n\t"
+            "sbbq %[p1], %[d1]\n\t"
+            "sbbq %[p2], %[d2]\n\t"
+            "sbbq %[p3], %[d3]\n\t"
+            "cmovcq %[s0], %[d0]\n\t"
+            "cmovcq %[s1], %[d1]\n\t"
+            "cmovcq %[s2], %[d2]\n\t"
+            "cmovcq %[s3], %[d3]"
+            : [s0] "+&r"(s0), [s1] "+&r"(s1), [s2] "+&r"(s2), [s3] "+&r"(s3),
+              [d0] "=&r"(d0), [d1] "=&r"(d1), [d2] "=&r"(d2), [d3] "=&r"(d3)
+            : [b0] "m"(b[0]), [b1] "m"(b[1]), [b2] "m"(b[2]), [b3] "m"(b[3]),
+              [p0] "m"(p[0]), [p1] "m"(p[1]), [p2] "m"(p[2]), [p3] "m"(p[3])
+            : "cc");
+    c[0] = d0;
+    c[1] = d1;
+    c[2] = d2;
+    c[3] = d3;
+}
+
+/* c = a - b mod p: sub/sbb; on a borrow CMOV loads p into the zeroed
+ * addend, which the add/adc chain then adds back. */
+static inline __attribute__((always_inline)) void mod_sub_asm(uint64_t c[4], const uint64_t a[4], const uint64_t b[4],
+                                                              const uint64_t p[4])
+{
+    uint64_t d0 = a[0], d1 = a[1], d2 = a[2], d3 = a[3], t0, t1, t2, t3;
+    __asm__("xorl %k[t0], %k[t0]\n\t"
+            "xorl %k[t1], %k[t1]\n\t"
+            "xorl %k[t2], %k[t2]\n\t"
+            "xorl %k[t3], %k[t3]\n\t"
+            "subq %[b0], %[d0]\n\t"
+            "sbbq %[b1], %[d1]\n\t"
+            "sbbq %[b2], %[d2]\n\t"
+            "sbbq %[b3], %[d3]\n\t"
+            "cmovcq %[p0], %[t0]\n\t"
+            "cmovcq %[p1], %[t1]\n\t"
+            "cmovcq %[p2], %[t2]\n\t"
+            "cmovcq %[p3], %[t3]\n\t"
+            "addq %[t0], %[d0]\n\t"
+            "adcq %[t1], %[d1]\n\t"
+            "adcq %[t2], %[d2]\n\t"
+            "adcq %[t3], %[d3]"
+            : [d0] "+&r"(d0), [d1] "+&r"(d1), [d2] "+&r"(d2), [d3] "+&r"(d3),
+              [t0] "=&r"(t0), [t1] "=&r"(t1), [t2] "=&r"(t2), [t3] "=&r"(t3)
+            : [b0] "m"(b[0]), [b1] "m"(b[1]), [b2] "m"(b[2]), [b3] "m"(b[3]),
+              [p0] "m"(p[0]), [p1] "m"(p[1]), [p2] "m"(p[2]), [p3] "m"(p[3])
+            : "cc");
+    c[0] = d0;
+    c[1] = d1;
+    c[2] = d2;
+    c[3] = d3;
+}
+
+/* out-of-line portable add/sub (fq.c): the fallback stays a call */
+void bn254_mod_add_portable(uint64_t c[4], const uint64_t a[4], const uint64_t b[4], const uint64_t p[4]);
+void bn254_mod_sub_portable(uint64_t c[4], const uint64_t a[4], const uint64_t b[4], const uint64_t p[4]);
+
+static inline __attribute__((always_inline)) void mod_add(uint64_t c[4], const uint64_t a[4], const uint64_t b[4],
+                                                          const uint64_t p[4])
+{
+    if (__builtin_expect(bn254_adx, 1))
+        mod_add_asm(c, a, b, p);
+    else
+        bn254_mod_add_portable(c, a, b, p);
+}
+static inline __attribute__((always_inline)) void mod_sub(uint64_t c[4], const uint64_t a[4], const uint64_t b[4],
+                                                          const uint64_t p[4])
+{
+    if (__builtin_expect(bn254_adx, 1))
+        mod_sub_asm(c, a, b, p);
+    else
+        bn254_mod_sub_portable(c, a, b, p);
+}
+#else
+#define mod_add mod_add_portable
+#define mod_sub mod_sub_portable
+#endif
 
 /* Montgomery product c = a*b/2^256 mod p, a, b < p.  CIOS with the "spare
  * top bit" shortcut: p's top limb is < 2^62, so the running sum fits in four
@@ -126,12 +228,7 @@ static inline __attribute__((always_inline)) void mont_mul_portable(uint64_t c[4
         c[i] = (t[i] & m) | (d[i] & ~m);
 }
 
-#if defined(__x86_64__) && !defined(RAIKO_NO_ASM)
-#define BN254_HAVE_ADX 1
-/* 1 when the CPU has BMI2 + ADX and the asm product is in use (fq.c sets it
- * at load time; bn254_use_asm() switches it for tests). */
-extern int bn254_adx;
-
+#ifdef BN254_HAVE_ADX
 /* The same CIOS Montgomery product with MULX and two independent carry
  * chains (ADOX for the low halves, ADCX for the high halves).  Four rows of
  * "t += a * b_i; t += m p; drop the zero limb"; the limb that becomes zero
@@ -267,6 +364,22 @@ static inline __attribute__((always_inline)) void mont_mul_adx(uint64_t c[4], co
         "adoxq %[lo], %[t1]\n\t"
         "adcxq %[hi], %[t2]\n\t"
         "adoxq %[z], %[t2]\n\t"
+        /* the result t4, t0, t1, t2 is < 2p: subtract p into the spare
+         * registers and keep the difference unless it borrowed (in asm:
+         * as C, GCC turned this select into SSE with a store-forwarding
+         * stall) */
+        "movq %[t4], %[t3]\n\t"
+        "movq %[t0], %[lo]\n\t"
+        "movq %[t1], %[hi]\n\t"
+        "movq %[t2], %[z]\n\t"
+        "subq 0(%[p]), %[t3]\n\t"
+        "sbbq 8(%[p]), %[lo]\n\t"
+        "sbbq 16(%[p]), %[hi]\n\t"
+        "sbbq 24(%[p]), %[z]\n\t"
+        "cmovncq %[t3], %[t4]\n\t"
+        "cmovncq %[lo], %[t0]\n\t"
+        "cmovncq %[hi], %[t1]\n\t"
+        "cmovncq %[z], %[t2]\n\t"
         : [t0] "+&r"(t0), [t1] "+&r"(t1), [t2] "+&r"(t2), [t3] "+&r"(t3), [t4] "+&r"(t4),
           [lo] "=&r"(lo), [hi] "=&r"(hi), [z] "=&r"(z)
         : [a] "r"(a), [b] "r"(b), [p] "r"(p), [pinv] "m"(*pinv)
@@ -279,12 +392,11 @@ static inline __attribute__((always_inline)) void mont_mul_adx(uint64_t c[4], co
           , "m"(*(const uint64_t(*)[4])a), "m"(*(const uint64_t(*)[4])b), "m"(*(const uint64_t(*)[4])p)
         : "rdx", "cc");
 #endif
-    /* after row 3 the accumulators read t4, t0, t1, t2 (t3 is the dropped zero) */
-    uint64_t t[4] = {t4, t0, t1, t2}, d[4];
-    uint64_t br = u256_sub(d, t, p);
-    uint64_t m = 0 - br;
-    for (int i = 0; i < 4; i++)
-        c[i] = (t[i] & m) | (d[i] & ~m);
+    /* after row 3 the accumulators read t4, t0, t1, t2 (t3 was the dropped zero) */
+    c[0] = t4;
+    c[1] = t0;
+    c[2] = t1;
+    c[3] = t2;
 }
 #endif
 

@@ -15,6 +15,17 @@ void bn254_fq_mont_portable(uint64_t c[4], const uint64_t a[4], const uint64_t b
     mont_mul_portable(c, a, b, BN254_Q, FQ_PINV);
 }
 
+#ifdef BN254_HAVE_ADX
+void bn254_mod_add_portable(uint64_t c[4], const uint64_t a[4], const uint64_t b[4], const uint64_t p[4])
+{
+    mod_add_portable(c, a, b, p);
+}
+void bn254_mod_sub_portable(uint64_t c[4], const uint64_t a[4], const uint64_t b[4], const uint64_t p[4])
+{
+    mod_sub_portable(c, a, b, p);
+}
+#endif
+
 static inline void fq_mont(uint64_t c[4], const uint64_t a[4], const uint64_t b[4])
 {
     BN254_MONT(c, a, b, BN254_Q, FQ_PINV, bn254_fq_mont_portable);

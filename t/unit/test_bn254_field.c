@@ -221,7 +221,7 @@ static void test_batch_inv_and_sqrt(void)
     CHECK(fq_sqrt(&s, &a) == RK_EFALSE);
 }
 
-/* the MULX/ADX asm product and the portable C one agree bit for bit */
+/* the MULX/ADX asm product, the asm add/sub, and the portable C ones agree bit for bit */
 static void test_asm_matches_portable(void)
 {
     int have = bn254_use_asm(1);
@@ -253,6 +253,24 @@ static void test_asm_matches_portable(void)
         fr_mul(&z2, &x, &y);
         CHECK_MEM(&c1, &c2, sizeof c1);
         CHECK_MEM(&z1, &z2, sizeof z1);
+        /* add/sub/neg/double: both carry outcomes (a+b above and below p,
+         * a-b with and without a borrow) come up with random a, b */
+        fq_t s1[4], s2[4];
+        fr_t r1[3], r2[3];
+        for (int pass = 0; pass < 2; pass++) {
+            bn254_use_asm(pass == 0);
+            fq_t *o = pass == 0 ? s1 : s2;
+            fr_t *q = pass == 0 ? r1 : r2;
+            fq_add(&o[0], &a, &b);
+            fq_sub(&o[1], &a, &b);
+            fq_neg(&o[2], &a);
+            fq_double(&o[3], &b);
+            fr_add(&q[0], &x, &y);
+            fr_sub(&q[1], &x, &y);
+            fr_sub(&q[2], &y, &x);
+        }
+        CHECK_MEM(s1, s2, sizeof s1);
+        CHECK_MEM(r1, r2, sizeof r1);
     }
     bn254_use_asm(1);
 }
