@@ -346,7 +346,9 @@ int rcpt_prove_segment(const segment *s, const fri_params *fri, const rcpt_prove
                            (uint32_t)s->n_pages, s->page_data, e);
     if (rc)
         goto out;
-    rc = seg_replay(s, on_step, &c, e);
+    rc = rvair_builder_reserve(c.b, sc->cycles, e);
+    if (!rc)
+        rc = seg_replay(s, on_step, &c, e);
     if (rc) {
         rvair_builder_free(c.b);
         goto out;

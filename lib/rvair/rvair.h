@@ -127,6 +127,9 @@ int rvair_builder_new(rvair_builder **bp, uint32_t pc, const uint32_t regs[32],
                       const uint32_t committed[8], const uint32_t deferred[8],
                       const uint32_t *pages, uint32_t n_pages, const uint8_t *page_data,
                       rk_err *e);
+/* Optional: the segment's cycle count, so the CPU rows are allocated once at their final
+ * (power-of-two) height and handed to the trace without a copy.  Call before the first step. */
+int rvair_builder_reserve(rvair_builder *b, uint64_t cycles, rk_err *e);
 /* hint_data: for HINT_READ, the item bytes written (len = a1), else NULL. */
 int rvair_builder_step(rvair_builder *b, const rv_step_rec *rec, const uint8_t *hint_data,
                        rk_err *e);

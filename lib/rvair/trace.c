@@ -28,6 +28,14 @@ struct rvair_builder {
     uint32_t exit_code;
 };
 
+static unsigned log_height(size_t n)
+{
+    unsigned l = MIN_LOG_H;
+    while (((size_t)1 << l) < n)
+        l++;
+    return l;
+}
+
 static int grow_rows(bb_t **rows, size_t *cap, size_t need, size_t width)
 {
     if (need <= *cap)
@@ -81,6 +89,22 @@ int rvair_builder_new(rvair_builder **bp, uint32_t pc, const uint32_t regs[32], 
     }
     memcpy(b->cur, b->pre, words * 4);
     *bp = b;
+    return RK_OK;
+}
+
+int rvair_builder_reserve(rvair_builder *b, uint64_t cycles, rk_err *e)
+{
+    if (cycles == 0 || cycles > ((uint64_t)1 << 25) || b->n_cpu)
+        return RK_OK; /* nothing sensible to reserve: grow as we go */
+    size_t h = (size_t)1 << log_height((size_t)cycles);
+    if (h <= b->cap_cpu)
+        return RK_OK;
+    bb_t *p = malloc(h * CPU_WIDTH * sizeof(bb_t));
+    if (!p)
+        return rk_fail(e, RK_EINTERNAL, "out of memory for the CPU trace (%zu rows)", h);
+    free(b->cpu);
+    b->cpu = p;
+    b->cap_cpu = h;
     return RK_OK;
 }
 
@@ -505,13 +529,6 @@ int rvair_builder_step(rvair_builder *b, const rv_step_rec *rec, const uint8_t *
     return RK_OK;
 }
 
-static unsigned log_height(size_t n)
-{
-    unsigned l = MIN_LOG_H;
-    while (((size_t)1 << l) < n)
-        l++;
-    return l;
-}
 
 static void words_of_page(const uint32_t *w, bb_t *limbs, int j)
 {
@@ -535,7 +552,15 @@ int rvair_builder_finish(rvair_builder *b, const air_machine *m, rvair_trace *tr
     /* CPU */
     unsigned lc = log_height(b->n_cpu);
     tr->log_h[RVAIR_T_CPU] = lc;
-    tr->main[RVAIR_T_CPU] = calloc((size_t)CPU_WIDTH << lc, sizeof(bb_t));
+    /* rows already at the final height (rvair_builder_reserve) are handed over, not copied */
+    int adopt_cpu = b->cap_cpu == ((size_t)1 << lc);
+    if (adopt_cpu) {
+        tr->main[RVAIR_T_CPU] = b->cpu;
+        b->cpu = NULL;
+        b->cap_cpu = 0;
+    } else {
+        tr->main[RVAIR_T_CPU] = calloc((size_t)CPU_WIDTH << lc, sizeof(bb_t));
+    }
     unsigned lh = log_height(b->n_hint);
     tr->log_h[RVAIR_T_HINT] = lh;
     tr->main[RVAIR_T_HINT] = calloc((size_t)HINT_WIDTH << lh, sizeof(bb_t));
@@ -557,8 +582,12 @@ int rvair_builder_finish(rvair_builder *b, const air_machine *m, rvair_trace *tr
         goto oom;
 
     bb_t *cpu = tr->main[RVAIR_T_CPU];
-    memcpy(cpu, b->cpu, b->n_cpu * CPU_WIDTH * sizeof(bb_t));
     size_t hc = (size_t)1 << lc;
+    if (adopt_cpu) {
+        memset(cpu + b->n_cpu * CPU_WIDTH, 0, (hc - b->n_cpu) * CPU_WIDTH * sizeof(bb_t));
+    } else {
+        memcpy(cpu, b->cpu, b->n_cpu * CPU_WIDTH * sizeof(bb_t));
+    }
     for (size_t i = b->n_cpu; i < hc; i++) {
         cpu[i * CPU_WIDTH + CPU_CLK] = bb_from_u32((uint32_t)(i + 1));
         cpu[i * CPU_WIDTH + CPU_RD0] = bb_one();
