@@ -53,6 +53,7 @@ static void table_free(air_table *t)
     free(t->constraints);
     free(t->labels);
     free(t->batch_start);
+    free(t->cse);
     free(t);
 }
 
@@ -145,6 +146,65 @@ air_table *air_machine_public_table(air_machine *m)
 
 /* ---- nodes ---- */
 
+/* ---- common subexpressions ----
+ * A node is a pure function of (op, a, b, k), so building an identical node
+ * again returns the existing one: AIR authors (and the LogUp layout) read the
+ * same column, constant or challenge many times and repeat products; with one
+ * node each, the prover's block evaluator and the verifier do that work once.
+ * The constraints and their values are unchanged (only node numbering is). */
+
+static size_t cse_hash(uint8_t op, uint32_t a, uint32_t b, bb_t k)
+{
+    uint64_t h = ((uint64_t)op << 56) ^ ((uint64_t)a << 28) ^ b ^ ((uint64_t)k << 32);
+    h ^= h >> 29, h *= 0xbf58476d1ce4e5b9u, h ^= h >> 32;
+    return (size_t)h;
+}
+
+static int cse_same(const air_node *n, uint8_t op, uint32_t a, uint32_t b, bb_t k)
+{
+    return n->op == op && n->a == a && n->b == b && n->k == k;
+}
+
+/* The existing node equal to (op, a, b, k), or UINT32_MAX. */
+static uint32_t cse_find(const air_table *t, uint8_t op, uint32_t a, uint32_t b, bb_t k)
+{
+    if (!t->cap_cse)
+        return UINT32_MAX;
+    for (size_t i = cse_hash(op, a, b, k) & (t->cap_cse - 1);; i = (i + 1) & (t->cap_cse - 1)) {
+        uint32_t v = t->cse[i];
+        if (!v)
+            return UINT32_MAX;
+        if (cse_same(&t->nodes[v - 1], op, a, b, k))
+            return v - 1;
+    }
+}
+
+static void cse_put(uint32_t *set, size_t cap, const air_node *n, uint32_t idx)
+{
+    size_t i = cse_hash(n->op, n->a, n->b, n->k) & (cap - 1);
+    while (set[i])
+        i = (i + 1) & (cap - 1);
+    set[i] = idx + 1;
+}
+
+/* Record node idx (just appended); keeps the load at most 1/2.  On OOM the set
+ * is dropped: later nodes are simply not shared (correct, only slower). */
+static void cse_add(air_table *t, uint32_t idx)
+{
+    if (2 * (t->n_nodes + 1) > t->cap_cse) {
+        size_t cap = t->cap_cse ? 2 * t->cap_cse : 256;
+        uint32_t *set = calloc(cap, sizeof *set);
+        free(t->cse);
+        t->cse = set;
+        t->cap_cse = set ? cap : 0;
+        if (!set)
+            return;
+        for (size_t i = 0; i < idx; i++)
+            cse_put(set, cap, &t->nodes[i], (uint32_t)i);
+    }
+    cse_put(t->cse, t->cap_cse, &t->nodes[idx], idx);
+}
+
 static air_expr node_new(air_table *t, uint8_t op, uint32_t a, uint32_t b, bb_t k)
 {
     if (t->err)
@@ -153,6 +213,9 @@ static air_expr node_new(air_table *t, uint8_t op, uint32_t a, uint32_t b, bb_t 
         table_fail(t, RK_EINPUT, "expression built after finalize");
         return 0;
     }
+    uint32_t same = cse_find(t, op, a, b, k);
+    if (same != UINT32_MAX)
+        return same;
     if (grow((void **)&t->nodes, &t->cap_nodes, t->n_nodes + 1, sizeof *t->nodes)) {
         table_fail(t, RK_EINTERNAL, "out of memory");
         return 0;
@@ -210,6 +273,7 @@ static air_expr node_new(air_table *t, uint8_t op, uint32_t a, uint32_t b, bb_t 
         break;
     }
     }
+    cse_add(t, (uint32_t)t->n_nodes);
     return (air_expr)t->n_nodes++;
 }
 

@@ -162,6 +162,9 @@ typedef struct air_table {
 
     int err;                 /* first building error (RK_*), reported by finalize */
     char errmsg[160];
+    uint32_t *cse;           /* open-addressing set of node indices + 1 (0 = empty): building the
+                              * same node twice returns the first (leaves and operations alike) */
+    size_t cap_cse;          /* a power of two, or 0 */
 } air_table;
 
 typedef struct air_bus {
@@ -262,7 +265,15 @@ typedef struct air_block {
 } air_block;
 
 static inline size_t air_block_scratch_words(const air_table *t) { return t->n_nodes * 4 * AIR_BLOCK; }
-/* Evaluate nodes [0, n_nodes) of t over the block into scratch. */
+/* Evaluate nodes [0, n_nodes) of t over the block into scratch.  Uses the
+ * AVX-512 / AVX2 / portable arithmetic that lib/field's SIMD switch selects
+ * (bb_simd_avx2, bb_simd_avx512); all three give the same words. */
 void air_eval_block(const air_table *t, const air_block *b, size_t n_nodes, bb_t *scratch);
+/* The random linear combination of nodes over a block, after air_eval_block:
+ * acc[j*AIR_BLOCK + r] = component j of sum_i coef[i] * (value of node xs[i]
+ * at block row r), for r < n (acc holds 4 * AIR_BLOCK words).  The prover's
+ * quotient numerator: xs = the constraints, coef = powers of alpha. */
+void air_block_combine(const air_table *t, const bb_t *scratch, size_t n, const air_expr *xs,
+                       const bb4_t *coef, size_t count, bb_t *acc);
 
 #endif

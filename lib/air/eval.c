@@ -2,71 +2,323 @@
  *
  * Each node is evaluated over AIR_BLOCK rows at once (structure of arrays:
  * an extension value is 4 arrays of coefficients), so the per-node dispatch
- * is paid once per block and the inner loops are simple enough for the
- * compiler to vectorize. */
+ * is paid once per block and the inner loops are plain array arithmetic.
+ *
+ * The arithmetic of those loops sits behind a small table of row kernels
+ * (add, sub, neg, mul, extension mul) in three widths: portable C, AVX2
+ * (8 lanes) and AVX-512 (16 lanes), chosen per call from lib/field's SIMD
+ * switch (bb_simd_avx2 / bb_simd_avx512, RAIKO_NO_AVX2 / RAIKO_NO_AVX512).
+ * Field arithmetic is exact and the representation unique, so the three give
+ * the same words; t/unit/test_air_eval.c checks that on random DAGs.  A block
+ * that is not a multiple of the lane count ends with masked loads/stores, so
+ * no lane reads or writes past row n.
+ *
+ * Nodes whose value is the same on every row (constants, public values,
+ * challenges and any arithmetic over those only: no column, selector or
+ * permutation read) are computed once per block in the extension field and
+ * broadcast, instead of row by row. */
 #include "air/air.h"
+
+#include <string.h>
 
 #define B AIR_BLOCK
 
 static inline bb_t *slot(bb_t *s, size_t x) { return s + x * 4 * B; }
 
+/* ---- row kernels ---- */
+
+typedef struct row_kernels {
+    void (*add)(bb_t *o, const bb_t *x, const bb_t *y, size_t n);
+    void (*sub)(bb_t *o, const bb_t *x, const bb_t *y, size_t n);
+    void (*neg)(bb_t *o, const bb_t *x, size_t n);
+    void (*mul)(bb_t *o, const bb_t *x, const bb_t *y, size_t n);
+    /* extension x extension: x, y, o are 4 component arrays at stride AIR_BLOCK */
+    void (*mul_ext)(bb_t *o, const bb_t *x, const bb_t *y, size_t n);
+    /* acc (4 components at stride AIR_BLOCK) += c * v, v base (v_ext 0) or extension (1) */
+    void (*mac)(bb_t *acc, bb4_t c, const bb_t *v, int v_ext, size_t n);
+    void (*fill)(bb_t *o, bb_t v, size_t n);
+} row_kernels;
+
+static void fill_scalar(bb_t *o, bb_t v, size_t n)
+{
+    for (size_t r = 0; r < n; r++)
+        o[r] = v;
+}
+
+static void add_scalar(bb_t *o, const bb_t *x, const bb_t *y, size_t n)
+{
+    for (size_t r = 0; r < n; r++)
+        o[r] = bb_add(x[r], y[r]);
+}
+static void sub_scalar(bb_t *o, const bb_t *x, const bb_t *y, size_t n)
+{
+    for (size_t r = 0; r < n; r++)
+        o[r] = bb_sub(x[r], y[r]);
+}
+static void neg_scalar(bb_t *o, const bb_t *x, size_t n)
+{
+    for (size_t r = 0; r < n; r++)
+        o[r] = bb_neg(x[r]);
+}
+static void mul_scalar(bb_t *o, const bb_t *x, const bb_t *y, size_t n)
+{
+    for (size_t r = 0; r < n; r++)
+        o[r] = bb_mul(x[r], y[r]);
+}
+static void mul_ext_scalar(bb_t *o, const bb_t *x, const bb_t *y, size_t n)
+{
+    for (size_t r = 0; r < n; r++) {
+        bb4_t u = {{x[r], x[B + r], x[2 * B + r], x[3 * B + r]}};
+        bb4_t v = {{y[r], y[B + r], y[2 * B + r], y[3 * B + r]}};
+        bb4_t w = bb4_mul(u, v);
+        for (int j = 0; j < 4; j++)
+            o[j * B + r] = w.c[j];
+    }
+}
+static void mac_scalar(bb_t *acc, bb4_t c, const bb_t *v, int v_ext, size_t n)
+{
+    for (size_t r = 0; r < n; r++) {
+        bb4_t t;
+        if (v_ext) {
+            bb4_t u = {{v[r], v[B + r], v[2 * B + r], v[3 * B + r]}};
+            t = bb4_mul(c, u);
+        } else {
+            t = bb4_mul_base(c, v[r]);
+        }
+        for (int j = 0; j < 4; j++)
+            acc[j * B + r] = bb_add(acc[j * B + r], t.c[j]);
+    }
+}
+
+static const row_kernels kernels_scalar = {add_scalar,     sub_scalar, neg_scalar, mul_scalar,
+                                           mul_ext_scalar, mac_scalar, fill_scalar};
+
+#if defined(BB_HAVE_AVX2_CODE)
+/* The vector kernels, written once for both widths: V is the vector type, L
+ * its lanes, LD/ST full loads and stores, LDN/STN the masked ones for the
+ * last m < L rows, and ADD/SUB/MUL/SET1 lib/field's lane arithmetic. */
+#define W11 0x37ffffe9u /* 11 (X^4 = 11) in internal form */
+
+#define DEFINE_VECTOR_KERNELS(SUF, ATTR, V, L, LD, ST, LDN, STN, ADD, SUB, MUL, SET1)                   \
+    static ATTR void add_##SUF(bb_t *o, const bb_t *x, const bb_t *y, size_t n)                         \
+    {                                                                                                    \
+        size_t r = 0;                                                                                    \
+        for (; r + L <= n; r += L)                                                                       \
+            ST(o + r, ADD(LD(x + r), LD(y + r)));                                                        \
+        if (r < n)                                                                                       \
+            STN(o + r, ADD(LDN(x + r, n - r), LDN(y + r, n - r)), n - r);                                \
+    }                                                                                                    \
+    static ATTR void sub_##SUF(bb_t *o, const bb_t *x, const bb_t *y, size_t n)                         \
+    {                                                                                                    \
+        size_t r = 0;                                                                                    \
+        for (; r + L <= n; r += L)                                                                       \
+            ST(o + r, SUB(LD(x + r), LD(y + r)));                                                        \
+        if (r < n)                                                                                       \
+            STN(o + r, SUB(LDN(x + r, n - r), LDN(y + r, n - r)), n - r);                                \
+    }                                                                                                    \
+    static ATTR void neg_##SUF(bb_t *o, const bb_t *x, size_t n)                                        \
+    {                                                                                                    \
+        const V z = SET1(0);                                                                             \
+        size_t r = 0;                                                                                    \
+        for (; r + L <= n; r += L)                                                                       \
+            ST(o + r, SUB(z, LD(x + r)));                                                                \
+        if (r < n)                                                                                       \
+            STN(o + r, SUB(z, LDN(x + r, n - r)), n - r);                                                \
+    }                                                                                                    \
+    static ATTR void mul_##SUF(bb_t *o, const bb_t *x, const bb_t *y, size_t n)                         \
+    {                                                                                                    \
+        size_t r = 0;                                                                                    \
+        for (; r + L <= n; r += L)                                                                       \
+            ST(o + r, MUL(LD(x + r), LD(y + r)));                                                        \
+        if (r < n)                                                                                       \
+            STN(o + r, MUL(LDN(x + r, n - r), LDN(y + r, n - r)), n - r);                                \
+    }                                                                                                    \
+    /* (x0 + x1 X + x2 X^2 + x3 X^3)(y0 + ...) with X^4 = 11: the wrapped terms use 11 y_j */           \
+    static inline ATTR void ext_mul_##SUF(V o[4], const V x[4], const V y[4])                            \
+    {                                                                                                    \
+        const V w = SET1(W11);                                                                           \
+        V wy1 = MUL(y[1], w), wy2 = MUL(y[2], w), wy3 = MUL(y[3], w);                                    \
+        o[0] = ADD(ADD(MUL(x[0], y[0]), MUL(x[1], wy3)), ADD(MUL(x[2], wy2), MUL(x[3], wy1)));           \
+        o[1] = ADD(ADD(MUL(x[0], y[1]), MUL(x[1], y[0])), ADD(MUL(x[2], wy3), MUL(x[3], wy2)));          \
+        o[2] = ADD(ADD(MUL(x[0], y[2]), MUL(x[1], y[1])), ADD(MUL(x[2], y[0]), MUL(x[3], wy3)));         \
+        o[3] = ADD(ADD(MUL(x[0], y[3]), MUL(x[1], y[2])), ADD(MUL(x[2], y[1]), MUL(x[3], y[0])));         \
+    }                                                                                                    \
+    static ATTR void mul_ext_##SUF(bb_t *o, const bb_t *x, const bb_t *y, size_t n)                     \
+    {                                                                                                    \
+        V a[4], b[4], c[4];                                                                              \
+        for (size_t r = 0; r < n; r += L) {                                                              \
+            size_t m = n - r;                                                                            \
+            for (int j = 0; j < 4; j++) {                                                                \
+                a[j] = m >= L ? LD(x + j * B + r) : LDN(x + j * B + r, m);                               \
+                b[j] = m >= L ? LD(y + j * B + r) : LDN(y + j * B + r, m);                               \
+            }                                                                                            \
+            ext_mul_##SUF(c, a, b);                                                                      \
+            for (int j = 0; j < 4; j++) {                                                                \
+                if (m >= L)                                                                              \
+                    ST(o + j * B + r, c[j]);                                                             \
+                else                                                                                     \
+                    STN(o + j * B + r, c[j], m);                                                         \
+            }                                                                                            \
+        }                                                                                                \
+    }                                                                                                    \
+    static ATTR void mac_##SUF(bb_t *acc, bb4_t cf, const bb_t *v, int v_ext, size_t n)                 \
+    {                                                                                                    \
+        V c[4], a[4], t[4];                                                                              \
+        for (int j = 0; j < 4; j++)                                                                      \
+            c[j] = SET1(cf.c[j]);                                                                        \
+        for (size_t r = 0; r < n; r += L) {                                                              \
+            size_t m = n - r;                                                                            \
+            if (v_ext) {                                                                                 \
+                for (int j = 0; j < 4; j++)                                                              \
+                    a[j] = m >= L ? LD(v + j * B + r) : LDN(v + j * B + r, m);                           \
+                ext_mul_##SUF(t, c, a);                                                                  \
+            } else {                                                                                     \
+                V vb = m >= L ? LD(v + r) : LDN(v + r, m);                                               \
+                for (int j = 0; j < 4; j++)                                                              \
+                    t[j] = MUL(c[j], vb);                                                                \
+            }                                                                                            \
+            for (int j = 0; j < 4; j++) {                                                                \
+                bb_t *p = acc + j * B + r;                                                               \
+                if (m >= L)                                                                              \
+                    ST(p, ADD(LD(p), t[j]));                                                             \
+                else                                                                                     \
+                    STN(p, ADD(LDN(p, m), t[j]), m);                                                     \
+            }                                                                                            \
+        }                                                                                                \
+    }                                                                                                    \
+    static ATTR void fill_##SUF(bb_t *o, bb_t v, size_t n)                                             \
+    {                                                                                                    \
+        const V x = SET1(v);                                                                             \
+        size_t r = 0;                                                                                    \
+        for (; r + L <= n; r += L)                                                                       \
+            ST(o + r, x);                                                                                \
+        if (r < n)                                                                                       \
+            STN(o + r, x, n - r);                                                                        \
+    }                                                                                                    \
+    static const row_kernels kernels_##SUF = {add_##SUF,     sub_##SUF, neg_##SUF, mul_##SUF,           \
+                                              mul_ext_##SUF, mac_##SUF, fill_##SUF};
+
+/* masks for the last m < L rows: lane i is active iff i < m */
+static inline BB_AVX2 __m256i mask8(size_t m)
+{
+    return _mm256_cmpgt_epi32(_mm256_set1_epi32((int)m), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
+}
+static inline BB_AVX2 __m256i bb8_loadn(const bb_t *p, size_t m)
+{
+    return _mm256_maskload_epi32((const int *)p, mask8(m));
+}
+static inline BB_AVX2 void bb8_storen(bb_t *p, __m256i v, size_t m)
+{
+    _mm256_maskstore_epi32((int *)p, mask8(m), v);
+}
+static inline BB_AVX512 __m512i bb16_loadn(const bb_t *p, size_t m)
+{
+    return _mm512_maskz_loadu_epi32((__mmask16)((1u << m) - 1), p);
+}
+static inline BB_AVX512 void bb16_storen(bb_t *p, __m512i v, size_t m)
+{
+    _mm512_mask_storeu_epi32(p, (__mmask16)((1u << m) - 1), v);
+}
+
+DEFINE_VECTOR_KERNELS(avx2, BB_AVX2, __m256i, 8, bb8_load, bb8_store, bb8_loadn, bb8_storen, bb8_add,
+                      bb8_sub, bb8_mul, bb8_set1)
+DEFINE_VECTOR_KERNELS(avx512, BB_AVX512, __m512i, 16, bb16_load, bb16_store, bb16_loadn, bb16_storen,
+                      bb16_add, bb16_sub, bb16_mul, bb16_set1)
+#endif
+
+/* The kernels of the SIMD mode in force (read per call: tests flip it). */
+static const row_kernels *kernels(void)
+{
+#if defined(BB_HAVE_AVX2_CODE)
+    if (bb_simd_avx512())
+        return &kernels_avx512;
+    if (bb_simd_avx2())
+        return &kernels_avx2;
+#endif
+    return &kernels_scalar;
+}
+
+/* ---- the interpreter ---- */
+
+/* A node whose value does not depend on the row. */
+static inline int node_uniform(const air_node *nd)
+{
+    return !(nd->flags & (AIR_F_COLUMN | AIR_F_SELECTOR | AIR_F_PERM));
+}
+
+/* Row 0 of node x as an extension element (a base node's upper slots are not written). */
+static inline bb4_t value_row0(const air_table *t, const bb_t *s, air_expr x)
+{
+    const bb_t *p = s + (size_t)x * 4 * B;
+    bb4_t v = {{p[0], 0, 0, 0}};
+    if (t->nodes[x].is_ext)
+        v.c[1] = p[B], v.c[2] = p[2 * B], v.c[3] = p[3 * B];
+    return v;
+}
+
+/* A uniform node: one extension operation, then broadcast to the block's rows. */
+static void eval_uniform(const row_kernels *K, const air_table *t, const air_block *b, const air_node *nd,
+                         bb_t *s, bb_t *o)
+{
+    bb4_t v;
+    switch (nd->op) {
+    case AIR_OP_CONST: v = bb4_from_base(nd->k); break;
+    case AIR_OP_PUBLIC: v = bb4_from_base(b->publics[nd->a]); break;
+    case AIR_OP_CHALLENGE: v = b->challenges[nd->a]; break;
+    case AIR_OP_ADD: v = bb4_add(value_row0(t, s, nd->a), value_row0(t, s, nd->b)); break;
+    case AIR_OP_SUB: v = bb4_sub(value_row0(t, s, nd->a), value_row0(t, s, nd->b)); break;
+    case AIR_OP_MUL: v = bb4_mul(value_row0(t, s, nd->a), value_row0(t, s, nd->b)); break;
+    case AIR_OP_NEG: v = bb4_neg(value_row0(t, s, nd->a)); break;
+    default: v = bb4_zero(); break; /* unreachable: every other op reads a row */
+    }
+    for (int j = 0; j < (nd->is_ext ? 4 : 1); j++)
+        K->fill(o + j * B, v.c[j], b->n);
+}
+
+/* Node op a column at the block's rows: o[r] = m[idx[r] * w + col]. */
+static void load_column(bb_t *o, const bb_t *m, size_t w, size_t col, const uint32_t *idx, size_t n)
+{
+    for (size_t r = 0; r < n; r++)
+        o[r] = m[(size_t)idx[r] * w + col];
+}
+
+static void load_selector(const row_kernels *K, bb_t *o, const bb_t *sel, size_t n)
+{
+    if (sel)
+        memcpy(o, sel, n * sizeof *o);
+    else /* NULL: a pass that needs no selectors (LogUp values) */
+        K->fill(o, bb_zero(), n);
+}
+
 void air_eval_block(const air_table *t, const air_block *b, size_t n_nodes, bb_t *s)
 {
+    const row_kernels *K = kernels();
     const size_t n = b->n;
     for (size_t i = 0; i < n_nodes; i++) {
         const air_node *nd = &t->nodes[i];
         bb_t *o = slot(s, i);
+        if (node_uniform(nd)) {
+            eval_uniform(K, t, b, nd, s, o);
+            continue;
+        }
         switch (nd->op) {
-        case AIR_OP_CONST:
-            for (size_t r = 0; r < n; r++)
-                o[r] = nd->k;
+        case AIR_OP_MAIN:
+            load_column(o, b->main, b->main_w, nd->a, nd->b ? b->next : b->local, n);
             break;
-        case AIR_OP_PUBLIC:
-            for (size_t r = 0; r < n; r++)
-                o[r] = b->publics[nd->a];
+        case AIR_OP_PRE:
+            load_column(o, b->pre, b->pre_w, nd->a, nd->b ? b->next : b->local, n);
             break;
-        case AIR_OP_CHALLENGE:
+        case AIR_OP_PERM:
             for (int j = 0; j < 4; j++)
-                for (size_t r = 0; r < n; r++)
-                    o[j * B + r] = b->challenges[nd->a].c[j];
+                load_column(o + j * B, b->perm, b->perm_w, 4 * (size_t)nd->a + j, nd->b ? b->next : b->local, n);
             break;
-        case AIR_OP_MAIN: {
-            const uint32_t *idx = nd->b ? b->next : b->local;
-            for (size_t r = 0; r < n; r++)
-                o[r] = b->main[(size_t)idx[r] * b->main_w + nd->a];
-            break;
-        }
-        case AIR_OP_PRE: {
-            const uint32_t *idx = nd->b ? b->next : b->local;
-            for (size_t r = 0; r < n; r++)
-                o[r] = b->pre[(size_t)idx[r] * b->pre_w + nd->a];
-            break;
-        }
-        case AIR_OP_PERM: {
-            const uint32_t *idx = nd->b ? b->next : b->local;
-            for (int j = 0; j < 4; j++)
-                for (size_t r = 0; r < n; r++)
-                    o[j * B + r] = b->perm[(size_t)idx[r] * b->perm_w + 4 * nd->a + j];
-            break;
-        }
-        case AIR_OP_IS_FIRST:
-            for (size_t r = 0; r < n; r++) /* NULL: a pass that needs no selectors (LogUp values) */
-                o[r] = b->is_first ? b->is_first[r] : bb_zero();
-            break;
-        case AIR_OP_IS_LAST:
-            for (size_t r = 0; r < n; r++) /* NULL: a pass that needs no selectors (LogUp values) */
-                o[r] = b->is_last ? b->is_last[r] : bb_zero();
-            break;
-        case AIR_OP_IS_TRANSITION:
-            for (size_t r = 0; r < n; r++) /* NULL: a pass that needs no selectors (LogUp values) */
-                o[r] = b->is_transition ? b->is_transition[r] : bb_zero();
-            break;
+        case AIR_OP_IS_FIRST: load_selector(K, o, b->is_first, n); break;
+        case AIR_OP_IS_LAST: load_selector(K, o, b->is_last, n); break;
+        case AIR_OP_IS_TRANSITION: load_selector(K, o, b->is_transition, n); break;
         case AIR_OP_NEG: {
             const bb_t *x = slot(s, nd->a);
-            int comps = nd->is_ext ? 4 : 1;
-            for (int j = 0; j < comps; j++)
-                for (size_t r = 0; r < n; r++)
-                    o[j * B + r] = bb_neg(x[j * B + r]);
+            for (int j = 0; j < (nd->is_ext ? 4 : 1); j++)
+                K->neg(o + j * B, x + j * B, n);
             break;
         }
         case AIR_OP_ADD:
@@ -74,22 +326,19 @@ void air_eval_block(const air_table *t, const air_block *b, size_t n_nodes, bb_t
             const bb_t *x = slot(s, nd->a), *y = slot(s, nd->b);
             int xe = t->nodes[nd->a].is_ext, ye = t->nodes[nd->b].is_ext;
             int sub = nd->op == AIR_OP_SUB;
-            for (size_t r = 0; r < n; r++)
-                o[r] = sub ? bb_sub(x[r], y[r]) : bb_add(x[r], y[r]);
-            if (nd->is_ext) {
-                for (int j = 1; j < 4; j++) {
-                    bb_t *oj = o + j * B;
-                    const bb_t *xj = x + j * B, *yj = y + j * B;
-                    if (xe && ye)
-                        for (size_t r = 0; r < n; r++)
-                            oj[r] = sub ? bb_sub(xj[r], yj[r]) : bb_add(xj[r], yj[r]);
-                    else if (xe)
-                        for (size_t r = 0; r < n; r++)
-                            oj[r] = xj[r];
-                    else
-                        for (size_t r = 0; r < n; r++)
-                            oj[r] = sub ? bb_neg(yj[r]) : yj[r];
-                }
+            (sub ? K->sub : K->add)(o, x, y, n);
+            /* components 1..3: both operands', or the extension operand's alone */
+            for (int j = 1; j < 4 && nd->is_ext; j++) {
+                bb_t *oj = o + j * B;
+                const bb_t *xj = x + j * B, *yj = y + j * B;
+                if (xe && ye)
+                    (sub ? K->sub : K->add)(oj, xj, yj, n);
+                else if (xe)
+                    memcpy(oj, xj, n * sizeof *oj);
+                else if (sub)
+                    K->neg(oj, yj, n);
+                else
+                    memcpy(oj, yj, n * sizeof *oj);
             }
             break;
         }
@@ -97,24 +346,28 @@ void air_eval_block(const air_table *t, const air_block *b, size_t n_nodes, bb_t
             const bb_t *x = slot(s, nd->a), *y = slot(s, nd->b);
             int xe = t->nodes[nd->a].is_ext, ye = t->nodes[nd->b].is_ext;
             if (!xe && !ye) {
-                for (size_t r = 0; r < n; r++)
-                    o[r] = bb_mul(x[r], y[r]);
+                K->mul(o, x, y, n);
             } else if (xe != ye) {
                 const bb_t *e = xe ? x : y, *bs = xe ? y : x;
                 for (int j = 0; j < 4; j++)
-                    for (size_t r = 0; r < n; r++)
-                        o[j * B + r] = bb_mul(e[j * B + r], bs[r]);
+                    K->mul(o + j * B, e + j * B, bs, n);
             } else {
-                for (size_t r = 0; r < n; r++) {
-                    bb4_t u = {{x[r], x[B + r], x[2 * B + r], x[3 * B + r]}};
-                    bb4_t v = {{y[r], y[B + r], y[2 * B + r], y[3 * B + r]}};
-                    bb4_t w = bb4_mul(u, v);
-                    for (int j = 0; j < 4; j++)
-                        o[j * B + r] = w.c[j];
-                }
+                K->mul_ext(o, x, y, n);
             }
             break;
         }
+        default: /* CONST, PUBLIC, CHALLENGE are uniform */
+            break;
         }
     }
+}
+
+void air_block_combine(const air_table *t, const bb_t *s, size_t n, const air_expr *xs, const bb4_t *coef,
+                       size_t count, bb_t *acc)
+{
+    const row_kernels *K = kernels();
+    for (int j = 0; j < 4; j++)
+        K->fill(acc + j * B, bb_zero(), n);
+    for (size_t i = 0; i < count; i++)
+        K->mac(acc, coef[i], s + (size_t)xs[i] * 4 * B, t->nodes[xs[i]].is_ext, n);
 }

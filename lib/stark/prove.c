@@ -220,7 +220,7 @@ static int compute_quotient(tctx *c, const bb4_t *ch, bb4_t alpha, const bb_t *p
         uint32_t loc[B], nxt[B];
         bb_t isf[B], isl[B], ist[B], xm1[B], zr[B];
         bb4_t accb[B];
-        uint64_t acc64[B][4];
+        bb_t accs[4 * B];
         if (!s) {
 #pragma omp atomic write
             oom = 1;
@@ -248,42 +248,11 @@ static int compute_quotient(tctx *c, const bb4_t *ch, bb4_t alpha, const bb_t *p
             air_block blk = {cnt, c->main_lde, c->pre_lde, c->perm_lde, tb->main_width, tb->pre_width, pw4,
                              loc, nxt,         isf,        isl,         ist,            publics,       ch};
             air_eval_block(tb, &blk, tb->n_nodes, s);
-            /* sum_i alpha^i c_i, lazily reduced: base constraints in pairs (as
-             * fri_dot_ext_base), extension ones as full products; 64-bit sums */
+            /* sum_i alpha^i c_i (exact field arithmetic: any order gives the same words) */
+            air_block_combine(tb, s, cnt, tb->constraints, apow, nc, accs);
             for (size_t r = 0; r < cnt; r++)
                 for (int j = 0; j < 4; j++)
-                    acc64[r][j] = 0;
-            size_t pend = SIZE_MAX; /* an unpaired base constraint */
-            for (size_t ci = 0; ci < nc; ci++) {
-                air_expr x = tb->constraints[ci];
-                const bb_t *p = s + (size_t)x * 4 * B;
-                if (tb->nodes[x].is_ext) {
-                    for (size_t r = 0; r < cnt; r++) {
-                        bb4_t v = {{p[r], p[B + r], p[2 * B + r], p[3 * B + r]}};
-                        v = bb4_mul(apow[ci], v);
-                        for (int j = 0; j < 4; j++)
-                            acc64[r][j] += v.c[j];
-                    }
-                } else if (pend == SIZE_MAX) {
-                    pend = ci;
-                } else {
-                    const bb_t *q = s + (size_t)tb->constraints[pend] * 4 * B;
-                    for (size_t r = 0; r < cnt; r++)
-                        for (int j = 0; j < 4; j++)
-                            acc64[r][j] += bb_monty_reduce((uint64_t)apow[ci].c[j] * p[r] +
-                                                           (uint64_t)apow[pend].c[j] * q[r]);
-                    pend = SIZE_MAX;
-                }
-            }
-            if (pend != SIZE_MAX) {
-                const bb_t *q = s + (size_t)tb->constraints[pend] * 4 * B;
-                for (size_t r = 0; r < cnt; r++)
-                    for (int j = 0; j < 4; j++)
-                        acc64[r][j] += bb_monty_reduce((uint64_t)apow[pend].c[j] * q[r]);
-            }
-            for (size_t r = 0; r < cnt; r++)
-                for (int j = 0; j < 4; j++)
-                    accb[r].c[j] = (bb_t)(acc64[r][j] % BB_P);
+                    accb[r].c[j] = accs[j * B + r];
             for (size_t r = 0; r < cnt; r++) {
                 size_t j = fri_bitrev(r0 + r, log_M);
                 Q[r0 + r] = bb4_mul_base(accb[r], inv_zh[j & (qd - 1)]);

@@ -1,0 +1,331 @@
+/* test_air_eval - the prover's block evaluator (air_eval_block, air_block_combine)
+ * against the verifier's one-point interpreter (air_eval_point), on random DAGs
+ * with every op over base and extension operands, with each SIMD path
+ * (portable, AVX2, AVX-512: word for word), on blocks of every size 1..AIR_BLOCK;
+ * and the builder's sharing of identical nodes. */
+#include "test.h"
+
+#include "air/air.h"
+
+enum { B = AIR_BLOCK, H = 64, MW = 9, PW = 3, QW = 2, NPUB = 3, NCH = 5 };
+
+static uint64_t rs = 0x2545f4914f6cdd1dull;
+static uint32_t rnd32(void)
+{
+    rs ^= rs << 13, rs ^= rs >> 7, rs ^= rs << 17;
+    return (uint32_t)(rs >> 11);
+}
+/* internal-form words, edge values (0, 1, -1, -2, R) often */
+static bb_t rnd_bb(void)
+{
+    switch (rnd32() % 8) {
+    case 0: return 0;
+    case 1: return bb_one();
+    case 2: return BB_P - 1;
+    case 3: return BB_P - 2;
+    case 4: return 1;
+    default: return rnd32() % BB_P;
+    }
+}
+
+typedef struct fixture {
+    air_table t;
+    bb_t main[H * MW], pre[H * PW], perm[H * 4 * QW];
+    bb_t publics[NPUB];
+    bb4_t ch[NCH];
+    uint32_t loc[B], nxt[B];
+    bb_t isf[B], isl[B], ist[B];
+} fixture;
+
+/* A random DAG written directly as nodes (the builder cannot make every
+ * combination, e.g. an extension NEG or base - extension): n_nodes nodes,
+ * leaves of every kind first mixed with operations over earlier nodes. */
+static void random_table(fixture *f, size_t n_nodes)
+{
+    memset(&f->t, 0, sizeof f->t);
+    snprintf(f->t.name, sizeof f->t.name, "random");
+    f->t.main_width = MW;
+    f->t.pre_width = PW;
+    f->t.nodes = calloc(n_nodes, sizeof *f->t.nodes);
+    f->t.n_nodes = f->t.cap_nodes = n_nodes;
+    for (size_t i = 0; i < n_nodes; i++) {
+        air_node *nd = &f->t.nodes[i];
+        int leaf = i < 12 || rnd32() % 4 == 0;
+        if (leaf) {
+            nd->op = (uint8_t)(i < 9 ? i : rnd32() % 9); /* CONST .. IS_TRANSITION */
+            switch (nd->op) {
+            case AIR_OP_CONST: nd->k = rnd_bb(); break;
+            case AIR_OP_MAIN: nd->a = rnd32() % MW, nd->b = rnd32() % 2, nd->flags = AIR_F_COLUMN; break;
+            case AIR_OP_PRE: nd->a = rnd32() % PW, nd->b = rnd32() % 2, nd->flags = AIR_F_COLUMN; break;
+            case AIR_OP_PERM: nd->a = rnd32() % QW, nd->b = rnd32() % 2, nd->is_ext = 1, nd->flags = AIR_F_PERM; break;
+            case AIR_OP_PUBLIC: nd->a = rnd32() % NPUB; break;
+            case AIR_OP_CHALLENGE: nd->a = rnd32() % NCH, nd->is_ext = 1, nd->flags = AIR_F_CHALLENGE; break;
+            default: nd->flags = AIR_F_SELECTOR; break;
+            }
+        } else {
+            nd->op = (uint8_t)(AIR_OP_ADD + rnd32() % 4);
+            /* children: often among the first nodes, so that operations over
+             * row-independent values (constants, publics, challenges) occur */
+            size_t lim = rnd32() % 3 == 0 ? (i < 12 ? i : 12) : i;
+            nd->a = rnd32() % lim;
+            nd->b = nd->op == AIR_OP_NEG ? 0 : rnd32() % lim;
+            const air_node *x = &f->t.nodes[nd->a], *y = &f->t.nodes[nd->b];
+            nd->is_ext = nd->op == AIR_OP_NEG ? x->is_ext : x->is_ext | y->is_ext;
+            nd->flags = nd->op == AIR_OP_NEG ? x->flags : x->flags | y->flags;
+        }
+    }
+    for (size_t i = 0; i < H * MW; i++)
+        f->main[i] = rnd_bb();
+    for (size_t i = 0; i < H * PW; i++)
+        f->pre[i] = rnd_bb();
+    for (size_t i = 0; i < H * 4 * QW; i++)
+        f->perm[i] = rnd_bb();
+    for (int i = 0; i < NPUB; i++)
+        f->publics[i] = rnd_bb();
+    for (int i = 0; i < NCH; i++)
+        for (int j = 0; j < 4; j++)
+            f->ch[i].c[j] = rnd_bb();
+    for (int r = 0; r < B; r++) {
+        f->loc[r] = rnd32() % H;
+        f->nxt[r] = rnd32() % H;
+        f->isf[r] = rnd_bb();
+        f->isl[r] = rnd_bb();
+        f->ist[r] = rnd_bb();
+    }
+}
+
+static air_block block_of(const fixture *f, size_t n, int selectors)
+{
+    air_block b = {n,      f->main, f->pre, f->perm, MW, PW, 4 * QW, f->loc, f->nxt,
+                   f->isf, f->isl,  f->ist, f->publics, f->ch};
+    if (!selectors)
+        b.is_first = b.is_last = b.is_transition = NULL;
+    return b;
+}
+
+/* air_eval_point at block row r: the verifier's interpreter as the reference. */
+static void eval_row(const fixture *f, const air_block *b, size_t r, bb4_t *vals)
+{
+    bb4_t ml[MW], mn[MW], pl[PW], pn[PW], ql[QW], qn[QW];
+    for (int c = 0; c < MW; c++)
+        ml[c] = bb4_from_base(f->main[f->loc[r] * MW + c]), mn[c] = bb4_from_base(f->main[f->nxt[r] * MW + c]);
+    for (int c = 0; c < PW; c++)
+        pl[c] = bb4_from_base(f->pre[f->loc[r] * PW + c]), pn[c] = bb4_from_base(f->pre[f->nxt[r] * PW + c]);
+    for (int c = 0; c < QW; c++)
+        for (int j = 0; j < 4; j++)
+            ql[c].c[j] = f->perm[f->loc[r] * 4 * QW + 4 * c + j], qn[c].c[j] = f->perm[f->nxt[r] * 4 * QW + 4 * c + j];
+    air_point pt = {ml, mn, pl, pn, ql, qn, f->publics, f->ch, bb4_zero(), bb4_zero(), bb4_zero()};
+    if (b->is_first) {
+        pt.is_first = bb4_from_base(f->isf[r]);
+        pt.is_last = bb4_from_base(f->isl[r]);
+        pt.is_transition = bb4_from_base(f->ist[r]);
+    }
+    air_eval_point(&f->t, &pt, vals);
+}
+
+static const char *mode_name[3] = {"scalar", "avx2", "avx512"};
+/* 0: portable, 1: AVX2, 2: AVX-512; 0 if the CPU lacks the path */
+static int set_mode(int mode)
+{
+    bb_simd_set_avx2(mode >= 1);
+    bb_simd_set_avx512(mode == 2);
+    return mode == 0 || (mode == 1 && bb_simd_avx2() && !bb_simd_avx512()) || (mode == 2 && bb_simd_avx512());
+}
+static void restore_mode(void)
+{
+    bb_simd_set_avx2(1);
+    bb_simd_set_avx512(1);
+}
+
+#define SENTINEL 0xdeadbeefu
+
+/* Every node, every row, every block size and path: equal to air_eval_point;
+ * nothing written past row n; the paths agree word for word. */
+static void random_dags_all_paths(void)
+{
+    fixture *f = malloc(sizeof *f);
+    for (int dag = 0; dag < 12; dag++) {
+        random_table(f, 60 + rnd32() % 200);
+        size_t words = air_block_scratch_words(&f->t);
+        bb_t *s[3], *ref = malloc(words * sizeof *ref);
+        bb4_t *vals = malloc(f->t.n_nodes * sizeof *vals);
+        for (int m = 0; m < 3; m++)
+            s[m] = malloc(words * sizeof *s[m]);
+        int ran[3] = {0, 0, 0};
+        for (size_t n = 1; n <= B; n++) {
+            air_block b = block_of(f, n, (n + dag) % 3 != 0);
+            for (int m = 0; m < 3; m++) {
+                for (size_t i = 0; i < words; i++)
+                    s[m][i] = SENTINEL;
+                if (!set_mode(m))
+                    continue;
+                ran[m] = 1;
+                air_eval_block(&f->t, &b, f->t.n_nodes, s[m]);
+            }
+            restore_mode();
+            size_t bad = 0;
+            for (size_t r = 0; r < B; r++) {
+                if (r < n)
+                    eval_row(f, &b, r, vals);
+                for (size_t x = 0; x < f->t.n_nodes; x++) {
+                    int comps = f->t.nodes[x].is_ext ? 4 : 1;
+                    for (int j = 0; j < 4; j++) {
+                        size_t at = x * 4 * B + (size_t)j * B + r;
+                        /* rows >= n and unused components stay untouched */
+                        bb_t want = r < n && j < comps ? vals[x].c[j] : SENTINEL;
+                        for (int m = 0; m < 3; m++)
+                            if (ran[m] && s[m][at] != want && bad++ < 3)
+                                printf("# dag %d n %zu node %zu (op %u ext %u) row %zu comp %d %s: %08x want %08x\n",
+                                       dag, n, x, f->t.nodes[x].op, f->t.nodes[x].is_ext, r, j, mode_name[m],
+                                       s[m][at], want);
+                    }
+                    if (r < n && comps == 1)
+                        CHECK(vals[x].c[1] == 0 && vals[x].c[2] == 0 && vals[x].c[3] == 0);
+                }
+            }
+            CHECK_EQ_U64(bad, 0);
+        }
+        CHECK(ran[0]);
+        for (int m = 0; m < 3; m++)
+            free(s[m]);
+        free(ref);
+        free(vals);
+        free(f->t.nodes);
+    }
+    free(f);
+}
+
+/* A prefix of the nodes (n_nodes < the table's) evaluates only those. */
+static void prefix_only(void)
+{
+    fixture *f = malloc(sizeof *f);
+    random_table(f, 100);
+    size_t words = air_block_scratch_words(&f->t);
+    bb_t *s = malloc(words * sizeof *s);
+    for (size_t i = 0; i < words; i++)
+        s[i] = SENTINEL;
+    air_block b = block_of(f, B, 1);
+    air_eval_block(&f->t, &b, 40, s);
+    int untouched = 1;
+    for (size_t i = 40 * 4 * B; i < words; i++)
+        untouched &= s[i] == SENTINEL;
+    CHECK(untouched);
+    CHECK(s[0] != SENTINEL);
+    free(s);
+    free(f->t.nodes);
+    free(f);
+}
+
+/* air_block_combine: sum_i coef_i * node_i at each row, on each path. */
+static void combine_all_paths(void)
+{
+    fixture *f = malloc(sizeof *f);
+    for (int rep = 0; rep < 6; rep++) {
+        random_table(f, 120);
+        size_t words = air_block_scratch_words(&f->t), count = 1 + rnd32() % 40;
+        bb_t *s = malloc(words * sizeof *s);
+        bb4_t *vals = malloc(f->t.n_nodes * sizeof *vals);
+        air_expr xs[40];
+        bb4_t coef[40];
+        for (size_t i = 0; i < count; i++) {
+            xs[i] = rnd32() % f->t.n_nodes;
+            for (int j = 0; j < 4; j++)
+                coef[i].c[j] = rnd_bb();
+        }
+        size_t n = rep == 0 ? B : 1 + rnd32() % B;
+        air_block b = block_of(f, n, 1);
+        air_eval_block(&f->t, &b, f->t.n_nodes, s);
+        for (int m = 0; m < 3; m++) {
+            if (!set_mode(m))
+                continue;
+            bb_t acc[4 * B];
+            for (int i = 0; i < 4 * B; i++)
+                acc[i] = SENTINEL;
+            air_block_combine(&f->t, s, n, xs, coef, count, acc);
+            for (size_t r = 0; r < B; r++) {
+                bb4_t want = bb4_zero();
+                if (r < n) {
+                    eval_row(f, &b, r, vals);
+                    for (size_t i = 0; i < count; i++)
+                        want = bb4_add(want, bb4_mul(coef[i], vals[xs[i]]));
+                }
+                for (int j = 0; j < 4; j++) {
+                    bb_t w = r < n ? want.c[j] : SENTINEL;
+                    if (acc[j * B + r] != w) {
+                        printf("# %s n %zu row %zu comp %d: %08x want %08x\n", mode_name[m], n, r, j,
+                               acc[j * B + r], w);
+                        CHECK(0);
+                    }
+                }
+            }
+        }
+        restore_mode();
+        free(s);
+        free(vals);
+        free(f->t.nodes);
+    }
+    free(f);
+}
+
+/* The builder returns the existing node for an identical one (leaves and
+ * operations), and a table built with repeats evaluates as one without. */
+static void builder_shares_identical_nodes(void)
+{
+    air_machine m;
+    air_machine_init(&m, 1);
+    air_table *t = air_machine_add_table(&m, "t", 3, 0);
+    air_expr a = air_main(t, 0), a2 = air_main(t, 0), an = air_main_next(t, 0), b = air_main(t, 1);
+    CHECK_EQ_U64(a, a2);
+    CHECK(a != an);
+    CHECK(a != b);
+    CHECK_EQ_U64(air_const(t, 7), air_const(t, 7));
+    CHECK(air_const(t, 7) != air_const(t, 8));
+    CHECK_EQ_U64(air_public(t, 0), air_public(t, 0));
+    CHECK_EQ_U64(air_is_transition(t), air_is_transition(t));
+    air_expr s1 = air_add(t, a, b), s2 = air_add(t, a2, b);
+    CHECK_EQ_U64(s1, s2);
+    CHECK(air_sub(t, a, b) != s1);
+    CHECK_EQ_U64(air_mul(t, s1, air_const(t, 7)), air_mul(t, s2, air_const(t, 7)));
+    size_t before = t->n_nodes;
+    for (int i = 0; i < 1000; i++) /* a long run of repeats adds nothing */
+        (void)air_mul(t, air_add(t, air_main(t, 2), air_const(t, 3)), air_main(t, 2));
+    size_t once = t->n_nodes;
+    CHECK_EQ_U64(once, before + 4);
+    air_assert_bool(t, a);
+    air_assert_bool(t, a2); /* same node: a second constraint on it */
+    rk_err e = {0};
+    CHECK_EQ_U64(air_machine_finalize(&m, &e), RK_OK);
+    CHECK_EQ_U64(t->n_constraints, 2);
+    CHECK_EQ_U64(t->constraints[0], t->constraints[1]);
+    air_machine_free(&m);
+}
+
+/* Many distinct nodes (the set grows and rehashes): each is found again. */
+static void builder_many_nodes(void)
+{
+    air_machine m;
+    air_machine_init(&m, 0);
+    air_table *t = air_machine_add_table(&m, "t", 4, 0);
+    air_expr *c = malloc(5000 * sizeof *c);
+    for (uint32_t i = 0; i < 5000; i++)
+        c[i] = air_add(t, air_main(t, i % 4), air_const(t, i));
+    size_t n = t->n_nodes;
+    int same = 1;
+    for (uint32_t i = 0; i < 5000; i++)
+        same &= air_add(t, air_main(t, i % 4), air_const(t, i)) == c[i];
+    CHECK(same);
+    CHECK_EQ_U64(t->n_nodes, n);
+    CHECK_EQ_U64(n, 4 + 2 * 5000);
+    free(c);
+    air_machine_free(&m);
+}
+
+int main(void)
+{
+    RUN(random_dags_all_paths);
+    RUN(prefix_only);
+    RUN(combine_all_paths);
+    RUN(builder_shares_identical_nodes);
+    RUN(builder_many_nodes);
+    return t_done();
+}
