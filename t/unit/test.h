@@ -71,6 +71,25 @@ static void t_run(const char *name, void (*fn)(void))
         printf("ok %d - %s # skip %s\n", t_case_count, #fn, (why));           \
     } while (0)
 
+/* Remove a test's scratch directory (flat: files only) and the directory itself. */
+#include <dirent.h>
+#include <unistd.h>
+static inline void t_rm_tree(const char *d)
+{
+    DIR *dir = opendir(d);
+    struct dirent *de;
+    char path[4096];
+    while (dir && (de = readdir(dir))) {
+        if (de->d_name[0] == '.')
+            continue;
+        snprintf(path, sizeof path, "%s/%s", d, de->d_name);
+        unlink(path);
+    }
+    if (dir)
+        closedir(dir);
+    rmdir(d);
+}
+
 static int t_done(void)
 {
     printf("1..%d\n", t_case_count);

@@ -55,21 +55,6 @@ static void xfree_all(void)
         free(g_blocks[--g_nblocks]);
 }
 
-static void rm_tree(const char *d)
-{
-    DIR *dir = opendir(d);
-    struct dirent *de;
-    char path[4096];
-    while (dir && (de = readdir(dir))) {
-        if (de->d_name[0] == '.')
-            continue;
-        snprintf(path, sizeof path, "%s/%s", d, de->d_name);
-        unlink(path);
-    }
-    if (dir)
-        closedir(dir);
-    rmdir(d);
-}
 
 /* Run guest `name` on one input item; its public values must equal want[0..wn).
  * Then split at po2 16 and replay every segment. */
@@ -133,7 +118,7 @@ static void run_guest(const char *name, const uint8_t *item, size_t len, const u
     printf("# %s: %llu cycles, %zu segments of 2^16\n", name, (unsigned long long)cycles, r.n_claims);
     xfree_all();
     split_result_free(&r);
-    rm_tree(dir);
+    t_rm_tree(dir);
     elf_image_free(&im);
 }
 
@@ -233,7 +218,7 @@ static void t_io_unconstrained(void)
         seg_free(&s);
     }
     split_result_free(&r);
-    rm_tree(dir);
+    t_rm_tree(dir);
     elf_image_free(&im);
 }
 

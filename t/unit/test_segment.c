@@ -73,21 +73,6 @@ static char *mkdir_tmp(void)
     return d;
 }
 
-static void rm_tree(const char *d)
-{
-    DIR *dir = opendir(d);
-    struct dirent *de;
-    char path[4096];
-    while (dir && (de = readdir(dir))) {
-        if (de->d_name[0] == '.')
-            continue;
-        snprintf(path, sizeof path, "%s/%s", d, de->d_name);
-        unlink(path);
-    }
-    if (dir)
-        closedir(dir);
-    rmdir(d);
-}
 
 static size_t count_files(const char *d)
 {
@@ -183,7 +168,7 @@ static void t_split_replay_chain(void)
     CHECK_STR_HAS((char *)m, "po2: 10");
     free(m);
     split_result_free(&r);
-    rm_tree(dir);
+    t_rm_tree(dir);
     free(dir);
     elf_image_free(&im);
 }
@@ -252,7 +237,7 @@ static void t_po2_independence_and_segment_k(void)
     split_result_free(&a);
     split_result_free(&b);
     split_result_free(&a2);
-    rm_tree(d10); rm_tree(d12); rm_tree(dk); rm_tree(d10b);
+    t_rm_tree(d10); t_rm_tree(d12); t_rm_tree(dk); t_rm_tree(d10b);
     free(d10); free(d12); free(dk); free(d10b);
     elf_image_free(&im);
 }
@@ -315,7 +300,7 @@ static void t_tampered_segments(void)
     /* truncated payload / wrong kind */
     CHECK_EQ_U64(replay_modified(p0, (size_t)-1, 128 + 64 + 32, 0xFF, &e), RK_EINPUT);
     split_result_free(&r);
-    rm_tree(dir);
+    t_rm_tree(dir);
     free(dir);
     elf_image_free(&im);
 }
@@ -348,7 +333,7 @@ static void t_fault_leaves_no_files(void)
     CHECK_EQ_U64(count_files(dir), 0);
     rv_stream_free(&in);
     split_result_free(&r);
-    rm_tree(dir);
+    t_rm_tree(dir);
     free(dir);
     elf_image_free(&im);
 }
