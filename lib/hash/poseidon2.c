@@ -1,5 +1,6 @@
 /* poseidon2.c - Poseidon2-16 over BabyBear (Plonky3 default instance), sponge and compression.
- * The scalar permutation is the reference; the AVX2 8-lane version must match it bit for bit. */
+ * The scalar permutation is the reference; the AVX2 8-lane version here and the AVX-512 16-lane
+ * one in p2_avx512.c must match it bit for bit. */
 #include "hash/poseidon2.h"
 
 #include <string.h>

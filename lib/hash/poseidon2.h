@@ -4,8 +4,9 @@
  * internal matrix J + diag(V16_P3)), and the sponge / compression built on it (Plonky3
  * PaddingFreeSponge<16,8,8> and TruncatedPermutation<2,8,16>).  See docs/primitives.md.
  *
- * All functions are deterministic; the AVX2 path (8 states per vector) gives byte-identical
- * results to the scalar path (see bb_simd_avx2 in field.h). */
+ * All functions are deterministic; the AVX-512 path (16 states per vector) and the AVX2 path
+ * (8 states per vector) give byte-identical results to the scalar path (see bb_simd_avx512 and
+ * bb_simd_avx2 in field.h). */
 #ifndef RAIKO_HASH_POSEIDON2_H
 #define RAIKO_HASH_POSEIDON2_H
 
@@ -21,7 +22,8 @@ typedef struct { bb_t v[P2_DIGEST]; } p2_digest;
 
 /* The permutation, in place. */
 void p2_permute(bb_t st[P2_WIDTH]);
-/* n independent states, in place (AVX2: 8 lanes at a time; any n, including n % 8 != 0). */
+/* n independent states, in place (vector paths: 16 or 8 states at a time; any n, including
+ * n % 16 != 0). */
 void p2_permute_batch(bb_t (*st)[P2_WIDTH], size_t n);
 
 /* Sponge hash: zero state; for each chunk of up to 8 inputs overwrite state[0..len) with it and
@@ -34,7 +36,7 @@ void p2_compress(const p2_digest *l, const p2_digest *r, p2_digest *out);
 
 /* Hash row i of the concatenation of several row-major matrices of equal height (mixed-matrix
  * Merkle leaves): out[i] = p2_hash(row i of mats[0] || row i of mats[1] || ...), i < height.
- * Batched (AVX2) and multithreaded (OpenMP); output independent of the thread count. */
+ * Batched (AVX-512 / AVX2) and multithreaded (OpenMP); output independent of the thread count. */
 void p2_hash_rows(const bb_t *const *mats, const size_t *widths, size_t n_mats, size_t height,
                   p2_digest *out);
 
