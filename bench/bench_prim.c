@@ -1,5 +1,6 @@
 /* bench_prim.c - primitives: BabyBear multiply throughput, NTT (forward, coset LDE), Poseidon2
- * permutations, p2_hash_rows, p2_compress_layer; AVX2 and scalar, one and all threads.
+ * permutations, p2_hash_rows (2^16 x 400 and 2^20 x 16), p2_compress_layer; scalar, AVX2 and (Poseidon2)
+ * AVX-512, one and all threads.
  * usage: bench_prim [quick|full]   (quick: 2^20 and 2^22 NTTs; full, or BENCH_FULL=1 in the
  * environment: adds 2^22 x 64 and 2^24 x {1,16,64}, about 4.5 GiB and several minutes)
  * Each figure is the best of a few runs.  Two clocks: "wall" with all threads, and "cpu1" = the
@@ -126,14 +127,59 @@ static double perm_rate(int threads)
     return best;
 }
 
+/* 0 scalar, 1 AVX2, 2 AVX-512; returns 0 if this CPU lacks the path */
+static const char *const path_name[3] = {"scalar", "AVX2", "AVX-512"};
+static int p2_set_path(int mode)
+{
+    bb_simd_set_avx2(mode >= 1);
+    bb_simd_set_avx512(mode >= 2);
+    return bb_simd_avx2() == (mode >= 1) && bb_simd_avx512() == (mode >= 2);
+}
+
+/* best of reps, on `threads` threads (1: this thread's CPU clock) */
+static double time_hash_rows(const bb_t *const *mats, const size_t *widths, size_t n_mats, size_t h,
+                             p2_digest *out, int threads, int reps)
+{
+    int saved = omp_get_max_threads();
+    omp_set_num_threads(threads);
+    cpu_clock = threads == 1;
+    double best = 1e30;
+    for (int r = 0; r < reps; r++) {
+        double t0 = now();
+        p2_hash_rows(mats, widths, n_mats, h, out);
+        double t = now() - t0;
+        if (t < best) best = t;
+    }
+    cpu_clock = 0;
+    omp_set_num_threads(saved);
+    return best;
+}
+
+static double time_compress(const p2_digest *in, size_t n, p2_digest *out, int threads, int reps)
+{
+    int saved = omp_get_max_threads();
+    omp_set_num_threads(threads);
+    cpu_clock = threads == 1;
+    double best = 1e30;
+    for (int r = 0; r < reps; r++) {
+        double t0 = now();
+        p2_compress_layer(in, n, out);
+        double t = now() - t0;
+        if (t < best) best = t;
+    }
+    cpu_clock = 0;
+    omp_set_num_threads(saved);
+    return best;
+}
+
 int main(int argc, char **argv)
 {
     const char *env_full = getenv("BENCH_FULL"); /* bench/run passes no arguments */
     int full = (argc > 1 && strcmp(argv[1], "full") == 0) || (env_full && strcmp(env_full, "1") == 0);
     int threads = omp_get_max_threads();
-    int avx2 = bb_simd_avx2();
-    printf("threads %d, AVX2 %s; times are best-of-N wall clock, machine shared (noisy)\n", threads,
-           avx2 ? "on" : "off");
+    int avx2 = bb_simd_avx2(), avx512 = bb_simd_avx512();
+    printf("threads %d, AVX2 %s, AVX-512 %s; times are best-of-N wall clock, machine shared (noisy)\n", threads,
+           avx2 ? "on" : "off", avx512 ? "on" : "off");
 
     printf("\n### BabyBear multiply, one thread (cpu1)\n");
     cpu_clock = 1;
@@ -195,16 +241,41 @@ int main(int argc, char **argv)
         }
     }
 
-    printf("\n### Poseidon2-16 permutations (p2_permute_batch)\n");
-    double r2 = perm_rate(threads);
-    cpu_clock = 1;
-    double r1 = perm_rate(1);
-    bb_simd_set_avx2(0);
-    double rs = perm_rate(1);
-    bb_simd_set_avx2(avx2);
-    cpu_clock = 0;
-    printf("%d threads (wall): %.2f M/s; 1 thread (cpu1): %.2f M/s; scalar 1 thread (cpu1): %.2f M/s\n",
-           threads, r2 / 1e6, r1 / 1e6, rs / 1e6);
+    /* Poseidon2: every SIMD path this CPU has (they give the same bytes), one thread on its CPU
+     * clock and all threads on the wall clock */
+    printf("\n### Poseidon2-16 permutations (p2_permute_batch), M perm/s\n");
+    printf("%-8s %14s %16s\n", "path", "1 thread cpu1", "threads wall");
+    for (int mode = 2; mode >= 0; mode--) {
+        if (!p2_set_path(mode)) continue;
+        cpu_clock = 1;
+        double r1 = perm_rate(1);
+        cpu_clock = 0;
+        double r2 = mode ? perm_rate(threads) : 0;
+        if (mode)
+            printf("%-8s %14.2f %12.2f (%d)\n", path_name[mode], r1 / 1e6, r2 / 1e6, threads);
+        else
+            printf("%-8s %14.2f %16s\n", path_name[mode], r1 / 1e6, "-");
+    }
+
+    printf("\n### p2_hash_rows 2^16 rows x 400 columns (a main-trace commitment: 50 permutations a row)\n");
+    printf("%-8s %16s %16s %18s\n", "path", "cpu1 ms", "wall ms", "M perm/s wall");
+    {
+        size_t h = 1 << 16, w = 400;
+        bb_t *mat = m;
+        fill(mat, h * w);
+        p2_digest *dg = (p2_digest *)(m + h * w);
+        const bb_t *mats[1] = {mat};
+        for (int mode = 2; mode >= 0; mode--) {
+            if (!p2_set_path(mode)) continue;
+            size_t rows = mode ? h : h / 16; /* the scalar path on a sixteenth, scaled up */
+            double c = time_hash_rows(mats, &w, 1, rows, dg, 1, 2) * (double)(h / rows);
+            double t = mode ? time_hash_rows(mats, &w, 1, rows, dg, threads, 3) : 0;
+            if (mode)
+                printf("%-8s %16.1f %16.1f %18.2f\n", path_name[mode], c * 1e3, t * 1e3, (double)h * 50 / t / 1e6);
+            else
+                printf("%-8s %16.1f %16s %18s\n", path_name[mode], c * 1e3, "-", "-");
+        }
+    }
 
     printf("\n### p2_hash_rows 2^20 rows x 16 columns, p2_compress_layer 2^20 -> 2^19, %d threads\n",
            threads);
@@ -215,37 +286,17 @@ int main(int argc, char **argv)
         p2_digest *dg = (p2_digest *)(m + h * 16);
         const bb_t *mats[1] = {mat};
         size_t w16[1] = {16};
-        double best = 1e30, bestc = 1e30;
-        for (int r = 0; r < 3; r++) {
-            double t0 = now();
-            p2_hash_rows(mats, w16, 1, h, dg);
-            double t = now() - t0;
-            if (t < best) best = t;
-            t0 = now();
-            p2_compress_layer(dg, h / 2, dg + h);
-            t = now() - t0;
-            if (t < bestc) bestc = t;
+        for (int mode = 2; mode >= 1; mode--) {
+            if (!p2_set_path(mode)) continue;
+            double t = time_hash_rows(mats, w16, 1, h, dg, threads, 3);
+            double tc = time_compress(dg, h / 2, dg + h, threads, 3);
+            double c = time_hash_rows(mats, w16, 1, h, dg, 1, 2);
+            double cc = time_compress(dg, h / 2, dg + h, 1, 2);
+            printf("%-8s wall: hash_rows %.2f ms (%.2f M rows/s), compress_layer %.2f ms; cpu1: %.2f ms, %.2f ms\n",
+                   path_name[mode], t * 1e3, h / t / 1e6, tc * 1e3, c * 1e3, cc * 1e3);
         }
-        printf("wall: hash_rows %.2f ms (%.2f M rows/s), compress_layer %.2f ms\n", best * 1e3, h / best / 1e6,
-               bestc * 1e3);
-        omp_set_num_threads(1);
-        cpu_clock = 1;
-        best = bestc = 1e30;
-        for (int r = 0; r < 2; r++) {
-            double t0 = now();
-            p2_hash_rows(mats, w16, 1, h, dg);
-            double t = now() - t0;
-            if (t < best) best = t;
-            t0 = now();
-            p2_compress_layer(dg, h / 2, dg + h);
-            t = now() - t0;
-            if (t < bestc) bestc = t;
-        }
-        cpu_clock = 0;
-        omp_set_num_threads(threads);
-        printf("cpu1: hash_rows %.2f ms (%.2f M rows/s), compress_layer %.2f ms\n", best * 1e3, h / best / 1e6,
-               bestc * 1e3);
     }
+    p2_set_path(avx512 ? 2 : avx2 ? 1 : 0);
     free(m);
     return 0;
 }
