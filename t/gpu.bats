@@ -75,7 +75,7 @@ setup() {
     RAIKO_GPU_EMULATE=1 RAIKO_GPU_MIN_WORDS=0 run raiko-prove-seg -v --json --device gpu "$S" -o "$T/gpu.rrcpt"
     if [[ "$output" == *"built without CUDA"* ]]; then skip "built without CUDA"; fi
     assert_success
-    assert_output --partial 'raiko-prove-seg: device gpu: host emulation, peak device memory '
-    assert_output --partial '"device":"gpu","gpu":"host emulation","gpu_mem_peak_bytes":'
+    assert_output --regexp 'raiko-prove-seg: device gpu: host emulation, [1-9][0-9]* calls, [0-9.]+ s in them \([0-9.]+ GB over PCIe\), peak device memory [0-9.]+ MiB'
+    assert_output --regexp '"device":"gpu","gpu":"host emulation","gpu_mem_peak_bytes":[1-9][0-9]*,"gpu_calls":[1-9][0-9]*,"gpu_s":[0-9.e-]+,"gpu_pcie_bytes":[1-9][0-9]*'
     cmp "$T/gpu.rrcpt" "$F/cpu.rrcpt"
 }

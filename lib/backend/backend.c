@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "gpu/gpu.h"
 
@@ -126,4 +127,38 @@ const char *rk_backend_gpu_error(void)
     const char *m = g_failed ? g_fail_msg : NULL;
     pthread_mutex_unlock(&g_fail_lock);
     return m;
+}
+
+static pthread_mutex_t g_stats_lock = PTHREAD_MUTEX_INITIALIZER;
+static rk_backend_stats g_stats;
+
+double rk_backend_clock(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+void rk_backend_gpu_call_done(double t0, size_t pcie_bytes)
+{
+    double dt = rk_backend_clock() - t0;
+    pthread_mutex_lock(&g_stats_lock);
+    g_stats.calls++;
+    g_stats.seconds += dt;
+    g_stats.pcie_bytes += pcie_bytes;
+    pthread_mutex_unlock(&g_stats_lock);
+}
+
+void rk_backend_get_stats(rk_backend_stats *s)
+{
+    pthread_mutex_lock(&g_stats_lock);
+    *s = g_stats;
+    pthread_mutex_unlock(&g_stats_lock);
+}
+
+void rk_backend_reset_stats(void)
+{
+    pthread_mutex_lock(&g_stats_lock);
+    memset(&g_stats, 0, sizeof g_stats);
+    pthread_mutex_unlock(&g_stats_lock);
 }

@@ -62,4 +62,17 @@ int rk_backend_gpu_failed(const rk_err *ge);
 /* The first GPU failure since rk_backend_select ("gpu: out of device memory: ..."), or NULL. */
 const char *rk_backend_gpu_error(void);
 
+/* Accounting of the dispatched calls (for -v/--json and benchmarks; thread-safe):
+ * a caller takes t0 = rk_backend_clock() before a GPU call and reports it after with
+ * the bytes the call copied between host and device. */
+double rk_backend_clock(void);
+void rk_backend_gpu_call_done(double t0, size_t pcie_bytes);
+typedef struct rk_backend_stats {
+    unsigned long long calls; /* dispatched GPU calls that succeeded */
+    double seconds;           /* wall time inside them: PCIe copies + kernels */
+    unsigned long long pcie_bytes;
+} rk_backend_stats;
+void rk_backend_get_stats(rk_backend_stats *s);
+void rk_backend_reset_stats(void);
+
 #endif

@@ -332,8 +332,11 @@ int fri_prove_ex(const fri_params *p, unsigned max_log_arity, chal *c, const fri
             if (rk_backend_offload((size_t)4 << lc)) { /* big folds on the GPU (lib/gpu: same bytes) */
                 rk_err ge;
                 rk_err_clear(&ge);
-                if (gpu_fri_fold(cur, lc, bpow, NULL, nxt, &ge) == RK_OK)
+                double t0 = rk_backend_clock();
+                if (gpu_fri_fold(cur, lc, bpow, NULL, nxt, &ge) == RK_OK) {
+                    rk_backend_gpu_call_done(t0, (size_t)3 << (lc + 3)); /* 2^lc x 16 B up, half down */
                     goto folded;
+                }
                 if ((rc = rk_backend_gpu_failed(&ge)) != RK_OK) {
                     free(nxt);
                     free(nat);

@@ -107,8 +107,12 @@ int merkle_commit(merkle_tree *t, size_t n_mats, const bb_t *const *mats, const 
     if (rk_backend_offload(words)) {
         rk_err ge;
         rk_err_clear(&ge);
-        if (gpu_merkle_commit(n_mats, mats, widths, log_heights, t->layers, &ge) == RK_OK)
+        double t0 = rk_backend_clock();
+        if (gpu_merkle_commit(n_mats, mats, widths, log_heights, t->layers, &ge) == RK_OK) {
+            /* the matrices up, every layer down */
+            rk_backend_gpu_call_done(t0, words * sizeof(bb_t) + (((size_t)2 << L) - 1) * sizeof(p2_digest));
             return RK_OK;
+        }
         if ((rc = rk_backend_gpu_failed(&ge)) != RK_OK) {
             merkle_tree_free(t);
             return rk_fail(e, rc, "merkle: %s", ge.msg);

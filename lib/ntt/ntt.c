@@ -585,9 +585,12 @@ static int transform_gpu(bb_t *m, unsigned log_n, size_t W, int inv, int bitrev_
         return NTT_ON_CPU;
     rk_err ge;
     rk_err_clear(&ge);
+    double t0 = rk_backend_clock();
     int rc = inv ? gpu_ntt_inverse_batch(m, log_n, W, &ge)
                  : bitrev_out ? gpu_ntt_forward_batch_bitrev_out(m, log_n, W, &ge)
                               : gpu_ntt_forward_batch(m, log_n, W, &ge);
+    if (rc == RK_OK)
+        rk_backend_gpu_call_done(t0, 2 * (W << log_n) * sizeof(bb_t)); /* up and down */
     return gpu_done(rc, &ge);
 }
 
@@ -622,7 +625,10 @@ int ntt_coset_lde_batch(const bb_t *evals, unsigned log_n, size_t width, unsigne
     if (rk_backend_offload(W << log_N)) { /* the prover's biggest transform (lib/gpu: same bytes) */
         rk_err ge;
         rk_err_clear(&ge);
-        int rc = gpu_done(gpu_ntt_coset_lde_batch(evals, log_n, W, log_blowup, shift, out, bitrev_out, &ge), &ge);
+        double t0 = rk_backend_clock();
+        int grc = gpu_ntt_coset_lde_batch(evals, log_n, W, log_blowup, shift, out, bitrev_out, &ge);
+        if (grc == RK_OK) rk_backend_gpu_call_done(t0, (n + N) * W * sizeof(bb_t)); /* n rows up, N down */
+        int rc = gpu_done(grc, &ge);
         if (rc != NTT_ON_CPU) return rc;
     }
     const bb_t *tw[2][BB_TWO_ADICITY];

@@ -72,10 +72,14 @@ static void same_bytes(const air_machine *m, unsigned log_arity, const bb_t *con
     rk_buf_init(&pg);
     rk_err e;
     rk_err_clear(&e);
+    rk_backend_stats st;
+    rk_backend_reset_stats();
     int rc = prove_on("cpu", m, log_arity, pre, pre_lh, traces, lh, publics, &vc, &pc, &e);
     if (rc)
         printf("# cpu: %s\n", e.msg);
     CHECK_EQ_U64(rc, RK_OK);
+    rk_backend_get_stats(&st);
+    CHECK_EQ_U64(st.calls, 0);
     size_t live = gpu_mem_current();
     gpu_mem_reset_peak();
     rc = prove_on("gpu", m, log_arity, pre, pre_lh, traces, lh, publics, &vg, &pg, &e);
@@ -84,6 +88,11 @@ static void same_bytes(const air_machine *m, unsigned log_arity, const bb_t *con
     CHECK_EQ_U64(rc, RK_OK);
     CHECK(rk_backend_is_gpu());
     CHECK(gpu_mem_peak() > live);
+    rk_backend_get_stats(&st);
+    /* at least: the trace LDE and the main, quotient and first FRI trees, and a fold */
+    CHECK(st.calls >= 5);
+    CHECK(st.pcie_bytes > 0);
+    CHECK(st.seconds > 0);
     CHECK(rk_backend_gpu_error() == NULL);
     CHECK_EQ_U64(vg.len, vc.len);
     CHECK_EQ_U64(pg.len, pc.len);

@@ -90,6 +90,7 @@ int main(int argc, char **argv)
         return rk_cli_fail(&c, &e);
     if (rk_backend_is_gpu())
         gpu_mem_reset_peak();
+    rk_backend_reset_stats();
     const char *in = argv[optind];
     char *def_out = NULL;
     if (!out) {
@@ -126,6 +127,8 @@ int main(int argc, char **argv)
     double wall = (double)(t1.tv_sec - t0.tv_sec) + 1e-9 * (double)(t1.tv_nsec - t0.tv_nsec);
     if (!rc) {
         uint64_t rss = rk_peak_rss_bytes();
+        rk_backend_stats gs;
+        rk_backend_get_stats(&gs);
         double khz = wall > 0 ? (double)st.cycles / wall / 1e3 : 0;
         if (c.json) {
             rk_json j;
@@ -145,6 +148,9 @@ int main(int argc, char **argv)
             if (rk_backend_is_gpu()) {
                 rk_json_str(&j, "gpu", gpu_device_name());
                 rk_json_u64(&j, "gpu_mem_peak_bytes", gpu_mem_peak());
+                rk_json_u64(&j, "gpu_calls", gs.calls);
+                rk_json_f64(&j, "gpu_s", gs.seconds);
+                rk_json_u64(&j, "gpu_pcie_bytes", gs.pcie_bytes);
             }
             if (rk_backend_gpu_error()) /* "auto" fell back to the CPU during the proof */
                 rk_json_str(&j, "gpu_error", rk_backend_gpu_error());
@@ -154,7 +160,8 @@ int main(int argc, char **argv)
                     out, s.claim.index, (unsigned long long)st.cycles, wall, khz, st.proof_bytes,
                     (double)rss / 1048576.0);
         if (rk_backend_is_gpu())
-            rk_cli_info(&c, "device gpu: %s, peak device memory %.1f MiB", gpu_device_name(),
+            rk_cli_info(&c, "device gpu: %s, %llu calls, %.2f s in them (%.2f GB over PCIe), peak device memory %.1f MiB",
+                        gpu_device_name(), gs.calls, gs.seconds, (double)gs.pcie_bytes / 1e9,
                         (double)gpu_mem_peak() / 1048576.0);
         else
             rk_cli_info(&c, "device cpu");
