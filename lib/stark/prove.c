@@ -36,6 +36,37 @@ static void tctx_free(tctx *c)
 }
 
 static inline bb_t slot_base(const bb_t *s, air_expr x, size_t r) { return s[(size_t)x * 4 * B + r]; }
+
+/* Row loops over n elements are cut into PAR_CHUNK pieces for the threads;
+ * field arithmetic is exact, so the split never changes a result. */
+#define PAR_CHUNK 4096
+#define PAR_MIN 4096 /* below this a loop stays on one thread */
+
+/* out[i] = g^i, i < n; each piece starts from its own power. */
+static void powers(bb_t *out, bb_t g, size_t n)
+{
+    size_t nch = (n + PAR_CHUNK - 1) / PAR_CHUNK;
+#pragma omp parallel for schedule(static) if (n >= PAR_MIN)
+    for (size_t k = 0; k < nch; k++) {
+        size_t lo = k * PAR_CHUNK, hi = lo + PAR_CHUNK < n ? lo + PAR_CHUNK : n;
+        bb_t acc = bb_pow(g, lo);
+        for (size_t i = lo; i < hi; i++) {
+            out[i] = acc;
+            acc = bb_mul(acc, g);
+        }
+    }
+}
+
+/* bb4_batch_inv on n elements, piece by piece on the threads. */
+static void batch_inv_ext_par(bb4_t *x, size_t n)
+{
+    size_t nch = (n + PAR_CHUNK - 1) / PAR_CHUNK;
+#pragma omp parallel for schedule(static) if (n >= PAR_MIN)
+    for (size_t k = 0; k < nch; k++) {
+        size_t lo = k * PAR_CHUNK, m = n - lo < PAR_CHUNK ? n - lo : PAR_CHUNK;
+        bb4_batch_inv(x + lo, x + lo, m);
+    }
+}
 /* ---- 1. the prover's own constraint check over the trace ---- */
 
 static int check_constraints(const tctx *c, const bb_t *publics, rk_err *e)
@@ -112,6 +143,7 @@ static int build_perm(tctx *c, const bb4_t *ch, const bb_t *publics, rk_err *e)
         bb_t *s = malloc(air_block_scratch_words(tb) * sizeof *s);
         bb4_t *den = malloc(B * ni * sizeof *den);
         uint32_t loc[B];
+        bb_t dsum[4 * B];
         if (!s || !den) {
 #pragma omp atomic write
             oom = 1;
@@ -126,15 +158,14 @@ static int build_perm(tctx *c, const bb4_t *ch, const bb_t *publics, rk_err *e)
             air_block blk = {cnt, c->trace, c->pre_trace, NULL, tb->main_width, tb->pre_width, 0,
                              loc, loc,      NULL,         NULL, NULL,           publics,       ch};
             air_eval_block(tb, &blk, tb->n_user_nodes, s);
-            /* denominators beta + bus + sum_k gamma^(k+1) v_k */
+            /* denominators beta + bus + sum_k gamma^(k+1) v_k (the sum vectorized over the rows) */
             for (size_t j = 0; j < ni; j++) {
                 const air_interaction *it = &tb->inter[j];
-                for (size_t r = 0; r < cnt; r++) {
-                    bb4_t d = bb4_add(ch[AIR_CH_BETA], bb4_from_base(bb_from_u32(it->bus)));
-                    for (unsigned v = 0; v < it->n_values; v++)
-                        d = bb4_add(d, bb4_mul_base(ch[AIR_CH_GAMMA1 + v], slot_base(s, it->values[v], r)));
-                    den[r * ni + j] = d;
-                }
+                bb4_t c0 = bb4_add(ch[AIR_CH_BETA], bb4_from_base(bb_from_u32(it->bus)));
+                air_block_combine(tb, s, cnt, it->values, ch + AIR_CH_GAMMA1, it->n_values, dsum);
+                for (size_t r = 0; r < cnt; r++)
+                    for (int q = 0; q < 4; q++)
+                        den[r * ni + j].c[q] = bb_add(c0.c[q], dsum[q * B + r]);
             }
             for (size_t i = 0; i < cnt * ni; i++)
                 if (bb4_eq(den[i], bb4_zero())) {
@@ -164,18 +195,44 @@ static int build_perm(tctx *c, const bb4_t *ch, const bb_t *publics, rk_err *e)
     if (zero_den)
         return rk_fail(e, RK_EINTERNAL, "stark: table %s: a LogUp denominator is zero (negligible event)",
                        tb->name);
-    /* running sum: s_0 = sum_b h_b(0), s_i = s_(i-1) + sum_b h_b(i) */
-    bb4_t acc = bb4_zero();
-    for (size_t i = 0; i < n; i++) {
-        bb_t *row = c->perm_trace + i * 4 * pw;
-        for (unsigned b = 0; b < nb; b++) {
-            bb4_t h;
-            memcpy(h.c, row + 4 * b, sizeof h.c);
-            acc = bb4_add(acc, h);
+    /* running sum: s_0 = sum_b h_b(0), s_i = s_(i-1) + sum_b h_b(i); a prefix sum in two
+     * passes over pieces (each piece's own running sum, then the earlier pieces' totals) */
+    const size_t nch = (n + PAR_CHUNK - 1) / PAR_CHUNK;
+    bb4_t *tot = malloc(nch * sizeof *tot);
+    if (!tot)
+        return rk_fail(e, RK_EINTERNAL, "stark: out of memory");
+#pragma omp parallel for schedule(static) if (n >= PAR_MIN)
+    for (size_t k = 0; k < nch; k++) {
+        size_t lo = k * PAR_CHUNK, hi = lo + PAR_CHUNK < n ? lo + PAR_CHUNK : n;
+        bb4_t acc = bb4_zero();
+        for (size_t i = lo; i < hi; i++) {
+            bb_t *row = c->perm_trace + i * 4 * pw;
+            for (unsigned b = 0; b < nb; b++) {
+                bb4_t h;
+                memcpy(h.c, row + 4 * b, sizeof h.c);
+                acc = bb4_add(acc, h);
+            }
+            memcpy(row + 4 * nb, acc.c, sizeof acc.c);
         }
-        memcpy(row + 4 * nb, acc.c, sizeof acc.c);
+        tot[k] = acc;
     }
-    c->cumsum = acc;
+    bb4_t before = bb4_zero();
+    for (size_t k = 0; k < nch; k++) { /* tot[k] becomes the sum of the pieces before k */
+        bb4_t t = tot[k];
+        tot[k] = before;
+        before = bb4_add(before, t);
+    }
+#pragma omp parallel for schedule(static) if (n >= PAR_MIN)
+    for (size_t k = 1; k < nch; k++) {
+        size_t lo = k * PAR_CHUNK, hi = lo + PAR_CHUNK < n ? lo + PAR_CHUNK : n;
+        for (size_t i = lo; i < hi; i++) {
+            bb_t *sum = c->perm_trace + i * 4 * pw + 4 * nb;
+            for (int q = 0; q < 4; q++)
+                sum[q] = bb_add(sum[q], tot[k].c[q]);
+        }
+    }
+    free(tot);
+    c->cumsum = before;
     return RK_OK;
 }
 
@@ -196,11 +253,7 @@ static int compute_quotient(tctx *c, const bb4_t *ch, bb4_t alpha, const bb_t *p
         free(apow);
         return rk_fail(e, RK_EINTERNAL, "stark: out of memory");
     }
-    bb_t wM = bb_two_adic_generator(log_M), acc = bb_one();
-    for (size_t i = 0; i < M; i++) {
-        wpow[i] = acc;
-        acc = bb_mul(acc, wM);
-    }
+    powers(wpow, bb_two_adic_generator(log_M), M);
     apow[0] = bb4_one();
     for (size_t i = 1; i < nc; i++)
         apow[i] = bb4_mul(apow[i - 1], alpha);
@@ -276,14 +329,15 @@ static int compute_quotient(tctx *c, const bb4_t *ch, bb4_t alpha, const bb_t *p
         free(wpow);
         return rk_fail(e, RK_EINTERNAL, "stark: out of memory");
     }
-    bb_t sinv = bb_inv(shift), sp = bb_one();
-    for (size_t k = 0; k < M; k++) {
-        c->q_coef[k] = bb4_mul_base(Q[k], sp);
-        sp = bb_mul(sp, sinv);
-    }
+    bb_t sinv = bb_inv(shift);
+    powers(wpow, sinv, M); /* wpow is free again: now shift^-k */
+#pragma omp parallel for schedule(static) if (M >= PAR_MIN)
+    for (size_t k = 0; k < M; k++)
+        c->q_coef[k] = bb4_mul_base(Q[k], wpow[k]);
     /* chunk t, coefficient k of the LDE input: q_(tn+k) * shift^k = a_(tn+k) * shift^-(tn) */
     bb_t stn = bb_one(), sinv_n = bb_pow(sinv, n);
     for (unsigned t = 0; t < qd; t++) {
+#pragma omp parallel for schedule(static) if (n >= PAR_MIN)
         for (size_t k = 0; k < n; k++) {
             bb4_t v = bb4_mul_base(Q[t * n + k], stn);
             memcpy(c->q_lde + k * 4 * qd + 4 * t, v.c, sizeof v.c);
@@ -310,15 +364,11 @@ static bb4_t *bary_weights(unsigned log_n, bb4_t z)
         free(wp);
         return NULL;
     }
-    bb_t w = bb_two_adic_generator(log_n), acc = bb_one();
-    for (size_t i = 0; i < n; i++) {
-        wp[i] = acc;
-        acc = bb_mul(acc, w);
-    }
+    powers(wp, bb_two_adic_generator(log_n), n);
 #pragma omp parallel for schedule(static) if (n >= 4096)
     for (size_t i = 0; i < n; i++)
         u[i] = bb4_sub(z, bb4_from_base(wp[i]));
-    bb4_batch_inv(u, u, n);
+    batch_inv_ext_par(u, n);
     bb4_t scale = bb4_mul_base(bb4_sub(bb4_pow(z, n), bb4_one()), bb_inv(bb_from_u32((uint32_t)n)));
 #pragma omp parallel for schedule(static) if (n >= 4096)
     for (size_t i = 0; i < n; i++)
@@ -390,24 +440,32 @@ static int open_table(tctx *c, bb4_t zeta, rk_err *e)
     }
     free(u[0]);
     free(u[1]);
-    /* quotient chunk columns at zeta, from the coefficients */
-    bb4_t *zp = bad ? NULL : malloc(c->n * sizeof *zp);
-    if (!zp) {
+    /* quotient chunk columns at zeta, from the coefficients: sum_k zeta^k q_(tn+k).c[j],
+     * piece by piece (each piece from its own power of zeta), pieces added in order */
+    const size_t n = c->n, nch = (n + PAR_CHUNK - 1) / PAR_CHUNK, nq = 4 * (size_t)qd;
+    bb4_t *part = bad ? NULL : calloc(nch * nq, sizeof *part);
+    if (!part)
         return rk_fail(e, RK_EINTERNAL, "stark: out of memory");
-    }
-    zp[0] = bb4_one();
-    for (size_t k = 1; k < c->n; k++)
-        zp[k] = bb4_mul(zp[k - 1], zeta);
-    for (unsigned t = 0; t < qd; t++) {
-        for (int j = 0; j < 4; j++) {
-            bb4_t a = bb4_zero();
-            const bb4_t *qc = c->q_coef + (size_t)t * c->n;
-            for (size_t k = 0; k < c->n; k++)
-                a = bb4_add(a, bb4_mul_base(zp[k], qc[k].c[j]));
-            *o++ = a;
+#pragma omp parallel for schedule(static) if (n >= PAR_MIN)
+    for (size_t k = 0; k < nch; k++) {
+        size_t lo = k * PAR_CHUNK, hi = lo + PAR_CHUNK < n ? lo + PAR_CHUNK : n;
+        bb4_t *a = part + k * nq, zk = bb4_pow(zeta, lo);
+        for (size_t i = lo; i < hi; i++) {
+            for (unsigned t = 0; t < qd; t++) {
+                const bb4_t q = c->q_coef[(size_t)t * n + i];
+                for (int j = 0; j < 4; j++)
+                    a[4 * t + j] = bb4_add(a[4 * t + j], bb4_mul_base(zk, q.c[j]));
+            }
+            zk = bb4_mul(zk, zeta);
         }
     }
-    free(zp);
+    for (size_t q = 0; q < nq; q++) {
+        bb4_t a = bb4_zero();
+        for (size_t k = 0; k < nch; k++)
+            a = bb4_add(a, part[k * nq + q]);
+        *o++ = a;
+    }
+    free(part);
     return RK_OK;
 }
 
