@@ -6,6 +6,7 @@
 extern "C" {
 #include "gpu/gpu.h"
 void gpu_ntt_release(void); /* ntt.cu: free the cached twiddle tables */
+void gpu_host_copy_parallel(void *dst, const void *src, size_t bytes); /* lib/gpu/hostcopy.c */
 }
 
 #endif

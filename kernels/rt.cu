@@ -133,13 +133,137 @@ static int rt_copy(void *dst, const void *src, size_t bytes, cudaMemcpyKind kind
     return RK_OK;
 }
 
+/* ---- staged copies of big host buffers ----
+ * cudaMemcpy from/to pageable memory runs at a few GB/s (the driver copies through
+ * its own small pinned buffer on one core, and the first touch of a fresh destination
+ * page faults).  Copies of at least 2 stages go through two pinned buffers instead:
+ * the host copy of one chunk (on all cores, lib/gpu/hostcopy.c) overlaps the DMA of
+ * the other.  All on the legacy default stream, so the DMA stays ordered with the
+ * kernels around it.  In the emulation the "DMA" is a memcpy and the staging buffers
+ * are plain host memory, so the chunking is tested without a device. */
+static size_t g_stage_bytes = (size_t)32 << 20; /* per staging buffer */
+static size_t g_stage_alloc;                    /* size of the allocated ones (0: none) */
+static int g_stage_emu;                         /* they were allocated in emulation mode */
+static void *g_stage[2];
+static cudaEvent_t g_stage_ev[2];
+
+static void stage_release(void)
+{
+    for (int k = 0; k < 2; k++) {
+        if (g_stage[k]) {
+            if (g_stage_emu)
+                free(g_stage[k]);
+            else {
+                cudaFreeHost(g_stage[k]);
+                cudaEventDestroy(g_stage_ev[k]);
+            }
+        }
+        g_stage[k] = NULL;
+    }
+    g_stage_alloc = 0;
+}
+
+/* 1 when the staging buffers are ready; 0 = use plain cudaMemcpy (no pinned memory). */
+static int stage_ready(void)
+{
+    if (g_stage_alloc == g_stage_bytes && g_stage_emu == g_emu)
+        return 1;
+    stage_release();
+    g_stage_emu = g_emu;
+    for (int k = 0; k < 2; k++) {
+        if (g_emu) {
+            g_stage[k] = malloc(g_stage_bytes);
+            if (!g_stage[k])
+                break;
+        } else if (cudaMallocHost(&g_stage[k], g_stage_bytes) != cudaSuccess ||
+                   cudaEventCreateWithFlags(&g_stage_ev[k], cudaEventDisableTiming) != cudaSuccess) {
+            if (g_stage[k])
+                cudaFreeHost(g_stage[k]);
+            g_stage[k] = NULL;
+            cudaGetLastError();
+            break;
+        }
+    }
+    if (!g_stage[0] || !g_stage[1]) {
+        stage_release();
+        return 0;
+    }
+    g_stage_alloc = g_stage_bytes;
+    return 1;
+}
+
+static int stage_dma(void *dst, const void *src, size_t len, cudaMemcpyKind kind, int k, rk_err *e)
+{
+    if (g_emu) {
+        memcpy(dst, src, len);
+        return RK_OK;
+    }
+    RK_CU(cudaMemcpyAsync(dst, src, len, kind, 0), e);
+    RK_CU(cudaEventRecord(g_stage_ev[k], 0), e);
+    return RK_OK;
+}
+
+static int stage_wait(int k, rk_err *e)
+{
+    if (!g_emu)
+        RK_CU(cudaEventSynchronize(g_stage_ev[k]), e);
+    return RK_OK;
+}
+
+static int staged_h2d(char *dst, const char *src, size_t bytes, rk_err *e)
+{
+    const size_t S = g_stage_bytes;
+    size_t n = (bytes + S - 1) / S;
+    for (size_t i = 0; i < n; i++) {
+        int k = (int)(i & 1), rc;
+        size_t off = i * S, len = bytes - off < S ? bytes - off : S;
+        if (i >= 2 && (rc = stage_wait(k, e))) /* chunk i-2's DMA has left buffer k */
+            return rc;
+        gpu_host_copy_parallel(g_stage[k], src + off, len);
+        if ((rc = stage_dma(dst + off, g_stage[k], len, cudaMemcpyHostToDevice, k, e)))
+            return rc;
+    }
+    for (int k = 0; k < 2; k++) {
+        int rc = stage_wait(k, e);
+        if (rc)
+            return rc;
+    }
+    return RK_OK;
+}
+
+static int staged_d2h(char *dst, const char *src, size_t bytes, rk_err *e)
+{
+    const size_t S = g_stage_bytes;
+    size_t n = (bytes + S - 1) / S;
+    int rc = stage_dma(g_stage[0], src, bytes < S ? bytes : S, cudaMemcpyDeviceToHost, 0, e);
+    for (size_t i = 0; !rc && i < n; i++) {
+        int k = (int)(i & 1);
+        size_t off = i * S, len = bytes - off < S ? bytes - off : S;
+        if (i + 1 < n) { /* the next chunk's DMA into the other buffer overlaps this copy */
+            size_t off1 = off + S, len1 = bytes - off1 < S ? bytes - off1 : S;
+            if ((rc = stage_dma(g_stage[k ^ 1], src + off1, len1, cudaMemcpyDeviceToHost, k ^ 1, e)))
+                break;
+        }
+        if ((rc = stage_wait(k, e)))
+            break;
+        gpu_host_copy_parallel(dst + off, g_stage[k], len);
+    }
+    if (rc && !g_emu)
+        cudaDeviceSynchronize(); /* no DMA may still write a staging buffer after an error */
+    return rc;
+}
+
 int rt_h2d(void *dst, const void *src, size_t bytes, rk_err *e)
 {
+    if (bytes >= 2 * g_stage_bytes && stage_ready())
+        return staged_h2d((char *)dst, (const char *)src, bytes, e);
     return rt_copy(dst, src, bytes, cudaMemcpyHostToDevice, e);
 }
 
 int rt_d2h(void *dst, const void *src, size_t bytes, rk_err *e)
 {
+    if (bytes >= 2 * g_stage_bytes && stage_ready())
+        return staged_d2h((char *)dst, (const char *)src, bytes, e);
     return rt_copy(dst, src, bytes, cudaMemcpyDeviceToHost, e);
 }
 
@@ -226,6 +350,14 @@ void gpu_shutdown(void)
 {
     RK_API_LOCK;
     gpu_ntt_release();
+    stage_release();
+}
+
+size_t gpu_set_stage_bytes(size_t bytes)
+{
+    RK_API_LOCK;
+    g_stage_bytes = bytes >= 4096 ? bytes : (size_t)32 << 20;
+    return g_stage_bytes;
 }
 
 int gpu_emulation_compiled(void)

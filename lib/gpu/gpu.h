@@ -57,8 +57,14 @@ int gpu_mem_info(size_t *free_bytes, size_t *total_bytes, rk_err *e);
 
 void *gpu_malloc(size_t bytes, rk_err *e); /* NULL + e on failure */
 void gpu_free(void *d);
+/* Copies of at least two staging buffers (default 32 MiB each) go through pinned
+ * buffers, the host side on all cores, overlapped with the DMA; smaller ones are one
+ * cudaMemcpy.  Every host-memory gpu_xxx call copies this way. */
 int gpu_upload(void *d, const void *h, size_t bytes, rk_err *e);
 int gpu_download(void *h, const void *d, size_t bytes, rk_err *e);
+/* Tuning/test hook: the staging buffer size in bytes (>= 4096; 0 = the default 32 MiB);
+ * returns the size in use.  Same bytes for any size. */
+size_t gpu_set_stage_bytes(size_t bytes);
 int gpu_synchronize(rk_err *e);
 
 /* ---- NTT (lib/ntt: same matrices, same orders) ---- */

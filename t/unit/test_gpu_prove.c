@@ -254,7 +254,9 @@ static void test_segment_receipt(void)
     CHECK_EQ_U64(rc, RK_OK);
     size_t live = gpu_mem_current();
     gpu_mem_reset_peak();
+    gpu_set_stage_bytes(12288);
     rc = prove_segment_on("gpu", &s, &fg, &e);
+    gpu_set_stage_bytes(4096);
     if (rc)
         printf("# gpu: %s\n", e.msg);
     CHECK_EQ_U64(rc, RK_OK);
@@ -432,6 +434,9 @@ int main(void)
     if (!g_device)
         gpu_set_emulation(1);
     rk_backend_set_gpu_min_words(0); /* every call through the GPU code */
+    /* small staging buffers, so the chunked host<->device copies run at these sizes:
+     * 4 KiB here, 12 KiB (not a power of two) for the segment receipt */
+    CHECK_EQ_U64(gpu_set_stage_bytes(4096), 4096);
     RUN(test_fib);
     RUN(test_range_preprocessed);
     RUN(test_two_heights_arity4);
