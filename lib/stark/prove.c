@@ -377,38 +377,80 @@ static bb4_t *bary_weights(unsigned log_n, bb4_t z)
     return u;
 }
 
-/* out[c] = sum_i m[i][c] * u[i] for a row-major n x w matrix.  Products are reduced in
- * pairs of rows and summed lazily in 64 bits (as fri_dot_ext_base). */
+/* One row of a matrix-vector product: acc[j*w + col] += u.c[j] * row[col] for every column and
+ * extension component j.  Portable, AVX2 and AVX-512 versions (exact: the same words). */
+typedef void (*row_mac_fn)(bb_t *acc, const bb_t *row, size_t w, bb4_t u);
+
+static void row_mac_scalar(bb_t *acc, const bb_t *row, size_t w, bb4_t u)
+{
+    for (int j = 0; j < 4; j++)
+        for (size_t col = 0; col < w; col++)
+            acc[j * w + col] = bb_add(acc[j * w + col], bb_mul(u.c[j], row[col]));
+}
+
+#if defined(BB_HAVE_AVX2_CODE)
+static BB_AVX2 void row_mac_avx2(bb_t *acc, const bb_t *row, size_t w, bb4_t u)
+{
+    size_t v = w & ~(size_t)7;
+    for (int j = 0; j < 4; j++) {
+        __m256i c = bb8_set1(u.c[j]);
+        bb_t *a = acc + j * w;
+        for (size_t col = 0; col < v; col += 8)
+            bb8_store(a + col, bb8_add(bb8_load(a + col), bb8_mul(c, bb8_load(row + col))));
+        for (size_t col = v; col < w; col++)
+            a[col] = bb_add(a[col], bb_mul(u.c[j], row[col]));
+    }
+}
+static BB_AVX512 void row_mac_avx512(bb_t *acc, const bb_t *row, size_t w, bb4_t u)
+{
+    size_t v = w & ~(size_t)15;
+    __mmask16 tail = (__mmask16)((1u << (w - v)) - 1);
+    for (int j = 0; j < 4; j++) {
+        __m512i c = bb16_set1(u.c[j]);
+        bb_t *a = acc + j * w;
+        for (size_t col = 0; col < v; col += 16)
+            bb16_store(a + col, bb16_add(bb16_load(a + col), bb16_mul(c, bb16_load(row + col))));
+        if (tail) {
+            __m512i x = _mm512_maskz_loadu_epi32(tail, row + v), y = _mm512_maskz_loadu_epi32(tail, a + v);
+            _mm512_mask_storeu_epi32(a + v, tail, bb16_add(y, bb16_mul(c, x)));
+        }
+    }
+}
+#endif
+
+static row_mac_fn row_mac_choose(void)
+{
+#if defined(BB_HAVE_AVX2_CODE)
+    if (bb_simd_avx512())
+        return row_mac_avx512;
+    if (bb_simd_avx2())
+        return row_mac_avx2;
+#endif
+    return row_mac_scalar;
+}
+
+/* out[c] = sum_i m[i][c] * u[i] for a row-major n x w matrix: OPEN_CHUNKS pieces of rows on the
+ * threads, each summing into its own accumulators, then the pieces added in order. */
 static int mat_vec(const bb_t *m, size_t n, size_t w, const bb4_t *u, bb4_t *out)
 {
-    uint64_t *part = calloc((size_t)OPEN_CHUNKS * w * 4, sizeof *part);
+    bb_t *part = calloc((size_t)OPEN_CHUNKS * w * 4, sizeof *part);
     if (!part)
         return -1;
+    const row_mac_fn mac = row_mac_choose();
     size_t per = (n + OPEN_CHUNKS - 1) / OPEN_CHUNKS;
-    per += per & 1;
 #pragma omp parallel for schedule(static) if (n >= 4096)
     for (size_t k = 0; k < OPEN_CHUNKS; k++) {
-        uint64_t *p = part + k * w * 4;
+        bb_t *p = part + k * w * 4;
         size_t lo = k * per, hi = lo + per < n ? lo + per : n;
-        size_t i = lo;
-        for (; i + 2 <= hi; i += 2) {
-            const bb_t *r0 = m + i * w, *r1 = r0 + w;
-            for (size_t col = 0; col < w; col++)
-                for (int j = 0; j < 4; j++)
-                    p[4 * col + j] += bb_monty_reduce((uint64_t)u[i].c[j] * r0[col] +
-                                                      (uint64_t)u[i + 1].c[j] * r1[col]);
-        }
-        for (; i < hi; i++)
-            for (size_t col = 0; col < w; col++)
-                for (int j = 0; j < 4; j++)
-                    p[4 * col + j] += bb_monty_reduce((uint64_t)u[i].c[j] * m[i * w + col]);
+        for (size_t i = lo; i < hi; i++)
+            mac(p, m + i * w, w, u[i]);
     }
     for (size_t col = 0; col < w; col++)
         for (int j = 0; j < 4; j++) {
-            uint64_t a = 0;
+            bb_t a = 0;
             for (size_t k = 0; k < OPEN_CHUNKS; k++)
-                a += part[(k * w + col) * 4 + j] % BB_P;
-            out[col].c[j] = (bb_t)(a % BB_P);
+                a = bb_add(a, part[k * w * 4 + j * w + col]);
+            out[col].c[j] = a;
         }
     free(part);
     return 0;

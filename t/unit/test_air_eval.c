@@ -2,10 +2,13 @@
  * against the verifier's one-point interpreter (air_eval_point), on random DAGs
  * with every op over base and extension operands, with each SIMD path
  * (portable, AVX2, AVX-512: word for word), on blocks of every size 1..AIR_BLOCK;
- * and the builder's sharing of identical nodes. */
-#include "test.h"
+ * the builder's sharing of identical nodes; and whole STARK proofs (which also use
+ * the prover's vectorized opening sums) byte-identical on every path and thread count. */
+#include <omp.h>
 
-#include "air/air.h"
+#include "air_examples.h"
+#include "stark/stark.h"
+#include "test.h"
 
 enum { B = AIR_BLOCK, H = 64, MW = 9, PW = 3, QW = 2, NPUB = 3, NCH = 5 };
 
@@ -320,6 +323,73 @@ static void builder_many_nodes(void)
     air_machine_free(&m);
 }
 
+/* keygen + prove; the proof bytes (verified) in *out. */
+static void prove_one(air_machine *m, const bb_t *const *traces, const unsigned *lh, rk_buf *out)
+{
+    static const fri_params fp = {1, 4, 2, 0};
+    stark_pk pk;
+    stark_pk_init(&pk);
+    rk_err e = {0};
+    rk_buf_init(out);
+    CHECK_EQ_U64(stark_keygen(m, &fp, NULL, NULL, &pk, &e), RK_OK);
+    CHECK_EQ_U64(stark_prove(&pk, traces, lh, NULL, NULL, out, &e), RK_OK);
+    CHECK_EQ_U64(stark_verify(m, &pk.vk, NULL, out->data, out->len, &e), RK_OK);
+    stark_pk_free(&pk);
+}
+
+/* The same proof bytes with each SIMD path and 1 or 2 threads: a LogUp machine
+ * (2^13 rows: several 4096-row pieces of the parallel loops) and a 37-column
+ * machine (vector widths plus a tail in the opening sums). */
+static void proofs_same_on_every_path(void)
+{
+    air_machine mul, wide;
+    rk_err e = {0};
+    CHECK_EQ_U64(ex_mul_machine(&mul, &e), RK_OK);
+    CHECK_EQ_U64(ex_wide_machine(&wide, 37, &e), RK_OK);
+    bb_t *ops, *chip, *wt = ex_wide_trace(9, 37);
+    ex_mul_traces(13, 9, &ops, &chip);
+    const bb_t *mtr[2] = {ops, chip}, *wtr[1] = {wt};
+    unsigned mlh[2] = {13, 9}, wlh[1] = {9};
+    int save = omp_get_max_threads();
+    rk_buf ref[2];
+    prove_one(&mul, mtr, mlh, &ref[0]);
+    prove_one(&wide, wtr, wlh, &ref[1]);
+    /* the reference ran with every path the CPU has and the default threads; now
+     * the portable and AVX2 paths on 2 threads, and the default path on 1 */
+    const int runs[3][2] = {{0, 2}, {1, 2}, {2, 1}};
+    for (int i = 0; i < 3; i++) {
+        int m = runs[i][0], threads = runs[i][1];
+        if (m == 2)
+            restore_mode();
+        else if (!set_mode(m))
+            continue;
+        omp_set_num_threads(threads);
+        for (int k = 0; k < 2; k++) {
+            rk_buf p;
+            if (k == 0)
+                prove_one(&mul, mtr, mlh, &p);
+            else
+                prove_one(&wide, wtr, wlh, &p);
+            CHECK_EQ_U64(p.len, ref[k].len);
+            if (p.len == ref[k].len && memcmp(p.data, ref[k].data, p.len)) {
+                printf("# %s, %d threads, machine %d: other proof bytes\n", m == 2 ? "default" : mode_name[m],
+                       threads, k);
+                CHECK(0);
+            }
+            rk_buf_free(&p);
+        }
+    }
+    restore_mode();
+    omp_set_num_threads(save);
+    rk_buf_free(&ref[0]);
+    rk_buf_free(&ref[1]);
+    free(ops);
+    free(chip);
+    free(wt);
+    air_machine_free(&mul);
+    air_machine_free(&wide);
+}
+
 int main(void)
 {
     RUN(random_dags_all_paths);
@@ -327,5 +397,6 @@ int main(void)
     RUN(combine_all_paths);
     RUN(builder_shares_identical_nodes);
     RUN(builder_many_nodes);
+    RUN(proofs_same_on_every_path);
     return t_done();
 }
