@@ -67,7 +67,7 @@ FUZZ_SRCS_ := $(wildcard t/fuzz/fuzz_*.c)
 SCRIPTS   := $(wildcard scripts/raiko-*)
 
 .SECONDARY:
-.PHONY: all deps check demo bench fuzz install clean units guests
+.PHONY: all deps check demo bench fuzz install clean units guests print-ldlibs
 all: $(LIBA) $(TOOLS)
 
 $(LIBA): $(LIB_OBJS)
@@ -126,6 +126,10 @@ demo: deps
 bench: deps
 	$(MAKE) all guests
 	@if [ -x bench/run ]; then bench/run; else echo "no benchmarks yet"; fi
+
+# the libraries a program linked against lib/libraiko.a needs (bench/run uses it: CUDA or not)
+print-ldlibs:
+	@echo $(LDFLAGS) $(LDLIBS)
 
 # libFuzzer targets: t/fuzz/fuzz_*.c, each linked against the library sources built with clang.
 FUZZ_SRCS := $(wildcard t/fuzz/fuzz_*.c)
