@@ -53,6 +53,7 @@ static void table_free(air_table *t)
     free(t->constraints);
     free(t->labels);
     free(t->batch_start);
+    free(t->col_dst);
     free(t->cse);
     free(t);
 }
@@ -582,9 +583,42 @@ int air_machine_finalize(air_machine *m, rk_err *e)
         t->max_degree = d;
         if (d > m->max_degree)
             m->max_degree = d;
+        air_table_index_columns(t);
     }
     m->finalized = 1;
     return RK_OK;
+}
+
+void air_table_index_columns(air_table *t)
+{
+    const size_t wm = t->main_width, wp = t->pre_width, wq = 4 * (size_t)t->perm_width;
+    const size_t total = 2 * (wm + wp + wq);
+    free(t->col_dst);
+    t->col_dst = total ? malloc(total * sizeof *t->col_dst) : NULL;
+    if (!t->col_dst)
+        return;
+    for (size_t i = 0; i < total; i++)
+        t->col_dst[i] = UINT32_MAX;
+    for (size_t x = 0; x < t->n_nodes; x++) {
+        const air_node *n = &t->nodes[x];
+        size_t at, comps = 1;
+        if (n->op == AIR_OP_MAIN)
+            at = (n->b ? wm : 0) + n->a;
+        else if (n->op == AIR_OP_PRE)
+            at = 2 * wm + (n->b ? wp : 0) + n->a;
+        else if (n->op == AIR_OP_PERM)
+            at = 2 * (wm + wp) + (n->b ? wq : 0) + 4 * (size_t)n->a, comps = 4;
+        else
+            continue;
+        for (size_t j = 0; j < comps; j++) {
+            if (t->col_dst[at + j] != UINT32_MAX || x * 4 * AIR_BLOCK + 4 * AIR_BLOCK > UINT32_MAX) {
+                free(t->col_dst); /* a repeated column node (no sharing): gather node by node */
+                t->col_dst = NULL;
+                return;
+            }
+            t->col_dst[at + j] = (uint32_t)(x * 4 * AIR_BLOCK + j * AIR_BLOCK);
+        }
+    }
 }
 
 /* ---- evaluation at one point (the verifier's path) ---- */

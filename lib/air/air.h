@@ -162,6 +162,7 @@ typedef struct air_table {
 
     int err;                 /* first building error (RK_*), reported by finalize */
     char errmsg[160];
+    uint32_t *col_dst;       /* set by finalize (air_table_index_columns): see there */
     uint32_t *cse;           /* open-addressing set of node indices + 1 (0 = empty): building the
                               * same node twice returns the first (leaves and operations alike) */
     size_t cap_cse;          /* a power of two, or 0 */
@@ -265,6 +266,15 @@ typedef struct air_block {
 } air_block;
 
 static inline size_t air_block_scratch_words(const air_table *t) { return t->n_nodes * 4 * AIR_BLOCK; }
+/* Index t's column nodes for the block evaluator (air_machine_finalize calls it):
+ * t->col_dst gets, for every word of a main, preprocessed and permutation row at
+ * offsets 0 and 1 (in that order: main local, main next, pre local, pre next,
+ * perm local, perm next; widths main_width, pre_width, 4 perm_width), the scratch
+ * word of the node that reads it (node * 4 AIR_BLOCK + component * AIR_BLOCK), or
+ * UINT32_MAX.  The evaluator then loads a block's rows word by word (SIMD
+ * transposes) instead of gathering node by node.  Left NULL when two nodes read
+ * the same word or on OOM: the evaluator then gathers node by node. */
+void air_table_index_columns(air_table *t);
 /* Evaluate nodes [0, n_nodes) of t over the block into scratch.  Uses the
  * AVX-512 / AVX2 / portable arithmetic that lib/field's SIMD switch selects
  * (bb_simd_avx2, bb_simd_avx512); all three give the same words. */

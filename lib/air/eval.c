@@ -282,6 +282,69 @@ static void load_column(bb_t *o, const bb_t *m, size_t w, size_t col, const uint
         o[r] = m[(size_t)idx[r] * w + col];
 }
 
+/* All column nodes of one matrix at once (t->col_dst): row by row, each word of a row goes
+ * to the scratch word dst[c] + r of the node reading it; words no node below lim reads
+ * (dst[c] >= lim) are skipped.  Rows are read whole and in order, where gathering node by
+ * node touched every row once per column. */
+static void load_rows_scalar(bb_t *s, const uint32_t *dst, size_t lim, const bb_t *m, size_t w,
+                             const uint32_t *idx, size_t r0, size_t n)
+{
+    for (size_t r = r0; r < n; r++) {
+        const bb_t *row = m + (size_t)idx[r] * w;
+        for (size_t c = 0; c < w; c++)
+            if (dst[c] < lim)
+                s[dst[c] + r] = row[c];
+    }
+}
+
+#if defined(BB_HAVE_AVX2_CODE)
+/* The same, 8 rows x 8 words at a time through an 8x8 transpose: one 8-word store per node. */
+static BB_AVX2 void load_rows_avx2(bb_t *s, const uint32_t *dst, size_t lim, const bb_t *m, size_t w,
+                                   const uint32_t *idx, size_t n)
+{
+    size_t r0 = 0;
+    for (; r0 + 8 <= n; r0 += 8) {
+        const bb_t *row[8];
+        for (int q = 0; q < 8; q++)
+            row[q] = m + (size_t)idx[r0 + q] * w;
+        size_t c0 = 0;
+        for (; c0 + 8 <= w; c0 += 8) {
+            __m256i a[8], t[8];
+            int any = 0;
+            for (int i = 0; i < 8; i++)
+                any |= dst[c0 + i] < lim;
+            if (!any)
+                continue;
+            for (int q = 0; q < 8; q++)
+                a[q] = bb8_load(row[q] + c0);
+            bb8_transpose8(t, a); /* t[i] = word c0 + i of the 8 rows */
+            for (int i = 0; i < 8; i++)
+                if (dst[c0 + i] < lim)
+                    bb8_store(s + dst[c0 + i] + r0, t[i]);
+        }
+        for (; c0 < w; c0++)
+            if (dst[c0] < lim)
+                for (int q = 0; q < 8; q++)
+                    s[dst[c0] + r0 + q] = row[q][c0];
+    }
+    load_rows_scalar(s, dst, lim, m, w, idx, r0, n);
+}
+#endif
+
+static void load_rows(bb_t *s, const uint32_t *dst, size_t lim, const bb_t *m, size_t w, const uint32_t *idx,
+                      size_t n)
+{
+    if (!m || !w)
+        return;
+#if defined(BB_HAVE_AVX2_CODE)
+    if (bb_simd_avx2()) {
+        load_rows_avx2(s, dst, lim, m, w, idx, n);
+        return;
+    }
+#endif
+    load_rows_scalar(s, dst, lim, m, w, idx, 0, n);
+}
+
 static void load_selector(const row_kernels *K, bb_t *o, const bb_t *sel, size_t n)
 {
     if (sel)
@@ -294,6 +357,20 @@ void air_eval_block(const air_table *t, const air_block *b, size_t n_nodes, bb_t
 {
     const row_kernels *K = kernels();
     const size_t n = b->n;
+    /* Column nodes are leaves: with the table's column index, load them all first, matrix
+     * by matrix (the block's widths must be the table's; they always are in lib/stark). */
+    const size_t wm = t->main_width, wp = t->pre_width, wq = 4 * (size_t)t->perm_width;
+    const int by_rows = t->col_dst && b->main_w == wm && b->pre_w == wp && (!b->perm || b->perm_w == wq);
+    if (by_rows) {
+        const size_t lim = n_nodes * 4 * B;
+        const uint32_t *d = t->col_dst;
+        load_rows(s, d, lim, b->main, wm, b->local, n);
+        load_rows(s, d + wm, lim, b->main, wm, b->next, n);
+        load_rows(s, d + 2 * wm, lim, b->pre, wp, b->local, n);
+        load_rows(s, d + 2 * wm + wp, lim, b->pre, wp, b->next, n);
+        load_rows(s, d + 2 * (wm + wp), lim, b->perm, wq, b->local, n);
+        load_rows(s, d + 2 * (wm + wp) + wq, lim, b->perm, wq, b->next, n);
+    }
     for (size_t i = 0; i < n_nodes; i++) {
         const air_node *nd = &t->nodes[i];
         bb_t *o = slot(s, i);
@@ -301,6 +378,8 @@ void air_eval_block(const air_table *t, const air_block *b, size_t n_nodes, bb_t
             eval_uniform(K, t, b, nd, s, o);
             continue;
         }
+        if (by_rows && (nd->op == AIR_OP_MAIN || nd->op == AIR_OP_PRE || nd->op == AIR_OP_PERM))
+            continue; /* loaded above */
         switch (nd->op) {
         case AIR_OP_MAIN:
             load_column(o, b->main, b->main_w, nd->a, nd->b ? b->next : b->local, n);

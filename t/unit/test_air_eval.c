@@ -42,9 +42,13 @@ typedef struct fixture {
 
 /* A random DAG written directly as nodes (the builder cannot make every
  * combination, e.g. an extension NEG or base - extension): n_nodes nodes,
- * leaves of every kind first mixed with operations over earlier nodes. */
-static void random_table(fixture *f, size_t n_nodes)
+ * leaves of every kind first mixed with operations over earlier nodes.  Each
+ * column word is read by at most one node (as the builder's sharing ensures),
+ * so air_table_index_columns can index the table: with indexed = 1 it does, and
+ * the evaluator loads whole rows; otherwise it gathers node by node. */
+static void random_table(fixture *f, size_t n_nodes, int indexed)
 {
+    int seen[3][2][MW] = {{{0}}};
     memset(&f->t, 0, sizeof f->t);
     snprintf(f->t.name, sizeof f->t.name, "random");
     f->t.main_width = MW;
@@ -56,11 +60,19 @@ static void random_table(fixture *f, size_t n_nodes)
         int leaf = i < 12 || rnd32() % 4 == 0;
         if (leaf) {
             nd->op = (uint8_t)(i < 9 ? i : rnd32() % 9); /* CONST .. IS_TRANSITION */
+            if (nd->op == AIR_OP_MAIN || nd->op == AIR_OP_PRE || nd->op == AIR_OP_PERM) {
+                uint32_t a = rnd32() % (nd->op == AIR_OP_MAIN ? MW : nd->op == AIR_OP_PRE ? PW : QW), b = rnd32() % 2;
+                int *sn = &seen[nd->op - AIR_OP_MAIN][b][a];
+                if (*sn)
+                    nd->op = AIR_OP_CONST; /* this column word has its node */
+                *sn = 1;
+                nd->a = a, nd->b = b;
+            }
             switch (nd->op) {
-            case AIR_OP_CONST: nd->k = rnd_bb(); break;
-            case AIR_OP_MAIN: nd->a = rnd32() % MW, nd->b = rnd32() % 2, nd->flags = AIR_F_COLUMN; break;
-            case AIR_OP_PRE: nd->a = rnd32() % PW, nd->b = rnd32() % 2, nd->flags = AIR_F_COLUMN; break;
-            case AIR_OP_PERM: nd->a = rnd32() % QW, nd->b = rnd32() % 2, nd->is_ext = 1, nd->flags = AIR_F_PERM; break;
+            case AIR_OP_CONST: nd->a = nd->b = 0, nd->k = rnd_bb(); break;
+            case AIR_OP_MAIN: nd->flags = AIR_F_COLUMN; break;
+            case AIR_OP_PRE: nd->flags = AIR_F_COLUMN; break;
+            case AIR_OP_PERM: nd->is_ext = 1, nd->flags = AIR_F_PERM; break;
             case AIR_OP_PUBLIC: nd->a = rnd32() % NPUB; break;
             case AIR_OP_CHALLENGE: nd->a = rnd32() % NCH, nd->is_ext = 1, nd->flags = AIR_F_CHALLENGE; break;
             default: nd->flags = AIR_F_SELECTOR; break;
@@ -76,6 +88,11 @@ static void random_table(fixture *f, size_t n_nodes)
             nd->is_ext = nd->op == AIR_OP_NEG ? x->is_ext : x->is_ext | y->is_ext;
             nd->flags = nd->op == AIR_OP_NEG ? x->flags : x->flags | y->flags;
         }
+    }
+    f->t.perm_width = QW;
+    if (indexed) {
+        air_table_index_columns(&f->t);
+        CHECK(f->t.col_dst != NULL);
     }
     for (size_t i = 0; i < H * MW; i++)
         f->main[i] = rnd_bb();
@@ -148,7 +165,7 @@ static void random_dags_all_paths(void)
 {
     fixture *f = malloc(sizeof *f);
     for (int dag = 0; dag < 12; dag++) {
-        random_table(f, 60 + rnd32() % 200);
+        random_table(f, 60 + rnd32() % 200, dag % 2);
         size_t words = air_block_scratch_words(&f->t);
         bb_t *s[3], *ref = malloc(words * sizeof *ref);
         bb4_t *vals = malloc(f->t.n_nodes * sizeof *vals);
@@ -194,6 +211,7 @@ static void random_dags_all_paths(void)
         free(ref);
         free(vals);
         free(f->t.nodes);
+        free(f->t.col_dst);
     }
     free(f);
 }
@@ -202,7 +220,7 @@ static void random_dags_all_paths(void)
 static void prefix_only(void)
 {
     fixture *f = malloc(sizeof *f);
-    random_table(f, 100);
+    random_table(f, 100, 1);
     size_t words = air_block_scratch_words(&f->t);
     bb_t *s = malloc(words * sizeof *s);
     for (size_t i = 0; i < words; i++)
@@ -216,6 +234,7 @@ static void prefix_only(void)
     CHECK(s[0] != SENTINEL);
     free(s);
     free(f->t.nodes);
+    free(f->t.col_dst);
     free(f);
 }
 
@@ -224,7 +243,7 @@ static void combine_all_paths(void)
 {
     fixture *f = malloc(sizeof *f);
     for (int rep = 0; rep < 6; rep++) {
-        random_table(f, 120);
+        random_table(f, 120, rep % 2);
         size_t words = air_block_scratch_words(&f->t), count = 1 + rnd32() % 40;
         bb_t *s = malloc(words * sizeof *s);
         bb4_t *vals = malloc(f->t.n_nodes * sizeof *vals);
@@ -266,6 +285,7 @@ static void combine_all_paths(void)
         free(s);
         free(vals);
         free(f->t.nodes);
+        free(f->t.col_dst);
     }
     free(f);
 }
