@@ -79,6 +79,13 @@ int fq_sqrt(fq_t *c, const fq_t *a);
  * call it while no other thread uses this library. */
 int bn254_use_asm(int on);
 
+/* The MSM's batched affine additions run 8 at a time on AVX-512 IFMA when
+ * the CPU has it (and RAIKO_NO_AVX512 is unset or "0"); the results are the
+ * same bytes as the portable path.  bn254_use_ifma(0) forces the portable
+ * path, bn254_use_ifma(1) restores the default; returns 1 iff IFMA is now in
+ * use.  Not thread-safe, as bn254_use_asm. */
+int bn254_use_ifma(int on);
+
 /* The moduli as plain integers (LE limbs). */
 extern const uint64_t BN254_Q[4];
 extern const uint64_t BN254_R[4];

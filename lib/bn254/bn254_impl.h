@@ -531,4 +531,18 @@ static inline void fq2i_mul_xi(fq2_t *c, const fq2_t *a)
 static inline void fq2i_inv(fq2_t *c, const fq2_t *a) { fq2_inv(c, a); }
 static inline void fq2i_half(fq2_t *c, const fq2_t *a) { fqi_half(&c->c0, &a->c0); fqi_half(&c->c1, &a->c1); }
 
+/* ---- AVX-512 IFMA chords for the MSM (ifma.c).  bn254_ifma: 1 when the CPU
+ * has AVX-512F + IFMA, RAIKO_NO_AVX512 is unset, and bn254_use_ifma() left it
+ * on (the constant tables are built at load time).
+ * For i < m (m a multiple of 32; the caller pads with den = 1, the rest 0):
+ *   t = 1/den[i], lam = num[i] t, x3[i] = lam^2 - px[i] - qx[i],
+ *   y3[i] = lam (px[i] - x3[i]) - py[i];
+ * vec: bn254_ifma_scratch_bytes(m) bytes, 64-byte aligned. */
+extern int bn254_ifma;
+size_t bn254_ifma_scratch_bytes(size_t m);
+void bn254_ifma_chords_fq(fq_t *x3, fq_t *y3, const fq_t *den, const fq_t *num, const fq_t *px, const fq_t *qx,
+                          const fq_t *py, size_t m, void *vec);
+void bn254_ifma_chords_fq2(fq2_t *x3, fq2_t *y3, const fq2_t *den, const fq2_t *num, const fq2_t *px,
+                           const fq2_t *qx, const fq2_t *py, size_t m, void *vec);
+
 #endif

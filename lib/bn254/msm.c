@@ -66,7 +66,9 @@ enum { ENT_ADD, ENT_DBL, ENT_INF, ENT_COPY };
 #define GJ g1_jac
 #define FE fq_t
 #define FO(op) fqi_##op
+#define GN_IFMA_CHORDS bn254_ifma_chords_fq
 #include "bn254/msm_tmpl.h"
+#undef GN_IFMA_CHORDS
 #undef GN
 #undef GA
 #undef GJ
@@ -78,4 +80,5 @@ enum { ENT_ADD, ENT_DBL, ENT_INF, ENT_COPY };
 #define GJ g2_jac
 #define FE fq2_t
 #define FO(op) fq2i_##op
+#define GN_IFMA_CHORDS bn254_ifma_chords_fq2
 #include "bn254/msm_tmpl.h"

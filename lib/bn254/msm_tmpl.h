@@ -13,53 +13,66 @@
  * by the same serial code whichever thread runs it, and the windows are
  * combined serially, so the output does not depend on the thread count. */
 
-enum { GN(MSM_CH) = 512 };
+/* Entries per batch: one field inversion per batch, so larger batches spread
+ * it thinner (it costs ~380 products); 2048 keeps the batch's arrays in L2. */
+enum { GN(MSM_CH) = 2048 };
 
 typedef struct {
     size_t src, dst;   /* pair at src, src+1 (or the single element src for a copy) -> dst */
     int kind;
 } GN(msm_ent);
 
-/* Process a chunk of pair entries: classify, invert the denominators together, write results. */
-static void GN(msm_flush)(GA *A, GN(msm_ent) *ent, size_t m)
+/* per-thread scratch of the bucket trees (heap: too big for a thread's stack) */
+typedef struct {
+    GN(msm_ent) *ent;
+    FE *den, *num, *x3, *y3;          /* MSM_CH + 32 each */
+    FE *px, *py, *qx;                 /* the pair's coordinates, copied while hot */
+    void *vec;                        /* IFMA scratch (64-byte aligned) */
+} GN(msm_buf);
+
+static void GN(msm_buf_free)(GN(msm_buf) *b)
 {
-    FE den[GN(MSM_CH)], pre[GN(MSM_CH)], acc, inv, t;
-    for (size_t i = 0; i < m; i++) {
-        GN(msm_ent) *e = &ent[i];
-        if (i + 6 < m) {
-            /* the scratch array is far larger than the caches: ask for the
-             * pair six entries ahead while this one is classified */
-            __builtin_prefetch(&A[ent[i + 6].src]);
-            __builtin_prefetch(&A[ent[i + 6].src + 1]);
-        }
-        if (e->kind == ENT_COPY) {
-            FO(one)(&den[i]);
-            continue;
-        }
-        const GA *p = &A[e->src], *q = &A[e->src + 1];
-        if (p->infinity || q->infinity) {
-            /* whichever is finite (or infinity) survives */
-            e->kind = ENT_COPY;
-            if (p->infinity)
-                e->src = e->src + 1;
-            FO(one)(&den[i]);
-        } else if (FO(eq)(&p->x, &q->x)) {
-            if (FO(eq)(&p->y, &q->y)) {
-                e->kind = ENT_DBL;
-                FO(double)(&den[i], &p->y);   /* y != 0: no points of order 2 */
-            } else {
-                e->kind = ENT_INF;
-                FO(one)(&den[i]);
-            }
-        } else {
-            e->kind = ENT_ADD;
-            FO(sub)(&den[i], &q->x, &p->x);
-        }
+    free(b->ent);
+    free(b->den);
+    free(b->num);
+    free(b->x3);
+    free(b->y3);
+    free(b->px);
+    free(b->py);
+    free(b->qx);
+    free(b->vec);
+    memset(b, 0, sizeof *b);
+}
+
+static int GN(msm_buf_init)(GN(msm_buf) *b)
+{
+    size_t n = GN(MSM_CH) + 32;   /* the IFMA chords pad to a multiple of 32 */
+    memset(b, 0, sizeof *b);
+    b->ent = malloc(GN(MSM_CH) * sizeof *b->ent);
+    b->den = malloc(n * sizeof *b->den);
+    b->num = malloc(n * sizeof *b->num);
+    b->x3 = malloc(n * sizeof *b->x3);
+    b->y3 = malloc(n * sizeof *b->y3);
+    b->px = malloc(n * sizeof *b->px);
+    b->py = malloc(n * sizeof *b->py);
+    b->qx = malloc(n * sizeof *b->qx);
+    size_t vb = (bn254_ifma_scratch_bytes(n) + 63) / 64 * 64;
+    b->vec = bn254_ifma ? aligned_alloc(64, vb) : NULL;
+    if (!b->ent || !b->den || !b->num || !b->x3 || !b->y3 || !b->px || !b->py || !b->qx || (bn254_ifma && !b->vec)) {
+        GN(msm_buf_free)(b);
+        return RK_EINTERNAL;
     }
-    /* Montgomery's trick with two interleaved chains (even and odd entries):
-     * the prefix products are serial multiplications, and two independent
-     * chains let the CPU overlap them.  One inversion for the whole chunk. */
-    FE acc1, inv1, t1, all;
+    return RK_OK;
+}
+
+/* Portable chords: x3, y3 from den, num and the points (the IFMA contract in
+ * bn254_impl.h), Montgomery's trick with two interleaved chains (even and odd
+ * entries: the prefix products are serial, two independent chains let the
+ * CPU overlap them).  den is overwritten with the inverses. */
+static void GN(msm_chords_portable)(GN(msm_buf) *b, size_t m)
+{
+    FE *den = b->den, *pre = b->x3;   /* x3 doubles as the prefix products' store */
+    FE acc, acc1, inv, inv1, t, t1, all;
     FO(one)(&acc);
     FO(one)(&acc1);
     size_t i2;
@@ -91,50 +104,109 @@ static void GN(msm_flush)(GA *A, GN(msm_ent) *ent, size_t m)
         den[i2] = t;
         den[i2 + 1] = t1;
     }
-    /* results in entry order: a write to dst never clobbers a later entry's inputs */
+    for (size_t i = 0; i < m; i++) {
+        FE lam, x3, y3;
+        FO(mul)(&lam, &b->num[i], &den[i]);
+        FO(sqr)(&x3, &lam);
+        FO(sub)(&x3, &x3, &b->px[i]);
+        FO(sub)(&x3, &x3, &b->qx[i]);
+        FO(sub)(&t, &b->px[i], &x3);
+        FO(mul)(&y3, &lam, &t);
+        FO(sub)(&y3, &y3, &b->py[i]);
+        b->x3[i] = x3;
+        b->y3[i] = y3;
+    }
+}
+
+/* the same chords on AVX-512 IFMA (ifma.c), m a multiple of 32 (padded) */
+static void GN(ifma_chords)(GN(msm_buf) *b, size_t m)
+{
+    GN_IFMA_CHORDS(b->x3, b->y3, b->den, b->num, b->px, b->qx, b->py, m, b->vec);
+}
+
+/* Process a batch of pair entries: classify, compute every chord with one
+ * inversion, write the results. */
+static void GN(msm_flush)(GA *A, GN(msm_buf) *b, size_t m)
+{
+    GN(msm_ent) *ent = b->ent;
+    for (size_t i = 0; i < m; i++) {
+        GN(msm_ent) *e = &ent[i];
+        if (i + 6 < m) {
+            /* the scratch array is far larger than the caches: ask for the
+             * pair six entries ahead while this one is classified */
+            __builtin_prefetch(&A[ent[i + 6].src]);
+            __builtin_prefetch(&A[ent[i + 6].src + 1]);
+        }
+        const GA *p = &A[e->src], *q = &A[e->src + 1];
+        /* a copy or a result of infinity: a harmless chord (den = 1) whose
+         * output is not used */
+        FO(one)(&b->den[i]);
+        FO(zero)(&b->num[i]);
+        if (e->kind == ENT_COPY)
+            continue;
+        if (p->infinity || q->infinity) {
+            /* whichever is finite (or infinity) survives */
+            e->kind = ENT_COPY;
+            if (p->infinity)
+                e->src = e->src + 1;
+        } else if (FO(eq)(&p->x, &q->x)) {
+            if (FO(eq)(&p->y, &q->y)) {
+                /* doubling: lam = 3x^2 / 2y (y != 0: no points of order 2) */
+                FE t;
+                e->kind = ENT_DBL;
+                b->px[i] = b->qx[i] = p->x;
+                b->py[i] = p->y;
+                FO(double)(&b->den[i], &p->y);
+                FO(sqr)(&t, &p->x);
+                FO(double)(&b->num[i], &t);
+                FO(add)(&b->num[i], &b->num[i], &t);
+            } else {
+                e->kind = ENT_INF;
+            }
+        } else {
+            e->kind = ENT_ADD;
+            FO(sub)(&b->den[i], &q->x, &p->x);
+            FO(sub)(&b->num[i], &q->y, &p->y);
+            b->px[i] = p->x;
+            b->py[i] = p->y;
+            b->qx[i] = q->x;
+        }
+    }
+    if (bn254_ifma) {
+        size_t mp = (m + 31) / 32 * 32;
+        for (size_t i = m; i < mp; i++) {
+            FO(one)(&b->den[i]);
+            FO(zero)(&b->num[i]);
+            FO(zero)(&b->px[i]);
+            FO(zero)(&b->qx[i]);
+            FO(zero)(&b->py[i]);
+        }
+        GN(ifma_chords)(b, mp);
+    } else {
+        GN(msm_chords_portable)(b, m);
+    }
+    /* results in entry order: a write to dst never clobbers a later entry's source */
     for (size_t i = 0; i < m; i++) {
         GN(msm_ent) *e = &ent[i];
         GA *d = &A[e->dst];
         if (e->kind == ENT_COPY) {
             if (e->dst != e->src)
                 *d = A[e->src];
-            continue;
-        }
-        if (e->kind == ENT_INF) {
+        } else if (e->kind == ENT_INF) {
             d->infinity = 1;
-            continue;
-        }
-        const GA *p = &A[e->src], *q = &A[e->src + 1];
-        FE lam, x3, y3;
-        if (e->kind == ENT_ADD) {
-            FO(sub)(&lam, &q->y, &p->y);
-            FO(mul)(&lam, &lam, &den[i]);
-            FO(sqr)(&x3, &lam);
-            FO(sub)(&x3, &x3, &p->x);
-            FO(sub)(&x3, &x3, &q->x);
         } else {
-            FO(sqr)(&t, &p->x);
-            FO(double)(&lam, &t);
-            FO(add)(&lam, &lam, &t);
-            FO(mul)(&lam, &lam, &den[i]);
-            FO(sqr)(&x3, &lam);
-            FO(sub)(&x3, &x3, &p->x);
-            FO(sub)(&x3, &x3, &p->x);
+            d->x = b->x3[i];
+            d->y = b->y3[i];
+            d->infinity = 0;
         }
-        FO(sub)(&t, &p->x, &x3);
-        FO(mul)(&y3, &lam, &t);
-        FO(sub)(&y3, &y3, &p->y);
-        d->x = x3;
-        d->y = y3;
-        d->infinity = 0;
     }
 }
 
 /* The sum of one window: sum_i digit_i * P_i. */
 static void GN(msm_window)(GJ *res, const GA *pts, const int32_t *dig, size_t n, size_t nb,
-                           GA *A, size_t *start, size_t *cnt)
+                           GA *A, size_t *start, size_t *cnt, GN(msm_buf) *buf)
 {
-    GN(msm_ent) ent[GN(MSM_CH)];
+    GN(msm_ent) *ent = buf->ent;
     memset(cnt, 0, (nb + 1) * sizeof *cnt);
     for (size_t i = 0; i < n; i++)
         if (dig[i] != 0 && !pts[i].infinity)
@@ -151,10 +223,13 @@ static void GN(msm_window)(GJ *res, const GA *pts, const int32_t *dig, size_t n,
             continue;
         size_t b = (size_t)(d < 0 ? -d : d);
         GA *slot = &A[start[b] + cnt[b]++];
+        /* inline negation: the out-of-line affine_neg was 4-6% of a proof */
+        slot->x = pts[i].x;
         if (d > 0)
-            *slot = pts[i];
+            slot->y = pts[i].y;
         else
-            GN(affine_neg)(slot, &pts[i]);
+            FO(neg)(&slot->y, &pts[i].y);
+        slot->infinity = 0;
     }
     /* pairwise rounds until every bucket holds at most one point */
     for (;;) {
@@ -170,7 +245,7 @@ static void GN(msm_window)(GJ *res, const GA *pts, const int32_t *dig, size_t n,
                 ent[m].dst = s + k;
                 ent[m].kind = ENT_ADD;
                 if (++m == GN(MSM_CH)) {
-                    GN(msm_flush)(A, ent, m);
+                    GN(msm_flush)(A, buf, m);
                     m = 0;
                 }
             }
@@ -179,7 +254,7 @@ static void GN(msm_window)(GJ *res, const GA *pts, const int32_t *dig, size_t n,
                 ent[m].dst = s + c / 2;
                 ent[m].kind = ENT_COPY;
                 if (++m == GN(MSM_CH)) {
-                    GN(msm_flush)(A, ent, m);
+                    GN(msm_flush)(A, buf, m);
                     m = 0;
                 }
             }
@@ -188,7 +263,7 @@ static void GN(msm_window)(GJ *res, const GA *pts, const int32_t *dig, size_t n,
                 more = 1;
         }
         if (m)
-            GN(msm_flush)(A, ent, m);
+            GN(msm_flush)(A, buf, m);
         if (!more)
             break;
     }
@@ -257,7 +332,9 @@ int GN(msm)(GJ *out, const GA *points, const fr_t *scalars, size_t n)
         GA *A = NULL;
         GJ *bk = NULL;
         size_t *start = NULL, *cnt = NULL;
+        GN(msm_buf) buf;
         int ok = 1, have = 0;
+        memset(&buf, 0, sizeof buf);
         #pragma omp for schedule(dynamic, 1)
         for (unsigned w = 0; w < nwin; w++) {
             if (ok && !have) {
@@ -266,7 +343,7 @@ int GN(msm)(GJ *out, const GA *points, const fr_t *scalars, size_t n)
                     A = malloc(n * sizeof *A);
                     start = malloc((nb + 1) * sizeof *start);
                     cnt = malloc((nb + 1) * sizeof *cnt);
-                    ok = A && start && cnt;
+                    ok = A && start && cnt && GN(msm_buf_init)(&buf) == RK_OK;
                 } else {
                     bk = malloc((nb + 1) * sizeof *bk);
                     ok = bk != NULL;
@@ -279,7 +356,7 @@ int GN(msm)(GJ *out, const GA *points, const fr_t *scalars, size_t n)
             if (!ok)
                 continue;
             if (affine)
-                GN(msm_window)(&win[w], points, dig + (size_t)w * n, n, nb, A, start, cnt);
+                GN(msm_window)(&win[w], points, dig + (size_t)w * n, n, nb, A, start, cnt, &buf);
             else
                 GN(msm_window_jac)(&win[w], points, dig + (size_t)w * n, n, nb, bk);
         }
@@ -287,6 +364,7 @@ int GN(msm)(GJ *out, const GA *points, const fr_t *scalars, size_t n)
         free(bk);
         free(start);
         free(cnt);
+        GN(msm_buf_free)(&buf);
     }
     if (!fail) {
         GJ r = win[nwin - 1];

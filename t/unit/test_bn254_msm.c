@@ -2,6 +2,7 @@
  * independence; FFT against the naive DFT, inverses, cosets. */
 #include "test.h"
 #include "bn254/bn254.h"
+#include "bn254/bn254_impl.h"   /* the IFMA chords, tested against the field code */
 #include "common/err.h"
 #include <omp.h>
 
@@ -211,6 +212,137 @@ static void test_g2_msm(void)
     free(s);
 }
 
+/* ---- the AVX-512 IFMA path against the portable one */
+
+static void rnd_fq(fq_t *a)
+{
+    uint64_t v[4] = {rnd64(), rnd64(), rnd64(), rnd64() & 0x3fffffffffffffffULL};
+    if (fq_from_u256(a, v) != RK_OK)
+        fq_from_u64(a, v[0]);
+}
+
+/* the chords core: t = 1/den, lam = num t, x3 = lam^2 - px - qx, y3 = lam (px - x3) - py,
+ * with edge values (0, 1, q-1) among random ones and m not a multiple of the lane group */
+static void test_ifma_chords(void)
+{
+    if (!bn254_use_ifma(1)) {
+        printf("# no AVX-512 IFMA here (or RAIKO_NO_AVX512): only the portable path runs\n");
+        return;
+    }
+    enum { M = 96 };   /* a multiple of 32, as the MSM pads */
+    fq_t *den = malloc(7 * M * sizeof *den), *num = den + M, *px = num + M, *qx = px + M, *py = qx + M,
+         *x3 = py + M, *y3 = x3 + M;
+    fq2_t *den2 = malloc(7 * M * sizeof *den2), *num2 = den2 + M, *px2 = num2 + M, *qx2 = px2 + M,
+          *py2 = qx2 + M, *x32 = py2 + M, *y32 = x32 + M;
+    void *vec = aligned_alloc(64, (bn254_ifma_scratch_bytes(M) + 63) / 64 * 64);
+    fq_t qm1, one;
+    fq_one(&one);
+    fq_neg(&qm1, &one);
+    for (int i = 0; i < M; i++) {
+        fq_t *v[5] = {&den[i], &num[i], &px[i], &qx[i], &py[i]};
+        for (int k = 0; k < 5; k++) {
+            rnd_fq(v[k]);
+            if ((i + k) % 7 == 0) *v[k] = qm1;
+            if ((i + k) % 11 == 0 && k > 0) fq_zero(v[k]);
+            if ((i + k) % 13 == 0) *v[k] = one;
+        }
+        fq2_t *w[5] = {&den2[i], &num2[i], &px2[i], &qx2[i], &py2[i]};
+        for (int k = 0; k < 5; k++) {
+            rnd_fq(&w[k]->c0);
+            rnd_fq(&w[k]->c1);
+            if ((i + k) % 5 == 0) w[k]->c1 = qm1;
+            if ((i + k) % 9 == 0 && k > 0) fq_zero(&w[k]->c0);
+        }
+    }
+    bn254_ifma_chords_fq(x3, y3, den, num, px, qx, py, M, vec);
+    bn254_ifma_chords_fq2(x32, y32, den2, num2, px2, qx2, py2, M, vec);
+    int bad = 0;
+    for (int i = 0; i < M; i++) {
+        fq_t t, lam, x, y;
+        fq_inv(&t, &den[i]);
+        fq_mul(&lam, &num[i], &t);
+        fq_sqr(&x, &lam);
+        fq_sub(&x, &x, &px[i]);
+        fq_sub(&x, &x, &qx[i]);
+        fq_sub(&t, &px[i], &x);
+        fq_mul(&y, &lam, &t);
+        fq_sub(&y, &y, &py[i]);
+        bad += memcmp(&x, &x3[i], sizeof x) != 0 || memcmp(&y, &y3[i], sizeof y) != 0;
+        fq2_t t2, lam2, xx, yy;
+        fq2_inv(&t2, &den2[i]);
+        fq2_mul(&lam2, &num2[i], &t2);
+        fq2_sqr(&xx, &lam2);
+        fq2_sub(&xx, &xx, &px2[i]);
+        fq2_sub(&xx, &xx, &qx2[i]);
+        fq2_sub(&t2, &px2[i], &xx);
+        fq2_mul(&yy, &lam2, &t2);
+        fq2_sub(&yy, &yy, &py2[i]);
+        bad += memcmp(&xx, &x32[i], sizeof xx) != 0 || memcmp(&yy, &y32[i], sizeof yy) != 0;
+    }
+    CHECK_EQ_U64(bad, 0);
+    free(den);
+    free(den2);
+    free(vec);
+}
+
+/* whole MSMs (affine bucket trees, doublings, cancellations, infinity) give
+ * the same Jacobian bytes on both paths */
+static void test_msm_ifma_matches_portable(void)
+{
+    if (!bn254_use_ifma(1)) {
+        printf("# no AVX-512 IFMA here: skipped\n");
+        return;
+    }
+    enum { N = 1500 };
+    g1_affine *p = malloc(N * sizeof *p);
+    fr_t *s = malloc(N * sizeof *s);
+    rnd_g1_points(p, N);
+    for (int i = 0; i < N; i++) {
+        rnd_fr(&s[i]);
+        if (i % 10 == 1) p[i] = p[0];                       /* doublings in the trees */
+        if (i % 10 == 2) { g1_affine_neg(&p[i], &p[i - 2]); s[i] = s[i - 2]; }  /* P + (-P) */
+        if (i % 10 == 3) g1_affine_infinity(&p[i]);
+        if (i % 10 == 4) s[i] = s[0];
+    }
+    g1_jac a, b;
+    CHECK(g1_msm(&a, p, s, N) == RK_OK);
+    bn254_use_ifma(0);
+    CHECK(g1_msm(&b, p, s, N) == RK_OK);
+    bn254_use_ifma(1);
+    CHECK_MEM(&a, &b, sizeof a);
+    g1_jac c;
+    naive_g1(&c, p, s, 300);   /* and a prefix against the naive sum */
+    CHECK(g1_msm(&a, p, s, 300) == RK_OK);
+    CHECK(g1_jac_eq(&a, &c));
+    free(p);
+    free(s);
+    /* G2: a walk of small steps, with repeats */
+    enum { N2 = 600 };
+    g2_affine g, *q = malloc(N2 * sizeof *q);
+    g2_jac j, acc, x, y;
+    fr_t *t = malloc(N2 * sizeof *t);
+    g2_generator(&g);
+    g2_jac_from_affine(&j, &g);
+    acc = j;
+    for (int i = 0; i < N2; i++) {
+        g2_jac step;
+        uint64_t sm[4] = {rnd64() & 0xffff, 0, 0, 0};
+        g2_jac_mul_u256(&step, &j, sm);
+        g2_jac_add(&acc, &acc, &step);
+        g2_jac_to_affine(&q[i], &acc);
+        rnd_fr(&t[i]);
+        if (i % 9 == 5) q[i] = q[i - 1];
+        if (i % 9 == 7) g2_affine_neg(&q[i], &q[i - 1]);
+    }
+    CHECK(g2_msm(&x, q, t, N2) == RK_OK);
+    bn254_use_ifma(0);
+    CHECK(g2_msm(&y, q, t, N2) == RK_OK);
+    bn254_use_ifma(1);
+    CHECK_MEM(&x, &y, sizeof x);
+    free(q);
+    free(t);
+}
+
 /* ---- FFT */
 
 static void naive_eval(fr_t *out, const fr_t *coef, size_t n, const fr_t *w, const fr_t *shift)
@@ -327,6 +459,8 @@ int main(void)
     RUN(test_g1_msm_edge_cases_affine);
     RUN(test_g1_msm_larger_and_threads);
     RUN(test_g2_msm);
+    RUN(test_ifma_chords);
+    RUN(test_msm_ifma_matches_portable);
     RUN(test_roots_of_unity);
     RUN(test_fft_vs_naive);
     RUN(test_fft_large_roundtrip_threads);
