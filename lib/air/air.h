@@ -266,6 +266,12 @@ typedef struct air_block {
 } air_block;
 
 static inline size_t air_block_scratch_words(const air_table *t) { return t->n_nodes * 4 * AIR_BLOCK; }
+/* Invert count extension values per row in place: value i at block row r is
+ * x[i*4*AIR_BLOCK + j*AIR_BLOCK + r] (component j), rows r < n; tmp holds
+ * count * 4 * AIR_BLOCK words.  One inversion per row (Montgomery's trick over the
+ * values, rows in the SIMD lanes).  A zero value makes its row's results 0: callers
+ * check for zeros first (the LogUp denominators: a zero is a failed proof). */
+void air_block_batch_inv(bb_t *x, size_t count, size_t n, bb_t *tmp);
 /* Index t's column nodes for the block evaluator (air_machine_finalize calls it):
  * t->col_dst gets, for every word of a main, preprocessed and permutation row at
  * offsets 0 and 1 (in that order: main local, main next, pre local, pre next,

@@ -450,3 +450,32 @@ void air_block_combine(const air_table *t, const bb_t *s, size_t n, const air_ex
     for (size_t i = 0; i < count; i++)
         K->mac(acc, coef[i], s + (size_t)xs[i] * 4 * B, t->nodes[xs[i]].is_ext, n);
 }
+
+void air_block_batch_inv(bb_t *x, size_t count, size_t n, bb_t *tmp)
+{
+    if (!count || !n)
+        return;
+    const row_kernels *K = kernels();
+    bb_t acc[4 * B];
+    /* tmp_i = x_0 ... x_(i-1) (Montgomery's trick, row by row in the lanes) */
+    K->fill(tmp, bb_one(), n);
+    for (int j = 1; j < 4; j++)
+        K->fill(tmp + j * B, bb_zero(), n);
+    for (size_t i = 1; i < count; i++)
+        K->mul_ext(tmp + i * 4 * B, tmp + (i - 1) * 4 * B, x + (i - 1) * 4 * B, n);
+    K->mul_ext(acc, tmp + (count - 1) * 4 * B, x + (count - 1) * 4 * B, n);
+    for (size_t r = 0; r < n; r++) { /* one inversion per row */
+        bb4_t v = {{acc[r], acc[B + r], acc[2 * B + r], acc[3 * B + r]}};
+        v = bb4_inv(v);
+        for (int j = 0; j < 4; j++)
+            acc[j * B + r] = v.c[j];
+    }
+    /* backwards: acc = 1 / (x_0 ... x_i); x_i^-1 = acc tmp_i; then acc *= x_i */
+    for (size_t i = count; i-- > 0;) {
+        bb_t *xi = x + i * 4 * B, *ti = tmp + i * 4 * B;
+        K->mul_ext(ti, acc, ti, n);
+        K->mul_ext(acc, acc, xi, n);
+        for (int j = 0; j < 4; j++)
+            memcpy(xi + j * B, ti + j * B, n * sizeof *xi);
+    }
+}

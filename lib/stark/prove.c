@@ -141,16 +141,17 @@ static int build_perm(tctx *c, const bb4_t *ch, const bb_t *publics, rk_err *e)
 #pragma omp parallel if (nblk >= 16)
     {
         bb_t *s = malloc(air_block_scratch_words(tb) * sizeof *s);
-        bb4_t *den = malloc(B * ni * sizeof *den);
+        /* the block's denominators, then their inverses: interaction j, component q, row r
+         * at den[(j*4 + q)*B + r] (rows in SIMD lanes) */
+        bb_t *den = malloc(ni * 4 * B * sizeof *den), *tmp = malloc(ni * 4 * B * sizeof *tmp);
         uint32_t loc[B];
-        bb_t dsum[4 * B];
-        if (!s || !den) {
+        if (!s || !den || !tmp) {
 #pragma omp atomic write
             oom = 1;
         }
 #pragma omp for schedule(static)
         for (size_t k = 0; k < nblk; k++) {
-            if (!s || !den)
+            if (!s || !den || !tmp)
                 continue;
             size_t r0 = k * B, cnt = n - r0 < B ? n - r0 : B;
             for (size_t r = 0; r < cnt; r++)
@@ -159,36 +160,44 @@ static int build_perm(tctx *c, const bb4_t *ch, const bb_t *publics, rk_err *e)
                              loc, loc,      NULL,         NULL, NULL,           publics,       ch};
             air_eval_block(tb, &blk, tb->n_user_nodes, s);
             /* denominators beta + bus + sum_k gamma^(k+1) v_k (the sum vectorized over the rows) */
+            int zero = 0;
             for (size_t j = 0; j < ni; j++) {
                 const air_interaction *it = &tb->inter[j];
                 bb4_t c0 = bb4_add(ch[AIR_CH_BETA], bb4_from_base(bb_from_u32(it->bus)));
-                air_block_combine(tb, s, cnt, it->values, ch + AIR_CH_GAMMA1, it->n_values, dsum);
+                bb_t *d = den + j * 4 * B;
+                air_block_combine(tb, s, cnt, it->values, ch + AIR_CH_GAMMA1, it->n_values, d);
+                for (size_t r = 0; r < cnt; r++) {
+                    for (int q = 0; q < 4; q++)
+                        d[q * B + r] = bb_add(c0.c[q], d[q * B + r]);
+                    zero |= !(d[r] | d[B + r] | d[2 * B + r] | d[3 * B + r]);
+                }
+            }
+            if (zero) {
+#pragma omp atomic write
+                zero_den = 1;
+            }
+            air_block_batch_inv(den, ni, cnt, tmp);
+            /* h_b = sum over the batch's interactions of +-mult / den */
+            for (unsigned b = 0; b < nb; b++) {
+                bb_t h[4 * B];
+                memset(h, 0, sizeof h);
+                for (uint32_t j = tb->batch_start[b]; j < tb->batch_start[b + 1]; j++) {
+                    const bb_t *inv = den + (size_t)j * 4 * B, *m = s + (size_t)tb->inter[j].mult * 4 * B;
+                    int neg = tb->inter[j].sign < 0;
+                    for (int q = 0; q < 4; q++)
+                        for (size_t r = 0; r < cnt; r++) {
+                            bb_t t = bb_mul(inv[q * B + r], m[r]);
+                            h[q * B + r] = neg ? bb_sub(h[q * B + r], t) : bb_add(h[q * B + r], t);
+                        }
+                }
                 for (size_t r = 0; r < cnt; r++)
                     for (int q = 0; q < 4; q++)
-                        den[r * ni + j].c[q] = bb_add(c0.c[q], dsum[q * B + r]);
-            }
-            for (size_t i = 0; i < cnt * ni; i++)
-                if (bb4_eq(den[i], bb4_zero())) {
-#pragma omp atomic write
-                    zero_den = 1;
-                }
-            bb4_batch_inv(den, den, cnt * ni);
-            for (size_t r = 0; r < cnt; r++) {
-                bb_t *row = c->perm_trace + (r0 + r) * 4 * pw;
-                for (unsigned b = 0; b < nb; b++) {
-                    bb4_t h = bb4_zero();
-                    for (uint32_t j = tb->batch_start[b]; j < tb->batch_start[b + 1]; j++) {
-                        bb_t m = slot_base(s, tb->inter[j].mult, r);
-                        if (tb->inter[j].sign < 0)
-                            m = bb_neg(m);
-                        h = bb4_add(h, bb4_mul_base(den[r * ni + j], m));
-                    }
-                    memcpy(row + 4 * b, h.c, sizeof h.c);
-                }
+                        c->perm_trace[(r0 + r) * 4 * pw + 4 * b + q] = h[q * B + r];
             }
         }
         free(s);
         free(den);
+        free(tmp);
     }
     if (oom)
         return rk_fail(e, RK_EINTERNAL, "stark: out of memory");

@@ -290,6 +290,50 @@ static void combine_all_paths(void)
     free(f);
 }
 
+/* air_block_batch_inv: each value's inverse, on each path; a row holding a zero
+ * gets zeros (documented), the other rows are unaffected. */
+static void batch_inv_all_paths(void)
+{
+    enum { CMAX = 9 };
+    bb_t *x = malloc(CMAX * 4 * B * sizeof *x), *y = malloc(CMAX * 4 * B * sizeof *y);
+    bb_t *tmp = malloc(CMAX * 4 * B * sizeof *tmp);
+    for (int rep = 0; rep < 8; rep++) {
+        size_t count = 1 + rep % CMAX, n = rep == 0 ? B : 1 + rnd32() % B;
+        size_t zero_row = rep % 2 ? rnd32() % n : SIZE_MAX;
+        for (size_t i = 0; i < count * 4 * B; i++)
+            x[i] = rnd32() % BB_P;
+        if (zero_row != SIZE_MAX) {
+            size_t i = rnd32() % count;
+            for (int j = 0; j < 4; j++)
+                x[i * 4 * B + j * B + zero_row] = 0;
+        }
+        for (int m = 0; m < 3; m++) {
+            if (!set_mode(m))
+                continue;
+            memcpy(y, x, count * 4 * B * sizeof *y);
+            air_block_batch_inv(y, count, n, tmp);
+            int bad = 0;
+            for (size_t i = 0; i < count; i++)
+                for (size_t r = 0; r < n; r++) {
+                    const bb_t *p = x + i * 4 * B, *q = y + i * 4 * B;
+                    bb4_t v = {{p[r], p[B + r], p[2 * B + r], p[3 * B + r]}};
+                    bb4_t w = {{q[r], q[B + r], q[2 * B + r], q[3 * B + r]}};
+                    bb4_t want = r == zero_row ? bb4_zero() : bb4_inv(v);
+                    bad |= !bb4_eq(w, want);
+                    if (r != zero_row)
+                        bad |= !bb4_eq(bb4_mul(v, w), bb4_one());
+                }
+            if (bad)
+                printf("# %s count %zu n %zu: wrong inverse\n", mode_name[m], count, n);
+            CHECK(!bad);
+        }
+        restore_mode();
+    }
+    free(x);
+    free(y);
+    free(tmp);
+}
+
 /* The builder returns the existing node for an identical one (leaves and
  * operations), and a table built with repeats evaluates as one without. */
 static void builder_shares_identical_nodes(void)
@@ -415,6 +459,7 @@ int main(void)
     RUN(random_dags_all_paths);
     RUN(prefix_only);
     RUN(combine_all_paths);
+    RUN(batch_inv_all_paths);
     RUN(builder_shares_identical_nodes);
     RUN(builder_many_nodes);
     RUN(proofs_same_on_every_path);
