@@ -1,4 +1,5 @@
-/* bench_bn254.c - BN254 timings: field products, pairing, MSM, FFT.
+/* bench_bn254.c - BN254 timings: field products, pairing, MSM (both chord
+ * paths, portable and AVX-512 IFMA, on one thread), FFT.
  * usage: bench_bn254 [quick]   (quick: MSM up to 2^16 only; default: up to 2^20) */
 #include "bn254/bn254.h"
 #include <omp.h>
@@ -164,6 +165,21 @@ int main(int argc, char **argv)
     bench_msm(12, 1);
     if (full)
         bench_msm(16, 1);
+    /* the chords' two paths, one thread (the other core is often someone else's) */
+    {
+        int nt = omp_get_max_threads();
+        omp_set_num_threads(1);
+        int have = bn254_use_ifma(1);
+        for (int pass = 0; pass < (have ? 2 : 1); pass++) {
+            bn254_use_ifma(pass == 0 ? 0 : 1);
+            printf("one thread, %s chords:\n", pass == 0 ? "portable" : "AVX-512 IFMA");
+            bench_msm(16, 0);
+            if (full)
+                bench_msm(16, 1);
+        }
+        bn254_use_ifma(1);
+        omp_set_num_threads(nt);
+    }
     bench_fft(16);
     if (full)
         bench_fft(20);
