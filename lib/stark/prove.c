@@ -129,6 +129,39 @@ static int check_constraints(const tctx *c, const bb_t *publics, rk_err *e)
 
 /* ---- 2. LogUp permutation trace ---- */
 
+/* h[q*B + r] += inv[q*B + r] * m[r] (neg: -=) for r < n, the 4 components q: one
+ * interaction's term +-mult/den added to its batch's sum, rows in the lanes. */
+typedef void (*logup_acc_fn)(bb_t *h, const bb_t *inv, const bb_t *m, int neg, size_t n);
+
+static void logup_acc_scalar(bb_t *h, const bb_t *inv, const bb_t *m, int neg, size_t n)
+{
+    for (int q = 0; q < 4; q++)
+        for (size_t r = 0; r < n; r++) {
+            bb_t t = bb_mul(inv[q * B + r], m[r]);
+            h[q * B + r] = neg ? bb_sub(h[q * B + r], t) : bb_add(h[q * B + r], t);
+        }
+}
+
+#if defined(BB_HAVE_AVX2_CODE)
+static BB_AVX2 void logup_acc_avx2(bb_t *h, const bb_t *inv, const bb_t *m, int neg, size_t n)
+{
+    size_t v = n & ~(size_t)7;
+    for (size_t r = 0; r < v; r += 8) {
+        __m256i mr = bb8_load(m + r);
+        for (int q = 0; q < 4; q++) {
+            __m256i t = bb8_mul(bb8_load(inv + q * B + r), mr), a = bb8_load(h + q * B + r);
+            bb8_store(h + q * B + r, neg ? bb8_sub(a, t) : bb8_add(a, t));
+        }
+    }
+    if (v < n) /* the block's last rows */
+        for (int q = 0; q < 4; q++)
+            for (size_t r = v; r < n; r++) {
+                bb_t t = bb_mul(inv[q * B + r], m[r]);
+                h[q * B + r] = neg ? bb_sub(h[q * B + r], t) : bb_add(h[q * B + r], t);
+            }
+}
+#endif
+
 static int build_perm(tctx *c, const bb4_t *ch, const bb_t *publics, rk_err *e)
 {
     const air_table *tb = c->tb;
@@ -138,6 +171,11 @@ static int build_perm(tctx *c, const bb4_t *ch, const bb_t *publics, rk_err *e)
     if (!c->perm_trace)
         return rk_fail(e, RK_EINTERNAL, "stark: out of memory");
     int oom = 0, zero_den = 0;
+    logup_acc_fn add_term = logup_acc_scalar;
+#if defined(BB_HAVE_AVX2_CODE)
+    if (bb_simd_avx2()) /* 8 rows per vector: a 32-row block is 4 of them, AVX-512 would give 2 */
+        add_term = logup_acc_avx2;
+#endif
 #pragma omp parallel if (nblk >= 16)
     {
         bb_t *s = malloc(air_block_scratch_words(tb) * sizeof *s);
@@ -181,15 +219,9 @@ static int build_perm(tctx *c, const bb4_t *ch, const bb_t *publics, rk_err *e)
             for (unsigned b = 0; b < nb; b++) {
                 bb_t h[4 * B];
                 memset(h, 0, sizeof h);
-                for (uint32_t j = tb->batch_start[b]; j < tb->batch_start[b + 1]; j++) {
-                    const bb_t *inv = den + (size_t)j * 4 * B, *m = s + (size_t)tb->inter[j].mult * 4 * B;
-                    int neg = tb->inter[j].sign < 0;
-                    for (int q = 0; q < 4; q++)
-                        for (size_t r = 0; r < cnt; r++) {
-                            bb_t t = bb_mul(inv[q * B + r], m[r]);
-                            h[q * B + r] = neg ? bb_sub(h[q * B + r], t) : bb_add(h[q * B + r], t);
-                        }
-                }
+                for (uint32_t j = tb->batch_start[b]; j < tb->batch_start[b + 1]; j++)
+                    add_term(h, den + (size_t)j * 4 * B, s + (size_t)tb->inter[j].mult * 4 * B,
+                        tb->inter[j].sign < 0, cnt);
                 for (size_t r = 0; r < cnt; r++)
                     for (int q = 0; q < 4; q++)
                         c->perm_trace[(r0 + r) * 4 * pw + 4 * b + q] = h[q * B + r];

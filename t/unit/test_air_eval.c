@@ -402,7 +402,7 @@ static void prove_one(air_machine *m, const bb_t *const *traces, const unsigned 
 }
 
 /* The same proof bytes with each SIMD path and 1 or 2 threads: a LogUp machine
- * (2^13 rows: several 4096-row pieces of the parallel loops) and a 37-column
+ * (2^13 rows: several 4096-row pieces of the parallel loops; a 4-row table) and a 37-column
  * machine (vector widths plus a tail in the opening sums). */
 static void proofs_same_on_every_path(void)
 {
@@ -411,9 +411,9 @@ static void proofs_same_on_every_path(void)
     CHECK_EQ_U64(ex_mul_machine(&mul, &e), RK_OK);
     CHECK_EQ_U64(ex_wide_machine(&wide, 37, &e), RK_OK);
     bb_t *ops, *chip, *wt = ex_wide_trace(9, 37);
-    ex_mul_traces(13, 9, &ops, &chip);
+    ex_mul_traces(13, 2, &ops, &chip); /* a 4-row chip: blocks shorter than a vector */
     const bb_t *mtr[2] = {ops, chip}, *wtr[1] = {wt};
-    unsigned mlh[2] = {13, 9}, wlh[1] = {9};
+    unsigned mlh[2] = {13, 2}, wlh[1] = {9};
     int save = omp_get_max_threads();
     rk_buf ref[2];
     prove_one(&mul, mtr, mlh, &ref[0]);
