@@ -53,6 +53,7 @@ static int parse_seed(const char *hex, uint8_t out[32])
 
 int main(int argc, char **argv)
 {
+    rk_cli_prefer_hugepages(argv); /* the key's point arrays and MSM scratch: hundreds of MiB */
     rk_cli c;
     rk_cli_init(&c, "raiko-groth16");
     const char *out = NULL, *pub = NULL, *insecure = NULL;
