@@ -16,6 +16,8 @@
 static atomic_int g_is_gpu;
 static int g_auto;               /* selected by "auto": failures fall back to the CPU */
 static int g_verbose;
+static int g_quiet;                 /* -q: not even the mid-proof fallback is said */
+static const char *g_tool = "raiko"; /* prefix of the messages: the tool's name */
 static int g_said_fallback;
 static size_t g_min_words = SIZE_MAX; /* SIZE_MAX: not read yet */
 
@@ -67,7 +69,7 @@ int rk_backend_select_from(const char *name, const char *source, rk_err *e)
         int ok = gpu_init(&ge) == RK_OK;
         atomic_store(&g_is_gpu, ok);
         if (!ok && g_verbose && !g_said_fallback) {
-            fprintf(stderr, "raiko: device auto: using the CPU (%s)\n", ge.msg);
+            fprintf(stderr, "%s: device auto: using the CPU (%s)\n", g_tool, ge.msg);
             g_said_fallback = 1;
         }
         return RK_OK;
@@ -80,6 +82,13 @@ int rk_backend_is_gpu(void) { return atomic_load(&g_is_gpu); }
 const char *rk_backend_name(void) { return rk_backend_is_gpu() ? "gpu" : "cpu"; }
 
 void rk_backend_set_verbose(int on) { g_verbose = on != 0; }
+
+void rk_backend_set_messages(const char *tool, int quiet)
+{
+    if (tool)
+        g_tool = tool;
+    g_quiet = quiet != 0;
+}
 
 void rk_backend_set_gpu_min_words(size_t words) { g_min_words = words; }
 
@@ -114,8 +123,8 @@ int rk_backend_gpu_failed(const rk_err *ge)
     int fall_back = g_auto;
     if (fall_back) {
         atomic_store(&g_is_gpu, 0);
-        if (first)
-            fprintf(stderr, "raiko: device auto: %s; continuing on the CPU\n", g_fail_msg);
+        if (first && !g_quiet)
+            fprintf(stderr, "%s: device auto: %s; continuing on the CPU\n", g_tool, g_fail_msg);
     }
     pthread_mutex_unlock(&g_fail_lock);
     return fall_back ? RK_OK : RK_EINTERNAL;

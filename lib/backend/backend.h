@@ -46,6 +46,10 @@ int rk_backend_is_gpu(void);
 const char *rk_backend_name(void);
 /* Verbose (-v): say on stderr, once, when "auto" falls back to the CPU. */
 void rk_backend_set_verbose(int on);
+/* The prefix of the backend's stderr lines (the tool's name; default "raiko"), and quiet (-q):
+ * then even a GPU failure that "auto" recovers from mid-proof is not said.  tool must outlive
+ * the process's use of the backend (a string literal). */
+void rk_backend_set_messages(const char *tool, int quiet);
 
 /* The size threshold in field words (4-byte elements); SIZE_MAX restores
  * $RAIKO_GPU_MIN_WORDS or the default.  Not thread-safe: set it before proving. */

@@ -353,8 +353,22 @@ static void test_gpu_failure_mid_proof(void)
     CHECK(n_hold < MAX_HOLD);
     CHECK_STR_HAS(ge.msg, "live device buffers");
 
+    /* -q: the fallback is not said (stderr captured in a file) */
+    rk_backend_set_messages("test_gpu_prove", 1);
+    char errpath[] = "/tmp/raiko-test-gpu-stderr.XXXXXX";
+    int errfd = mkstemp(errpath), saved = dup(2);
+    CHECK(errfd >= 0 && saved >= 0);
+    fflush(stderr);
+    dup2(errfd, 2);
     rk_err_clear(&e);
     CHECK_EQ_U64(prove_on("auto", &m, 1, NULL, NULL, trs, lh, pub, &v1, &p1, &e), RK_OK);
+    fflush(stderr);
+    dup2(saved, 2);
+    close(saved);
+    CHECK_EQ_U64(lseek(errfd, 0, SEEK_END), 0);
+    close(errfd);
+    unlink(errpath);
+    rk_backend_set_messages("raiko", 0);
     CHECK(!rk_backend_is_gpu()); /* switched for the rest of the process */
     CHECK(rk_backend_gpu_error() != NULL);
     if (rk_backend_gpu_error())

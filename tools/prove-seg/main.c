@@ -75,6 +75,7 @@ int main(int argc, char **argv)
     fri_params fri = {cfg.log_blowup, cfg.num_queries, cfg.proof_of_work_bits, cfg.log_final_poly_len};
     /* the device: --device, else $RAIKO_DEVICE, else the config's prover.device (default auto) */
     rk_backend_set_verbose(c.verbose && !c.quiet);
+    rk_backend_set_messages("raiko-prove-seg", c.quiet);
     const char *dev_from = "--device";
     if (!device) {
         const char *env = getenv(RK_DEVICE_ENV);
