@@ -5,6 +5,7 @@
 
 #include "bn254/bn254.h"
 #include "common/err.h"
+#include "common/mem.h" /* rk_big_alloc: MSM scratch on huge pages */
 
 typedef unsigned __int128 u128;
 
@@ -545,10 +546,5 @@ void bn254_ifma_chords_fq(fq_t *x3, fq_t *y3, const fq_t *den, const fq_t *num, 
 void bn254_ifma_chords_fq2(fq2_t *x3, fq2_t *y3, const fq2_t *den, const fq2_t *num, const fq2_t *px,
                            const fq2_t *qx, const fq2_t *py, size_t m, void *vec);
 
-/* malloc for big arrays (MSM scratch, proving keys), asking for transparent
- * huge pages: on this project's VM the 4 KiB page faults of fresh scratch
- * were ~10% of a Groth16 proof.  Freed with free(); NULL when out of memory.
- * (fq.c) */
-void *bn254_big_alloc(size_t n);
 
 #endif

@@ -2,22 +2,6 @@
 #include "bn254/bn254_impl.h"
 
 #include <stdlib.h>
-#include <sys/mman.h>
-
-void *bn254_big_alloc(size_t n)
-{
-    const size_t huge = (size_t)2 << 20;
-    if (n < huge)
-        return malloc(n ? n : 1);
-    void *p = NULL;
-    if (posix_memalign(&p, huge, n) != 0)
-        return NULL;
-#ifdef MADV_HUGEPAGE
-    /* whole 2 MiB pages inside the block only; a refusal just leaves 4 KiB pages */
-    (void)madvise(p, n / huge * huge, MADV_HUGEPAGE);
-#endif
-    return p;
-}
 
 const uint64_t BN254_Q[4] = {0x3c208c16d87cfd47ULL, 0x97816a916871ca8dULL,
                              0xb85045b68181585dULL, 0x30644e72e131a029ULL};

@@ -316,7 +316,7 @@ int GN(msm)(GJ *out, const GA *points, const fr_t *scalars, size_t n)
         return RK_OK;
     unsigned c = msm_window_bits(n), nwin = msm_num_windows(c);
     size_t nb = (size_t)1 << (c - 1);
-    int32_t *dig = bn254_big_alloc(n * nwin * sizeof *dig);
+    int32_t *dig = rk_big_alloc(n * nwin * sizeof *dig);
     GJ *win = malloc(nwin * sizeof *win);
     if (!dig || !win) {
         free(dig);
@@ -340,7 +340,7 @@ int GN(msm)(GJ *out, const GA *points, const fr_t *scalars, size_t n)
             if (ok && !have) {
                 have = 1;
                 if (affine) {
-                    A = bn254_big_alloc(n * sizeof *A);
+                    A = rk_big_alloc(n * sizeof *A);
                     start = malloc((nb + 1) * sizeof *start);
                     cnt = malloc((nb + 1) * sizeof *cnt);
                     ok = A && start && cnt && GN(msm_buf_init)(&buf) == RK_OK;

@@ -21,11 +21,6 @@ int g16_read_g2s(g2_affine *o, rk_rd *r, size_t n, const char *name, const char 
 int g16_g1_fixed_base(g1_affine *out, const g1_affine *base, const fr_t *k, size_t n);
 int g16_g2_fixed_base(g2_affine *out, const g2_affine *base, const fr_t *k, size_t n);
 
-/* malloc for big arrays, asking for transparent huge pages (madvise): on
- * this project's VM the 4 KiB page faults of fresh key arrays were a visible
- * share of a proof.  Freed with free(); NULL when out of memory. */
-void *g16_big_alloc(size_t n);
-
 /* Uniform-enough field element from 64 bytes (two 250-bit halves). */
 void g16_fr_from_64(fr_t *out, const uint8_t in[64]);
 

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "common/io.h"
+#include "common/mem.h"
 #include "snarkjs/snarkjs.h"
 
 void g16_pk_init(g16_pk *pk) { memset(pk, 0, sizeof *pk); }
@@ -40,21 +41,6 @@ void g16_fr_mont_r(fr_t *r1, fr_t *r2)
 }
 
 /* raw 256-bit LE value < modulus? */
-void *g16_big_alloc(size_t n)
-{
-    const size_t huge = (size_t)2 << 20;
-    if (n < huge)
-        return malloc(n ? n : 1);
-    void *p = NULL;
-    if (posix_memalign(&p, huge, n) != 0)
-        return NULL;
-#ifdef MADV_HUGEPAGE
-    /* whole 2 MiB pages inside the block only; a refusal leaves 4 KiB pages */
-    (void)madvise(p, n / huge * huge, MADV_HUGEPAGE);
-#endif
-    return p;
-}
-
 static int raw_below(const uint8_t *p, const uint64_t mod[4])
 {
     for (int i = 3; i >= 0; i--) {
@@ -250,12 +236,12 @@ int g16_zkey_read(g16_pk *pk, const uint8_t *buf, size_t len, const char *name, 
     }
     pk->ic = malloc((pk->n_public + 1) * sizeof *pk->ic);
     /* huge pages: page faults on these ~30 MB (2^16 constraints) were a
-     * visible share of a proof (g16_big_alloc) */
-    pk->a = g16_big_alloc(nv * sizeof *pk->a);
-    pk->b1 = g16_big_alloc(nv * sizeof *pk->b1);
-    pk->b2 = g16_big_alloc(nv * sizeof *pk->b2);
-    pk->c = g16_big_alloc((npriv ? npriv : 1) * sizeof *pk->c);
-    pk->h = g16_big_alloc(nd * sizeof *pk->h);
+     * visible share of a proof (rk_big_alloc) */
+    pk->a = rk_big_alloc(nv * sizeof *pk->a);
+    pk->b1 = rk_big_alloc(nv * sizeof *pk->b1);
+    pk->b2 = rk_big_alloc(nv * sizeof *pk->b2);
+    pk->c = rk_big_alloc((npriv ? npriv : 1) * sizeof *pk->c);
+    pk->h = rk_big_alloc(nd * sizeof *pk->h);
     if (!pk->ic || !pk->a || !pk->b1 || !pk->b2 || !pk->c || !pk->h) {
         rc = rk_fail(e, RK_EINTERNAL, "%s: out of memory", name);
         goto out;
