@@ -78,7 +78,7 @@ $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
 
-$(BUILD)/kernels/%.o: kernels/%.cu $(wildcard kernels/*.cuh) lib/gpu/gpu.h
+$(BUILD)/kernels/%.o: kernels/%.cu $(wildcard kernels/*.cuh) lib/gpu/gpu.h lib/air/air.h
 	@mkdir -p $(dir $@)
 	$(NVCC) $(NVFLAGS) -c $< -o $@
 

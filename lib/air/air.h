@@ -292,4 +292,69 @@ void air_eval_block(const air_table *t, const air_block *b, size_t n_nodes, bb_t
 void air_block_combine(const air_table *t, const bb_t *scratch, size_t n, const air_expr *xs,
                        const bb4_t *coef, size_t count, bb_t *acc);
 
+/* ---- straight-line programs (the GPU's constraint evaluation) ----
+ *
+ * A table's node DAG, flattened for evaluators that handle one row per thread
+ * (kernels/quotient.cu, and air_program_run as its CPU reference): the nodes
+ * that the requested sum needs, in topological order, with
+ *   - row-independent subtrees (constants, publics, challenges and operations on
+ *     them) evaluated once at build time and carried as immediates/constants;
+ *   - every other value in a numbered SLOT (base slots hold 1 word, extension
+ *     slots 4), slots reused as soon as their value is dead (linear scan over the
+ *     topological order), so a row needs n_base_slots + 4 n_ext_slots words
+ *     instead of one value per node;
+ *   - the random linear combination fused in: an instruction with acc != NONE
+ *     adds consts[acc] * its value to the row's accumulator, which starts at
+ *     acc_init (the row-independent terms).
+ * The program computes, for one row, sum_i coef[i] * value(xs[i]) - exactly the
+ * value air_block_combine gives (field arithmetic is exact, the order is free). */
+enum air_prog_op {
+    AIR_PROG_LD_MAIN = 0, /* dst(base) = main[row(b)][a]          b: 0 local, 1 next */
+    AIR_PROG_LD_PRE,      /* dst(base) = pre[row(b)][a] */
+    AIR_PROG_LD_PERM,     /* dst(ext)  = perm extension column a at row(b) */
+    AIR_PROG_SEL,         /* dst(base) = selector a: 0 is_first, 1 is_last, 2 is_transition */
+    AIR_PROG_ADD,         /* dst = A + B */
+    AIR_PROG_SUB,         /* dst = A - B */
+    AIR_PROG_MUL,         /* dst = A * B */
+    AIR_PROG_NEG          /* dst = -A */
+};
+/* Operand kinds of ADD..NEG (2 bits each in ty: A in bits 0-1, B in bits 2-3).  The
+ * result is an extension value iff an operand is (AIR_PROG_ESLOT or AIR_PROG_ECONST). */
+enum { AIR_PROG_BSLOT = 0, AIR_PROG_ESLOT = 1, AIR_PROG_BIMM = 2, AIR_PROG_ECONST = 3 };
+#define AIR_PROG_NONE UINT32_MAX
+typedef struct air_prog_ins {
+    uint8_t op;      /* air_prog_op */
+    uint8_t ty;      /* operand kinds (ADD..NEG) */
+    uint8_t dst_ext; /* the result is an extension value */
+    uint8_t unused;
+    uint32_t dst;    /* result slot (base or extension pool by dst_ext), or NONE: not stored */
+    uint32_t a, b;   /* operands: a slot, a base immediate (internal form) or a consts index */
+    uint32_t acc;    /* NONE, or acc += consts[acc] * result */
+} air_prog_ins;
+
+typedef struct air_program {
+    air_prog_ins *ins;
+    size_t n_ins;
+    bb4_t *consts;          /* extension constants and the combination's coefficients */
+    size_t n_consts;
+    bb4_t acc_init;         /* the row-independent part of the sum */
+    unsigned n_base_slots, n_ext_slots;
+    int reads_next;         /* some load has b = 1 */
+} air_program;
+
+void air_program_init(air_program *p);
+void air_program_free(air_program *p);
+/* Build the program of sum_i coef[i] * value(xs[i]) over t (finalized or not; nodes
+ * must be topological).  publics (n_public of the machine, may be NULL when no node
+ * reads one) and challenges (may be NULL when none is read) are folded in.
+ * RK_EINTERNAL on OOM, RK_EINPUT on a node index out of range. */
+int air_program_build(air_program *p, const air_table *t, const air_expr *xs, const bb4_t *coef,
+                      size_t count, const bb_t *publics, const bb4_t *challenges, rk_err *e);
+/* One row on the CPU (the kernels' reference): main/pre rows at offsets 0 and 1, perm
+ * rows (4 words per extension column), sel = {is_first, is_last, is_transition};
+ * slots holds n_base_slots + 4 n_ext_slots words.  Returns the row's sum. */
+bb4_t air_program_run(const air_program *p, const bb_t *main_l, const bb_t *main_n, const bb_t *pre_l,
+                      const bb_t *pre_n, const bb_t *perm_l, const bb_t *perm_n, const bb_t sel[3],
+                      bb_t *slots);
+
 #endif

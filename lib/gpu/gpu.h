@@ -31,6 +31,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "air/air.h"
 #include "common/err.h"
 #include "field/field.h"
 #include "hash/poseidon2.h"
@@ -138,5 +139,28 @@ int gpu_fri_fold(const bb4_t *f, unsigned log_h, bb4_t beta, const bb4_t *reduce
                  rk_err *e);
 int gpu_fri_fold_dev(const bb4_t *d_f, unsigned log_h, bb4_t beta, const bb4_t *d_reduced,
                      bb4_t *d_out, rk_err *e);
+
+/* ---- constraint quotient (lib/stark compute_quotient, before its NTTs) ---- */
+/* One table's quotient values over the M = 2^(log_n + log_qd) rows of shift*K_M in
+ * bit-reversed order:  Q[i] = prog(row i) / Z_H(x_i),  x_i = shift * w_M^bitrev(i),
+ * where prog (air_program_build of the constraints and the powers of alpha) reads
+ * row i and row "next" = bitrev((bitrev(i) + 2^log_qd) mod M) of the LDE matrices
+ * (row-major, bit-reversed coset order, at least M rows; pre/perm may be NULL with
+ * width 0) and the selectors is_first = Z_H/(x - 1), is_last = Z_H/(x - g^-1),
+ * is_transition = x - g^-1 (g = w_n).  log_qd <= 4, log_n + log_qd <= 27. */
+typedef struct gpu_quotient_job {
+    const air_program *prog;   /* host memory in both flavours */
+    unsigned log_n, log_qd;
+    bb_t shift;
+    const bb_t *main, *pre, *perm;
+    size_t main_w, pre_w, perm_w; /* words per row (perm: 4 per extension column) */
+} gpu_quotient_job;
+/* Host matrices: their first M rows go up, Q (M values) comes down. */
+int gpu_quotient(const gpu_quotient_job *q, bb4_t *Q, rk_err *e);
+/* Device matrices (q->main etc. from gpu_malloc) and device d_Q. */
+int gpu_quotient_dev(const gpu_quotient_job *q, bb4_t *d_Q, rk_err *e);
+/* Test hook: rows per launch (0 = as the 256 MiB slot scratch allows); returns it.
+ * Same results for any value. */
+size_t gpu_quotient_set_chunk_rows(size_t rows);
 
 #endif

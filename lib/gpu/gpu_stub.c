@@ -187,6 +187,24 @@ int gpu_fri_fold_dev(const bb4_t *d_f, unsigned log_h, bb4_t beta, const bb4_t *
     return NO_CUDA(e);
 }
 
+int gpu_quotient(const gpu_quotient_job *q, bb4_t *Q, rk_err *e)
+{
+    (void)q, (void)Q;
+    return NO_CUDA(e);
+}
+
+size_t gpu_quotient_set_chunk_rows(size_t rows)
+{
+    (void)rows;
+    return 0;
+}
+
+int gpu_quotient_dev(const gpu_quotient_job *q, bb4_t *d_Q, rk_err *e)
+{
+    (void)q, (void)d_Q;
+    return NO_CUDA(e);
+}
+
 #else
 
 /* CUDA build: the definitions live in the kernels/ sources.  Keep this unit non-empty (ISO C). */

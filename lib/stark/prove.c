@@ -2,6 +2,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "backend/backend.h"
+#include "gpu/gpu.h"
 #include "ntt/ntt.h"
 #include "stark/stark.h"
 
@@ -307,9 +309,33 @@ static int compute_quotient(tctx *c, const bb4_t *ch, bb4_t alpha, const bb_t *p
     }
     const bb_t g_inv = bb_inv(bb_two_adic_generator(c->log_n));
     const unsigned pw4 = 4 * tb->perm_width;
-    int oom = 0;
-#pragma omp parallel if (nblk >= 16)
-    {
+    int oom = 0, on_gpu = 0;
+    /* Big tables: the same values from lib/gpu (the constraints as a straight-line program
+     * run one row per thread; same words), the LDE rows up and Q down. */
+    const size_t gpu_words = M * (tb->main_width + (size_t)tb->pre_width + pw4);
+    if (nc && rk_backend_offload(gpu_words)) {
+        air_program prog;
+        air_program_init(&prog);
+        rk_err ge;
+        rk_err_clear(&ge);
+        int rc = air_program_build(&prog, tb, tb->constraints, apow, nc, publics, ch, &ge);
+        gpu_quotient_job job = {&prog,      c->log_n,       c->log_qd,     shift, c->main_lde, c->pre_lde,
+                                c->perm_lde, tb->main_width, tb->pre_width, pw4};
+        double t0 = rk_backend_clock();
+        if (!rc && gpu_quotient(&job, Q, &ge) == RK_OK) {
+            rk_backend_gpu_call_done(t0, (gpu_words + 4 * M) * sizeof(bb_t)); /* LDE rows up, Q down */
+            on_gpu = 1;
+        } else if (rc || (rc = rk_backend_gpu_failed(&ge)) != RK_OK) {
+            air_program_free(&prog);
+            free(Q);
+            free(wpow);
+            free(apow);
+            return rk_fail(e, rc, "stark: table %s: %s", tb->name, ge.msg);
+        }
+        air_program_free(&prog);
+    }
+#pragma omp parallel if (nblk >= 16 && !on_gpu)
+    if (!on_gpu) {
         bb_t *s = malloc(air_block_scratch_words(tb) * sizeof *s);
         uint32_t loc[B], nxt[B];
         bb_t isf[B], isl[B], ist[B], xm1[B], zr[B];

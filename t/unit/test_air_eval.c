@@ -454,11 +454,87 @@ static void proofs_same_on_every_path(void)
     air_machine_free(&wide);
 }
 
+/* air_program (the GPU's straight-line form): built from random DAGs with random
+ * sums (repeated and row-independent terms included), run row by row with its slots,
+ * it gives sum_i coef_i * node_i as air_eval_point does; slots are reused (far fewer
+ * than nodes on a long chain), and every load reads what its instruction names. */
+static void program_matches_point(void)
+{
+    fixture *f = malloc(sizeof *f);
+    for (int rep = 0; rep < 16; rep++) {
+        random_table(f, 40 + rnd32() % 300, 0);
+        size_t count = 1 + rnd32() % 60;
+        air_expr xs[60];
+        bb4_t coef[60];
+        for (size_t i = 0; i < count; i++) {
+            /* often the last nodes (long-lived subtrees), sometimes a repeat or a leaf */
+            xs[i] = rnd32() % 3 ? (air_expr)(f->t.n_nodes - 1 - rnd32() % 20) : rnd32() % f->t.n_nodes;
+            if (i && rnd32() % 8 == 0)
+                xs[i] = xs[i - 1];
+            for (int j = 0; j < 4; j++)
+                coef[i].c[j] = rnd_bb();
+        }
+        air_program p;
+        air_program_init(&p);
+        rk_err e = {0};
+        CHECK_EQ_U64(air_program_build(&p, &f->t, xs, coef, count, f->publics, f->ch, &e), RK_OK);
+        CHECK(p.n_ins <= f->t.n_nodes);
+        bb_t *slots = malloc((p.n_base_slots + 4 * (size_t)p.n_ext_slots + 1) * sizeof *slots);
+        bb4_t *vals = malloc(f->t.n_nodes * sizeof *vals);
+        air_block b = block_of(f, B, 1);
+        for (size_t r = 0; r < B; r++) {
+            eval_row(f, &b, r, vals);
+            bb4_t want = bb4_zero();
+            for (size_t i = 0; i < count; i++)
+                want = bb4_add(want, bb4_mul(coef[i], vals[xs[i]]));
+            const bb_t sel[3] = {f->isf[r], f->isl[r], f->ist[r]};
+            bb4_t got = air_program_run(&p, f->main + f->loc[r] * MW, f->main + f->nxt[r] * MW,
+                                        f->pre + f->loc[r] * PW, f->pre + f->nxt[r] * PW,
+                                        f->perm + f->loc[r] * 4 * QW, f->perm + f->nxt[r] * 4 * QW, sel, slots);
+            if (!bb4_eq(got, want)) {
+                printf("# rep %d row %zu: %08x.. want %08x..\n", rep, r, got.c[0], want.c[0]);
+                CHECK(0);
+                break;
+            }
+        }
+        air_program_free(&p);
+        free(slots);
+        free(vals);
+        free(f->t.nodes);
+    }
+    /* a chain x_(k+1) = x_k * x_k + main_k: one value live at a time */
+    random_table(f, 12, 0);
+    air_table *t = &f->t;
+    size_t n = 500;
+    t->nodes = realloc(t->nodes, n * sizeof *t->nodes);
+    t->n_nodes = t->cap_nodes = n;
+    memset(t->nodes + 12, 0, (n - 12) * sizeof *t->nodes);
+    t->nodes[12] = (air_node){AIR_OP_MAIN, 0, 1, AIR_F_COLUMN, 3, 0, 0};
+    for (size_t i = 13; i + 1 < n; i += 2) {
+        t->nodes[i] = (air_node){AIR_OP_MUL, 0, 2, AIR_F_COLUMN, (uint32_t)i - 1, (uint32_t)i - 1, 0};
+        t->nodes[i + 1] = (air_node){AIR_OP_ADD, 0, 2, AIR_F_COLUMN, (uint32_t)i, 12, 0};
+    }
+    air_expr top = (air_expr)(n - 1);
+    bb4_t one = bb4_one();
+    air_program p;
+    air_program_init(&p);
+    rk_err e = {0};
+    CHECK_EQ_U64(air_program_build(&p, t, &top, &one, 1, f->publics, f->ch, &e), RK_OK);
+    CHECK(p.n_base_slots <= 3 && p.n_ext_slots == 0);
+    air_program_free(&p);
+    /* a node that reads a later one is refused */
+    t->nodes[20].a = 400;
+    CHECK_EQ_U64(air_program_build(&p, t, &top, &one, 1, f->publics, f->ch, &e), RK_EINPUT);
+    free(t->nodes);
+    free(f);
+}
+
 int main(void)
 {
     RUN(random_dags_all_paths);
     RUN(prefix_only);
     RUN(combine_all_paths);
+    RUN(program_matches_point);
     RUN(batch_inv_all_paths);
     RUN(builder_shares_identical_nodes);
     RUN(builder_many_nodes);

@@ -19,6 +19,9 @@
 #include "hash/poseidon2.h"
 #include "merkle/merkle.h"
 #include "ntt/ntt.h"
+#include "rvair/rvair.h"
+
+#include "air_examples.h"
 
 static int g_big; /* larger sizes (device only) */
 
@@ -383,6 +386,120 @@ static void test_fri_fold_reference(void)
     }
 }
 
+
+/* ---- constraint quotient ---- */
+
+/* The verifier's interpreter (air_eval_point) at quotient row i, as lib/stark's
+ * compute_quotient defines the row: x = shift w_M^bitrev(i), next row, selectors,
+ * sum alpha^c C_c, divided by Z_H(x). */
+static bb4_t quotient_ref(const air_table *tb, const gpu_quotient_job *q, const bb_t *publics,
+                          const bb4_t *ch, bb4_t alpha, size_t i, bb4_t *vals)
+{
+    const unsigned log_M = q->log_n + q->log_qd;
+    const size_t M = (size_t)1 << log_M, qd = (size_t)1 << q->log_qd, n = (size_t)1 << q->log_n;
+    size_t j = bitrev(i, log_M), nx = bitrev((j + qd) & (M - 1), log_M);
+    bb_t x = bb_mul(q->shift, bb_pow(bb_two_adic_generator(log_M), j));
+    bb_t zh = bb_sub(bb_pow(x, n), bb_one()), g_inv = bb_inv(bb_two_adic_generator(q->log_n));
+    bb4_t ml[320], mn[320], pl[8], pn[8], ql[48], qn[48];
+    for (size_t c = 0; c < q->main_w; c++)
+        ml[c] = bb4_from_base(q->main[i * q->main_w + c]), mn[c] = bb4_from_base(q->main[nx * q->main_w + c]);
+    for (size_t c = 0; c < q->pre_w; c++)
+        pl[c] = bb4_from_base(q->pre[i * q->pre_w + c]), pn[c] = bb4_from_base(q->pre[nx * q->pre_w + c]);
+    for (size_t c = 0; c < q->perm_w / 4; c++)
+        for (int k = 0; k < 4; k++)
+            ql[c].c[k] = q->perm[i * q->perm_w + 4 * c + k], qn[c].c[k] = q->perm[nx * q->perm_w + 4 * c + k];
+    air_point pt = {ml, mn, pl, pn, ql, qn, publics, ch,
+                    bb4_from_base(bb_mul(zh, bb_inv(bb_sub(x, bb_one())))),
+                    bb4_from_base(bb_mul(zh, bb_inv(bb_sub(x, g_inv)))), bb4_from_base(bb_sub(x, g_inv))};
+    air_eval_point(tb, &pt, vals);
+    bb4_t acc = bb4_zero(), ap = bb4_one();
+    for (size_t c = 0; c < tb->n_constraints; c++, ap = bb4_mul(ap, alpha))
+        acc = bb4_add(acc, bb4_mul(ap, vals[tb->constraints[c]]));
+    return bb4_mul_base(acc, bb_inv(zh));
+}
+
+/* gpu_quotient on every table of four machines (Fibonacci with boundary constraints and
+ * publics, a LogUp range check with preprocessed and permutation columns, a LogUp
+ * multiplication chip, and the RISC-V machine's five tables: the CPU table's 2800-node
+ * program), random LDE words, log_qd 0..2, in one launch and in chunks of 64 rows:
+ * every row equal to the point interpreter. */
+static void test_quotient(void)
+{
+    air_machine ms[4];
+    rk_err e;
+    CHECK_EQ_U64(ex_fib_machine(&ms[0], &e), RK_OK);
+    CHECK_EQ_U64(ex_range_machine(&ms[1], &e), RK_OK);
+    CHECK_EQ_U64(ex_mul_machine(&ms[2], &e), RK_OK);
+    CHECK_EQ_U64(rvair_machine_build(&ms[3], 4, &e), RK_OK);
+    size_t cases = 0;
+    for (int mi = 0; mi < 4; mi++) {
+        air_machine *m = &ms[mi];
+        bb_t *publics = rand_elems(m->n_public + 1);
+        size_t nch = AIR_CH_GAMMA1 + m->max_arity + 1;
+        bb4_t *ch = malloc(nch * sizeof *ch), alpha;
+        for (size_t k = 0; k < nch; k++)
+            for (int j = 0; j < 4; j++)
+                ch[k].c[j] = bb_from_u32(rnd32());
+        for (int j = 0; j < 4; j++)
+            alpha.c[j] = bb_from_u32(rnd32());
+        for (size_t t = 0; t < m->n_tables; t++) {
+            const air_table *tb = m->tables[t];
+            bb4_t *apow = malloc((tb->n_constraints + 1) * sizeof *apow);
+            apow[0] = bb4_one();
+            for (size_t c = 1; c < tb->n_constraints; c++)
+                apow[c] = bb4_mul(apow[c - 1], alpha);
+            air_program p;
+            air_program_init(&p);
+            CHECK_EQ_U64(air_program_build(&p, tb, tb->constraints, apow, tb->n_constraints, publics, ch, &e), RK_OK);
+            unsigned log_n = mi == 3 ? 3 : 4 + (unsigned)t % 2, log_qd = (unsigned)(t + mi) % 3;
+            size_t M = (size_t)1 << (log_n + log_qd);
+            gpu_quotient_job q = {&p, log_n, log_qd, bb_generator(), NULL, NULL, NULL,
+                                  tb->main_width, tb->pre_width, 4 * (size_t)tb->perm_width};
+            bb_t *mats[3];
+            for (int k = 0; k < 3; k++)
+                mats[k] = rand_elems(M * (k == 0 ? q.main_w : k == 1 ? q.pre_w : q.perm_w));
+            q.main = mats[0];
+            q.pre = q.pre_w ? mats[1] : NULL;
+            q.perm = q.perm_w ? mats[2] : NULL;
+            bb4_t *ref = malloc(M * sizeof *ref), *got = malloc(M * sizeof *got);
+            bb4_t *vals = malloc(tb->n_nodes * sizeof *vals);
+            for (size_t i = 0; i < M; i++)
+                ref[i] = quotient_ref(tb, &q, publics, ch, alpha, i, vals);
+            for (int chunked = 0; chunked < 2; chunked++) {
+                gpu_quotient_set_chunk_rows(chunked ? 64 : 0);
+                memset(got, 0xee, M * sizeof *got);
+                int rc = gpu_quotient(&q, got, &e);
+                if (rc)
+                    printf("# %s: %s\n", tb->name, e.msg);
+                CHECK_EQ_U64(rc, RK_OK);
+                if (memcmp(ref, got, M * sizeof *ref)) {
+                    printf("# machine %d table %s log_n %u log_qd %u chunked %d: other values\n", mi, tb->name,
+                           log_n, log_qd, chunked);
+                    CHECK(0);
+                }
+                cases++;
+            }
+            gpu_quotient_set_chunk_rows(0);
+            for (int k = 0; k < 3; k++)
+                free(mats[k]);
+            free(ref);
+            free(got);
+            free(vals);
+            free(apow);
+            air_program_free(&p);
+        }
+        free(publics);
+        free(ch);
+        air_machine_free(m);
+    }
+    CHECK(cases >= 2 * 10);
+    air_program p;
+    air_program_init(&p);
+    gpu_quotient_job bad = {&p, 20, 5, bb_generator(), NULL, NULL, NULL, 1, 0, 0};
+    bb4_t one;
+    CHECK_EQ_U64(gpu_quotient(&bad, &one, &e), RK_EINPUT);
+}
+
 /* Calls from several host threads at once (OpenMP) are serialised and give
  * the same bytes as the CPU. */
 static void test_threads(void)
@@ -554,6 +671,7 @@ int main(void)
         SKIP(test_ntt_coset_lde, why);
         SKIP(test_ntt_bad_size, why);
         SKIP(test_fri_fold, why);
+        SKIP(test_quotient, why);
         SKIP(test_threads, why);
         SKIP(test_device_memory, why);
     } else {
@@ -569,6 +687,7 @@ int main(void)
         RUN(test_ntt_coset_lde);
         RUN(test_ntt_bad_size);
         RUN(test_fri_fold);
+        RUN(test_quotient);
         RUN(test_threads);
         RUN(test_device_memory);
     }

@@ -1,0 +1,274 @@
+/* quotient.cu - the constraint quotient of one table on the GPU (lib/stark compute_quotient).
+ *
+ * One thread per row of the quotient domain shift*K_M (M = 2^(log_n + log_qd), rows in
+ * bit-reversed order, as the LDE stores them).  Each thread runs the table's
+ * straight-line program (lib/air air_program: slot-allocated, row-independent values
+ * folded in, the alpha-combination fused in) and writes
+ *   Q[i] = (sum_c alpha^c C_c(row i)) / Z_H(x_i),   x_i = shift * w_M^bitrev(i).
+ * Slots live in a global scratch laid out slot-major (word w of thread t at
+ * w * T + t), so the warp's accesses are coalesced; rows are processed in chunks of T
+ * threads to bound that scratch.  All threads of a warp run the same instruction (no
+ * divergence: the program has no branches that depend on the row).
+ *
+ * Same words as the CPU: every value is a field element in canonical Montgomery form
+ * and the arithmetic is exact, so the order of the sum does not matter.
+ */
+#include <string.h>
+
+#include "api.cuh"
+#include "bb.cuh"
+#include "ntt.cuh"
+#include "rt.cuh"
+
+namespace rk {
+
+/* A value and whether it is an extension element (base values keep c[1..3] = 0). */
+struct qval {
+    bb4 v;
+    int ext;
+};
+
+struct quotient_body {
+    const air_prog_ins *ins;
+    uint32_t n_ins;
+    const bb4 *consts;
+    bb4 acc_init;
+    const uint32_t *main, *pre, *perm;
+    uint64_t main_w, pre_w, perm_w;
+    uint32_t *slots;     /* (n_base + 4 n_ext) x T words, slot-major */
+    uint64_t T;          /* threads of a chunk = the slot stride */
+    uint32_t n_base;
+    uint64_t row0;       /* first row of the chunk */
+    unsigned log_M;
+    uint32_t qd;
+    uint32_t shift, w_M, g_inv;
+    uint32_t zh[16], inv_zh[16];
+    bb4 *Q;
+
+    RK_HD qval operand(unsigned kind, uint32_t x, uint64_t t) const
+    {
+        qval r;
+        r.v.c[1] = r.v.c[2] = r.v.c[3] = 0;
+        r.ext = 0;
+        switch (kind) {
+        case AIR_PROG_BSLOT: r.v.c[0] = slots[(uint64_t)x * T + t]; break;
+        case AIR_PROG_ESLOT:
+            for (int k = 0; k < 4; k++)
+                r.v.c[k] = slots[((uint64_t)n_base + 4 * (uint64_t)x + k) * T + t];
+            r.ext = 1;
+            break;
+        case AIR_PROG_BIMM: r.v.c[0] = x; break;
+        default: r.v = consts[x]; r.ext = 1; break;
+        }
+        return r;
+    }
+
+    RK_HD void operator()(uint64_t t) const
+    {
+        const uint64_t M = (uint64_t)1 << log_M, i = row0 + t, j = RK_BITREV(i, log_M);
+        const uint64_t loc = i, nxt = RK_BITREV((j + qd) & (M - 1), log_M);
+        const uint32_t x = bb_mul(shift, bb_pow(w_M, j)), z = zh[j & (qd - 1)];
+        const uint32_t sel[3] = {bb_mul(z, bb_inv(bb_sub(x, RK_ONE))), bb_mul(z, bb_inv(bb_sub(x, g_inv))),
+                                 bb_sub(x, g_inv)};
+        bb4 acc = acc_init;
+        RK_UNROLL1
+        for (uint32_t k = 0; k < n_ins; k++) {
+            const air_prog_ins in = ins[k];
+            qval r;
+            r.v.c[1] = r.v.c[2] = r.v.c[3] = 0;
+            r.ext = 0;
+            switch (in.op) {
+            case AIR_PROG_LD_MAIN: r.v.c[0] = main[(in.b ? nxt : loc) * main_w + in.a]; break;
+            case AIR_PROG_LD_PRE: r.v.c[0] = pre[(in.b ? nxt : loc) * pre_w + in.a]; break;
+            case AIR_PROG_LD_PERM: {
+                const uint32_t *p = perm + (in.b ? nxt : loc) * perm_w + 4 * (uint64_t)in.a;
+                for (int c = 0; c < 4; c++)
+                    r.v.c[c] = p[c];
+                r.ext = 1;
+                break;
+            }
+            case AIR_PROG_SEL: r.v.c[0] = sel[in.a]; break;
+            case AIR_PROG_NEG: {
+                qval a = operand(in.ty & 3, in.a, t);
+                r.ext = a.ext;
+                for (int c = 0; c < 4; c++)
+                    r.v.c[c] = bb_neg(a.v.c[c]);
+                break;
+            }
+            default: {
+                qval a = operand(in.ty & 3, in.a, t), b = operand((in.ty >> 2) & 3, in.b, t);
+                r.ext = a.ext | b.ext;
+                if (in.op == AIR_PROG_ADD) {
+                    if (r.ext)
+                        r.v = bb4_add(a.v, b.v);
+                    else
+                        r.v.c[0] = bb_add(a.v.c[0], b.v.c[0]);
+                } else if (in.op == AIR_PROG_SUB) {
+                    if (r.ext)
+                        r.v = bb4_sub(a.v, b.v);
+                    else
+                        r.v.c[0] = bb_sub(a.v.c[0], b.v.c[0]);
+                }
+                else if (!r.ext)
+                    r.v.c[0] = bb_mul(a.v.c[0], b.v.c[0]);
+                else if (!a.ext)
+                    r.v = bb4_mul_base(b.v, a.v.c[0]);
+                else if (!b.ext)
+                    r.v = bb4_mul_base(a.v, b.v.c[0]);
+                else
+                    r.v = bb4_mul(a.v, b.v);
+                break;
+            }
+            }
+            if (in.dst != AIR_PROG_NONE) {
+                if (in.dst_ext)
+                    for (int c = 0; c < 4; c++)
+                        slots[((uint64_t)n_base + 4 * (uint64_t)in.dst + c) * T + t] = r.v.c[c];
+                else
+                    slots[(uint64_t)in.dst * T + t] = r.v.c[0];
+            }
+            if (in.acc != AIR_PROG_NONE)
+                acc = bb4_add(acc, r.ext ? bb4_mul(consts[in.acc], r.v) : bb4_mul_base(consts[in.acc], r.v.c[0]));
+        }
+        Q[i] = bb4_mul_base(acc, inv_zh[j & (qd - 1)]);
+    }
+};
+
+static size_t g_chunk_rows; /* test hook: 0 = by the scratch budget */
+
+/* Scratch budget: chunks of T rows with T * slot words <= 2^26 words (256 MiB). */
+static uint64_t quotient_chunk_rows(uint64_t M, uint64_t words)
+{
+    if (g_chunk_rows)
+        return g_chunk_rows < M ? g_chunk_rows : M;
+    uint64_t T = (uint64_t)1 << 26;
+    T /= words ? words : 1;
+    uint64_t p = 1024;
+    while (2 * p <= T)
+        p *= 2;
+    return p < M ? p : M;
+}
+
+static int quotient_check(const gpu_quotient_job *q, rk_err *e)
+{
+    if (!q->prog || q->log_qd > 4 || q->log_n + q->log_qd > 27 || q->log_n < 1)
+        return rk_fail(e, RK_EINPUT, "gpu: quotient: log height %u, log quotient degree %u out of range",
+                       q->log_n, q->log_qd);
+    return RK_OK;
+}
+
+} /* namespace rk */
+
+using namespace rk;
+
+extern "C" {
+
+size_t gpu_quotient_set_chunk_rows(size_t rows)
+{
+    RK_API_LOCK;
+    g_chunk_rows = rows;
+    return rows;
+}
+
+int gpu_quotient_dev(const gpu_quotient_job *q, bb4_t *d_Q, rk_err *e)
+{
+    RK_API_LOCK;
+    int rc = quotient_check(q, e);
+    if (rc || (rc = rt_init(e)))
+        return rc;
+    const air_program *p = q->prog;
+    const unsigned log_M = q->log_n + q->log_qd;
+    const uint64_t M = (uint64_t)1 << log_M, qd = (uint64_t)1 << q->log_qd, n = (uint64_t)1 << q->log_n;
+    const uint64_t words = (uint64_t)p->n_base_slots + 4 * (uint64_t)p->n_ext_slots;
+    const uint64_t T = quotient_chunk_rows(M, words);
+    quotient_body body;
+    memset(&body, 0, sizeof body);
+    air_prog_ins *d_ins = NULL;
+    bb4 *d_consts = NULL;
+    uint32_t *d_slots = NULL;
+    rc = rt_alloc((void **)&d_ins, p->n_ins * sizeof *d_ins, "quotient program", e);
+    if (!rc)
+        rc = rt_alloc((void **)&d_consts, p->n_consts * sizeof *d_consts, "quotient constants", e);
+    if (!rc)
+        rc = rt_alloc((void **)&d_slots, (words ? words : 1) * T * sizeof(uint32_t), "quotient slots", e);
+    if (!rc)
+        rc = rt_h2d(d_ins, p->ins, p->n_ins * sizeof *d_ins, e);
+    if (!rc)
+        rc = rt_h2d(d_consts, p->consts, p->n_consts * sizeof *d_consts, e);
+    if (!rc) {
+        body.ins = d_ins;
+        body.n_ins = (uint32_t)p->n_ins;
+        body.consts = d_consts;
+        for (int k = 0; k < 4; k++)
+            body.acc_init.c[k] = p->acc_init.c[k];
+        body.main = q->main;
+        body.pre = q->pre;
+        body.perm = q->perm;
+        body.main_w = q->main_w;
+        body.pre_w = q->pre_w;
+        body.perm_w = q->perm_w;
+        body.slots = d_slots;
+        body.T = T;
+        body.n_base = p->n_base_slots;
+        body.log_M = log_M;
+        body.qd = (uint32_t)qd;
+        body.shift = q->shift;
+        body.w_M = bb_two_adic_gen(log_M);
+        body.g_inv = rk::bb_inv(bb_two_adic_gen(q->log_n));
+        /* Z_H(x) = x^n - 1 takes qd values on the coset: shift^n w_qd^k - 1 */
+        const uint32_t sn = rk::bb_pow(q->shift, n), wq = bb_two_adic_gen(q->log_qd);
+        for (uint32_t k = 0; k < qd; k++) {
+            body.zh[k] = rk::bb_sub(rk::bb_mul(sn, rk::bb_pow(wq, k)), RK_ONE);
+            body.inv_zh[k] = rk::bb_inv(body.zh[k]);
+        }
+        body.Q = (bb4 *)d_Q;
+    }
+    for (uint64_t row0 = 0; !rc && row0 < M; row0 += T) {
+        body.row0 = row0;
+        rc = rt_flat("quotient", T < M - row0 ? T : M - row0, body, e);
+    }
+    if (!rc)
+        rc = rt_sync("quotient", e);
+    rt_free(d_ins);
+    rt_free(d_consts);
+    rt_free(d_slots);
+    return rc;
+}
+
+int gpu_quotient(const gpu_quotient_job *q, bb4_t *Q, rk_err *e)
+{
+    RK_API_LOCK;
+    int rc = quotient_check(q, e);
+    if (rc || (rc = rt_init(e)))
+        return rc;
+    const uint64_t M = (uint64_t)1 << (q->log_n + q->log_qd);
+    gpu_quotient_job d = *q;
+    const bb_t *src[3] = {q->main, q->pre, q->perm};
+    const size_t w[3] = {q->main_w, q->pre_w, q->perm_w};
+    const char *what[3] = {"quotient: main LDE rows", "quotient: preprocessed LDE rows", "quotient: permutation LDE rows"};
+    bb_t *dm[3] = {NULL, NULL, NULL};
+    bb4_t *d_Q = NULL;
+    for (int k = 0; k < 3 && !rc; k++) {
+        if (!w[k] || !src[k])
+            continue;
+        rc = rt_alloc((void **)&dm[k], M * w[k] * sizeof(bb_t), what[k], e);
+        if (!rc)
+            rc = gpu_upload(dm[k], src[k], M * w[k] * sizeof(bb_t), e);
+    }
+    if (!rc)
+        rc = rt_alloc((void **)&d_Q, M * sizeof *d_Q, "quotient values", e);
+    if (!rc) {
+        d.main = dm[0];
+        d.pre = dm[1];
+        d.perm = dm[2];
+        rc = gpu_quotient_dev(&d, d_Q, e);
+    }
+    if (!rc)
+        rc = gpu_download(Q, d_Q, M * sizeof *d_Q, e);
+    for (int k = 0; k < 3; k++)
+        rt_free(dm[k]);
+    rt_free(d_Q);
+    return rc;
+}
+
+} /* extern "C" */
