@@ -31,6 +31,24 @@ struct fri_fold_body {
     }
 };
 
+/* S[i] = sum_k coef[k] * m[i][k]: one thread per row. */
+struct deep_dot_body {
+    const uint32_t *m;
+    const bb4 *coef;
+    bb4 *S;
+    uint64_t w;
+    RK_HD void operator()(uint64_t i) const
+    {
+        const uint32_t *row = m + i * w;
+        bb4 acc;
+        acc.c[0] = acc.c[1] = acc.c[2] = acc.c[3] = 0;
+        RK_UNROLL1
+        for (uint64_t k = 0; k < w; k++)
+            acc = bb4_add(acc, bb4_mul_base(coef[k], row[k]));
+        S[i] = acc;
+    }
+};
+
 static bb4 to_rk(bb4_t v)
 {
     bb4 r;
@@ -61,6 +79,28 @@ int gpu_fri_fold_dev(const bb4_t *d_f, unsigned log_h, bb4_t beta, const bb4_t *
                        rk::bb_inv(bb_two_adic_gen(log_h)), log_h - 1};
     rc = rt_flat("fri_fold", (uint64_t)1 << (log_h - 1), body, e);
     return rc ? rc : rt_sync("FRI fold", e);
+}
+
+int gpu_deep_dot_dev(const bb_t *d_m, size_t n, size_t w, const bb4_t *coef, bb4_t *d_S, rk_err *e)
+{
+    RK_API_LOCK;
+    if (w == 0 || w > ((size_t)1 << 24))
+        return rk_fail(e, RK_EINPUT, "gpu: DEEP sum: width %zu", w);
+    int rc = rt_init(e);
+    if (rc)
+        return rc;
+    bb4 *d_coef = NULL;
+    rc = rt_alloc((void **)&d_coef, w * sizeof *d_coef, "DEEP coefficients", e);
+    if (!rc)
+        rc = rt_h2d(d_coef, coef, w * sizeof *d_coef, e);
+    if (!rc) {
+        deep_dot_body body{d_m, d_coef, (bb4 *)d_S, w};
+        rc = rt_flat("deep_dot", n, body, e);
+    }
+    if (!rc)
+        rc = rt_sync("DEEP sum", e);
+    rt_free(d_coef);
+    return rc;
 }
 
 int gpu_fri_fold(const bb4_t *f, unsigned log_h, bb4_t beta, const bb4_t *reduced, bb4_t *out,

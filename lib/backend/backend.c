@@ -20,6 +20,7 @@ static int g_quiet;                 /* -q: not even the mid-proof fallback is sa
 static const char *g_tool = "raiko"; /* prefix of the messages: the tool's name */
 static int g_said_fallback;
 static size_t g_min_words = SIZE_MAX; /* SIZE_MAX: not read yet */
+static int g_resident = -1;           /* -1: $RAIKO_GPU_RESIDENT, else on */
 
 static pthread_mutex_t g_fail_lock = PTHREAD_MUTEX_INITIALIZER;
 static int g_failed;
@@ -78,6 +79,18 @@ int rk_backend_select_from(const char *name, const char *source, rk_err *e)
 }
 
 int rk_backend_is_gpu(void) { return atomic_load(&g_is_gpu); }
+
+void rk_backend_set_resident(int on) { g_resident = on < 0 ? -1 : on != 0; }
+
+int rk_backend_resident(void)
+{
+    if (!rk_backend_is_gpu())
+        return 0;
+    if (g_resident >= 0)
+        return g_resident;
+    const char *v = getenv(RK_GPU_RESIDENT_ENV);
+    return !(v && strcmp(v, "0") == 0);
+}
 
 const char *rk_backend_name(void) { return rk_backend_is_gpu() ? "gpu" : "cpu"; }
 

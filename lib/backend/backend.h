@@ -58,6 +58,16 @@ size_t rk_backend_gpu_min_words(void);
 /* 1 iff a call that reads or writes `words` field words (> 0) should run on the GPU. */
 int rk_backend_offload(size_t words);
 
+/* Device-resident proving (lib/stark): with the GPU backend, each committed LDE is made on the
+ * device and stays there for its Merkle tree, the quotient and FRI's row sums, instead of being
+ * copied up again by each of those calls.  On by default; "0" in $RAIKO_GPU_RESIDENT (or
+ * rk_backend_set_resident(0)) turns it off: each GPU call then copies its own data.  Same bytes
+ * either way.  rk_backend_set_resident(-1) goes back to the environment's choice. */
+#define RK_GPU_RESIDENT_ENV "RAIKO_GPU_RESIDENT"
+void rk_backend_set_resident(int on);
+/* 1 iff the backend is the GPU and resident proving is on. */
+int rk_backend_resident(void);
+
 /* A dispatched GPU call failed with ge.  Records the first failure's message.
  * "auto": switches to the CPU, says so once on stderr, returns RK_OK (the
  * caller redoes the work on the CPU).  "gpu": returns RK_EINTERNAL (the caller

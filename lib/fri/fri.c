@@ -199,6 +199,28 @@ static bb_t *lde_points(unsigned h)
     return xs;
 }
 
+/* Step 1's row sums S[i] = sum_k apow[k] row_i[k] from a device copy of the matrix.  1 when
+ * done; 0 to do them on the CPU (*rc = RK_OK: none or a GPU failure that "auto" recovers
+ * from; else *rc and e say why the proof fails). */
+static int deep_dot_gpu(const bb_t *d_mat, size_t n, size_t w, const bb4_t *apow, bb4_t *S, int *rc, rk_err *e)
+{
+    rk_err ge;
+    rk_err_clear(&ge);
+    *rc = RK_OK;
+    double t0 = rk_backend_clock();
+    bb4_t *d_S = gpu_malloc(n * sizeof *d_S, &ge);
+    int ok = d_S && gpu_deep_dot_dev(d_mat, n, w, apow, d_S, &ge) == RK_OK &&
+             gpu_download(S, d_S, n * sizeof *S, &ge) == RK_OK;
+    gpu_free(d_S);
+    if (ok) {
+        rk_backend_gpu_call_done(t0, n * sizeof *S);
+        return 1;
+    }
+    if ((*rc = rk_backend_gpu_failed(&ge)) != RK_OK)
+        rk_fail(e, *rc, "fri: %s", ge.msg);
+    return 0;
+}
+
 int fri_prove(const fri_params *p, chal *c, const fri_batch *batches, size_t n_batches,
               rk_buf *out, rk_err *e)
 {
@@ -269,10 +291,17 @@ int fri_prove_ex(const fri_params *p, unsigned max_log_arity, chal *c, const fri
             for (size_t k = 1; k < w; k++)
                 apow[k] = bb4_mul(apow[k - 1], alpha);
             bb4_t alpha_w = bb4_mul(apow[w - 1], alpha);
+            rc = RK_OK;
+            if (!(bt->d_mats && bt->d_mats[m] && deep_dot_gpu(bt->d_mats[m], n, w, apow, S, &rc, e))) {
+                if (rc) {
+                    free(apow);
+                    goto out;
+                }
 #pragma omp parallel for schedule(static) if (n >= 4096)
-            for (size_t i = 0; i < n; i++) {
-                S[i] = fri_dot_ext_base(apow, mat + i * w, w);
+                for (size_t i = 0; i < n; i++)
+                    S[i] = fri_dot_ext_base(apow, mat + i * w, w);
             }
+            rc = RK_EINTERNAL;
             for (unsigned j = 0; j < bt->n_points[m]; j++) {
                 const bb4_t *y = bt->values[m] + (size_t)j * w;
                 bb4_t Y = bb4_zero();

@@ -65,6 +65,8 @@ typedef struct fri_batch {
     const unsigned *n_points;      /* per matrix: how many points it is opened at */
     const bb4_t *const *points;    /* per matrix: n_points[m] points */
     const bb4_t *const *values;    /* per matrix: n_points[m] * widths[m], point-major */
+    const bb_t *const *d_mats;     /* prover, optional: device copies of tree->mats (lib/gpu; an
+                                    * entry may be NULL): step 1's row sums run on the GPU */
 } fri_batch;
 
 /* Prove the openings; appends the FRI proof to out (layout in docs/stark.md).

@@ -137,6 +137,9 @@ int gpu_lde_commit(const bb_t *evals, unsigned log_n, size_t width, unsigned log
  * j < 2^(log_h-1); reduced may be NULL (no injection).  1 <= log_h <= 27. */
 int gpu_fri_fold(const bb4_t *f, unsigned log_h, bb4_t beta, const bb4_t *reduced, bb4_t *out,
                  rk_err *e);
+/* The DEEP reduction's row sums (lib/fri step 1): S[i] = sum_k coef[k] * m[i*w + k],
+ * i < n, for a device matrix (n rows of w base words) into device d_S. */
+int gpu_deep_dot_dev(const bb_t *d_m, size_t n, size_t w, const bb4_t *coef, bb4_t *d_S, rk_err *e);
 int gpu_fri_fold_dev(const bb4_t *d_f, unsigned log_h, bb4_t beta, const bb4_t *d_reduced,
                      bb4_t *d_out, rk_err *e);
 

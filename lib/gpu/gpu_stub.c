@@ -180,6 +180,12 @@ int gpu_fri_fold(const bb4_t *f, unsigned log_h, bb4_t beta, const bb4_t *reduce
     return NO_CUDA(e);
 }
 
+int gpu_deep_dot_dev(const bb_t *d_m, size_t n, size_t w, const bb4_t *coef, bb4_t *d_S, rk_err *e)
+{
+    (void)d_m, (void)n, (void)w, (void)coef, (void)d_S;
+    return NO_CUDA(e);
+}
+
 int gpu_fri_fold_dev(const bb4_t *d_f, unsigned log_h, bb4_t beta, const bb4_t *d_reduced,
                      bb4_t *d_out, rk_err *e)
 {

@@ -76,8 +76,9 @@ static int hash_height(const merkle_tree *t, unsigned k, p2_digest *out)
     return (int)n;
 }
 
-int merkle_commit(merkle_tree *t, size_t n_mats, const bb_t *const *mats, const size_t *widths,
-                  const unsigned *log_heights, rk_err *e)
+/* merkle_commit, and merkle_commit_dev when d_mats is not NULL. */
+static int commit(merkle_tree *t, size_t n_mats, const bb_t *const *mats, const bb_t *const *d_mats,
+                  const size_t *widths, const unsigned *log_heights, rk_err *e)
 {
     merkle_tree_free(t);
     unsigned L;
@@ -104,13 +105,15 @@ int merkle_commit(merkle_tree *t, size_t n_mats, const bb_t *const *mats, const 
     size_t words = 0;
     for (size_t i = 0; i < n_mats; i++)
         words += widths[i] << log_heights[i];
-    if (rk_backend_offload(words)) {
+    if (d_mats || rk_backend_offload(words)) {
         rk_err ge;
         rk_err_clear(&ge);
         double t0 = rk_backend_clock();
-        if (gpu_merkle_commit(n_mats, mats, widths, log_heights, t->layers, &ge) == RK_OK) {
-            /* the matrices up, every layer down */
-            rk_backend_gpu_call_done(t0, words * sizeof(bb_t) + (((size_t)2 << L) - 1) * sizeof(p2_digest));
+        if ((d_mats ? gpu_merkle_commit_dev(n_mats, d_mats, widths, log_heights, t->layers, &ge)
+                    : gpu_merkle_commit(n_mats, mats, widths, log_heights, t->layers, &ge)) == RK_OK) {
+            /* the matrices up (unless they are on the device already), every layer down */
+            rk_backend_gpu_call_done(t0, (d_mats ? 0 : words * sizeof(bb_t)) +
+                                             (((size_t)2 << L) - 1) * sizeof(p2_digest));
             return RK_OK;
         }
         if ((rc = rk_backend_gpu_failed(&ge)) != RK_OK) {
@@ -157,6 +160,18 @@ int merkle_commit(merkle_tree *t, size_t n_mats, const bb_t *const *mats, const 
 oom:
     merkle_tree_free(t);
     return rk_fail(e, RK_EINTERNAL, "merkle: out of memory");
+}
+
+int merkle_commit(merkle_tree *t, size_t n_mats, const bb_t *const *mats, const size_t *widths,
+                  const unsigned *log_heights, rk_err *e)
+{
+    return commit(t, n_mats, mats, NULL, widths, log_heights, e);
+}
+
+int merkle_commit_dev(merkle_tree *t, size_t n_mats, const bb_t *const *mats, const bb_t *const *d_mats,
+                      const size_t *widths, const unsigned *log_heights, rk_err *e)
+{
+    return commit(t, n_mats, mats, d_mats, widths, log_heights, e);
 }
 
 void merkle_open(const merkle_tree *t, size_t index, bb_t *rows_out, p2_digest *path_out)

@@ -48,6 +48,12 @@ void merkle_tree_free(merkle_tree *t);
 int merkle_commit(merkle_tree *t, size_t n_mats, const bb_t *const *mats, const size_t *widths,
                   const unsigned *log_heights, rk_err *e);
 
+/* The same tree, hashed on the GPU from device copies of the matrices (d_mats[i] holds
+ * mats[i]; lib/gpu): no upload.  mats are kept for the openings and for the CPU, which
+ * redoes the tree when the GPU fails under the "auto" backend (lib/backend). */
+int merkle_commit_dev(merkle_tree *t, size_t n_mats, const bb_t *const *mats, const bb_t *const *d_mats,
+                      const size_t *widths, const unsigned *log_heights, rk_err *e);
+
 static inline const p2_digest *merkle_root(const merkle_tree *t) { return &t->layers[0][0]; }
 
 /* Open leaf `index` (< 2^L): rows_out gets total_width elements (each

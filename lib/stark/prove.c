@@ -25,6 +25,8 @@ typedef struct tctx {
     bb4_t *open;         /* all opened values of this table, in proof order */
     size_t n_open;
     bb4_t pts[2];        /* zeta, zeta * g */
+    /* resident GPU proving (rk_backend_resident): device copies of the LDEs, or NULL */
+    bb_t *d_main, *d_perm, *d_pre;
 } tctx;
 
 static void tctx_free(tctx *c)
@@ -35,6 +37,9 @@ static void tctx_free(tctx *c)
     free(c->q_lde);
     free(c->q_coef);
     free(c->open);
+    gpu_free(c->d_main);
+    gpu_free(c->d_perm);
+    gpu_free(c->d_pre);
 }
 
 static inline bb_t slot_base(const bb_t *s, air_expr x, size_t r) { return s[(size_t)x * 4 * B + r]; }
@@ -69,6 +74,84 @@ static void batch_inv_ext_par(bb4_t *x, size_t n)
         bb4_batch_inv(x + lo, x + lo, m);
     }
 }
+/* ---- resident GPU proving ----
+ * With rk_backend_resident(), each LDE is made on the device and kept there: its Merkle tree,
+ * the quotient and FRI's row sums read the device copy (docs/gpu.md).  The host still gets the
+ * LDE (the queries open its rows; the CPU redoes any step whose GPU call fails under "auto").
+ * Every GPU step below returns RK_OK with nothing done when "auto" falls back to the CPU. */
+
+/* Resident proving for this proof: on, its LDEs big enough for the GPU (the size threshold of
+ * rk_backend_offload, over all of them) and all of them fitting in the device's free memory. */
+static int resident_ok(const tctx *T, size_t nt)
+{
+    size_t words = 0, fr = 0, tot = 0;
+    for (size_t t = 0; t < nt; t++)
+        words += T[t].N * (T[t].tb->main_width + (size_t)T[t].tb->pre_width + 4 * (size_t)T[t].tb->perm_width);
+    if (!rk_backend_resident() || !rk_backend_offload(words))
+        return 0;
+    size_t need = words * sizeof(bb_t) + ((size_t)512 << 20); /* headroom for the calls' own buffers */
+    rk_err ge;
+    rk_err_clear(&ge);
+    if (gpu_mem_info(&fr, &tot, &ge) != RK_OK)
+        return 0;
+    return tot == 0 || need <= fr; /* tot 0: the host emulation */
+}
+
+/* A GPU step failed with ge: RK_OK when "auto" continues on the CPU, else the proof's error. */
+static int gpu_step_failed(const rk_err *ge, rk_err *e)
+{
+    int rc = rk_backend_gpu_failed(ge);
+    return rc ? rk_fail(e, rc, "stark: %s", ge->msg) : RK_OK;
+}
+
+/* The coset LDE of evals (2^log_n x w) on the device into *d (kept) and down into lde. */
+static int lde_on_device(const bb_t *evals, unsigned log_n, size_t w, unsigned lb, bb_t *lde, bb_t **d, rk_err *e)
+{
+    const size_t n = (size_t)1 << log_n, N = n << lb;
+    rk_err ge;
+    rk_err_clear(&ge);
+    double t0 = rk_backend_clock();
+    bb_t *dm = gpu_malloc(N * w * sizeof *dm, &ge);
+    int ok = dm && gpu_upload(dm, evals, n * w * sizeof *dm, &ge) == RK_OK &&
+             gpu_ntt_coset_lde_batch_dev(dm, log_n, w, lb, bb_generator(), 1, &ge) == RK_OK &&
+             gpu_download(lde, dm, N * w * sizeof *dm, &ge) == RK_OK;
+    if (ok) {
+        rk_backend_gpu_call_done(t0, (n + N) * w * sizeof *dm); /* evaluations up, LDE down */
+        *d = dm;
+        return RK_OK;
+    }
+    gpu_free(dm);
+    *d = NULL;
+    return gpu_step_failed(&ge, e);
+}
+
+/* A device copy of a host matrix (the preprocessed LDEs, made at keygen). */
+static int upload_copy(const bb_t *m, size_t words, bb_t **d, rk_err *e)
+{
+    rk_err ge;
+    rk_err_clear(&ge);
+    double t0 = rk_backend_clock();
+    bb_t *dm = gpu_malloc(words * sizeof *dm, &ge);
+    if (dm && gpu_upload(dm, m, words * sizeof *dm, &ge) == RK_OK) {
+        rk_backend_gpu_call_done(t0, words * sizeof *dm);
+        *d = dm;
+        return RK_OK;
+    }
+    gpu_free(dm);
+    *d = NULL;
+    return gpu_step_failed(&ge, e);
+}
+
+/* Commit mats, from their device copies when every one has one (and the GPU is still in use). */
+static int commit_mats(merkle_tree *tree, size_t k, const bb_t **mats, const bb_t **d_mats, const size_t *widths,
+                       const unsigned *lh, rk_err *e)
+{
+    int all = rk_backend_is_gpu();
+    for (size_t i = 0; i < k && all; i++)
+        all = d_mats[i] != NULL;
+    return all ? merkle_commit_dev(tree, k, mats, d_mats, widths, lh, e) : merkle_commit(tree, k, mats, widths, lh, e);
+}
+
 /* ---- 1. the prover's own constraint check over the trace ---- */
 
 static int check_constraints(const tctx *c, const bb_t *publics, rk_err *e)
@@ -313,7 +396,9 @@ static int compute_quotient(tctx *c, const bb4_t *ch, bb4_t alpha, const bb_t *p
     /* Big tables: the same values from lib/gpu (the constraints as a straight-line program
      * run one row per thread; same words), the LDE rows up and Q down. */
     const size_t gpu_words = M * (tb->main_width + (size_t)tb->pre_width + pw4);
-    if (nc && rk_backend_offload(gpu_words)) {
+    /* resident: the LDEs are on the device already */
+    const int dev = rk_backend_is_gpu() && c->d_main && (!tb->pre_width || c->d_pre) && (!pw4 || c->d_perm);
+    if (nc && (dev || rk_backend_offload(gpu_words))) {
         air_program prog;
         air_program_init(&prog);
         rk_err ge;
@@ -322,10 +407,20 @@ static int compute_quotient(tctx *c, const bb4_t *ch, bb4_t alpha, const bb_t *p
         gpu_quotient_job job = {&prog,      c->log_n,       c->log_qd,     shift, c->main_lde, c->pre_lde,
                                 c->perm_lde, tb->main_width, tb->pre_width, pw4};
         double t0 = rk_backend_clock();
-        if (!rc && gpu_quotient(&job, Q, &ge) == RK_OK) {
-            rk_backend_gpu_call_done(t0, (gpu_words + 4 * M) * sizeof(bb_t)); /* LDE rows up, Q down */
+        bb4_t *d_Q = NULL;
+        if (!rc && dev) {
+            job.main = c->d_main, job.pre = c->d_pre, job.perm = c->d_perm;
+            d_Q = gpu_malloc(M * sizeof *d_Q, &ge);
+        }
+        if (!rc && (dev ? d_Q && gpu_quotient_dev(&job, d_Q, &ge) == RK_OK &&
+                              gpu_download(Q, d_Q, M * sizeof *Q, &ge) == RK_OK
+                        : gpu_quotient(&job, Q, &ge) == RK_OK)) {
+            /* (LDE rows up unless resident,) Q down */
+            rk_backend_gpu_call_done(t0, ((dev ? 0 : gpu_words) + 4 * M) * sizeof(bb_t));
             on_gpu = 1;
-        } else if (rc || (rc = rk_backend_gpu_failed(&ge)) != RK_OK) {
+        }
+        gpu_free(d_Q);
+        if (!on_gpu && (rc || (rc = rk_backend_gpu_failed(&ge)) != RK_OK)) {
             air_program_free(&prog);
             free(Q);
             free(wpow);
@@ -704,7 +799,8 @@ int stark_prove(const stark_pk *pk, const bb_t *const *traces, const unsigned *l
     tctx *T = calloc(nt, sizeof *T);
     bb4_t *ch = calloc(AIR_CH_GAMMA1 + m->max_arity + 1, sizeof *ch);
     /* per-batch arrays for the commitments and FRI */
-    const bb_t **mats = calloc(nt, sizeof *mats);
+    const bb_t **mats = calloc(nt, sizeof *mats), **d_mats = calloc(nt, sizeof *d_mats);
+    const bb_t **fri_dm = calloc(4 * nt, sizeof *fri_dm);
     size_t *widths = calloc(4 * nt, sizeof *widths);
     unsigned *lh = calloc(4 * nt, sizeof *lh), *np = calloc(4 * nt, sizeof *np);
     const bb4_t **pts = calloc(4 * nt, sizeof *pts), **vals = calloc(4 * nt, sizeof *vals);
@@ -712,7 +808,7 @@ int stark_prove(const stark_pk *pk, const bb_t *const *traces, const unsigned *l
     merkle_tree_init(&main_tree);
     merkle_tree_init(&perm_tree);
     merkle_tree_init(&q_tree);
-    if (!T || !ch || !mats || !widths || !lh || !np || !pts || !vals) {
+    if (!T || !ch || !mats || !d_mats || !fri_dm || !widths || !lh || !np || !pts || !vals) {
         rc = rk_fail(e, RK_EINTERNAL, "stark: out of memory");
         goto out;
     }
@@ -758,20 +854,29 @@ int stark_prove(const stark_pk *pk, const bb_t *const *traces, const unsigned *l
     for (size_t t = 0; t < nt; t++)
         rk_buf_u32(out, log_heights[t]);
 
-    /* main traces: LDE, commit */
+    /* main traces: LDE, commit (resident: on the device, kept there) */
+    const int resident = resident_ok(T, nt);
     for (size_t t = 0; t < nt; t++) {
         tctx *x = &T[t];
         size_t w = x->tb->main_width;
         x->main_lde = malloc(x->N * w * sizeof(bb_t));
-        if (!x->main_lde || ntt_coset_lde_batch(x->trace, x->log_n, w, lb, bb_generator(), x->main_lde, 1)) {
+        if (!x->main_lde) {
+            rc = rk_fail(e, RK_EINTERNAL, "stark: out of memory");
+            goto out;
+        }
+        if (resident && rk_backend_is_gpu() &&
+            (rc = lde_on_device(x->trace, x->log_n, w, lb, x->main_lde, &x->d_main, e)))
+            goto out;
+        if (!x->d_main && ntt_coset_lde_batch(x->trace, x->log_n, w, lb, bb_generator(), x->main_lde, 1)) {
             rc = rk_fail(e, RK_EINTERNAL, "stark: out of memory");
             goto out;
         }
         mats[t] = x->main_lde;
+        d_mats[t] = x->d_main;
         widths[t] = w;
         lh[t] = x->log_N;
     }
-    if ((rc = merkle_commit(&main_tree, nt, mats, widths, lh, e)))
+    if ((rc = commit_mats(&main_tree, nt, mats, d_mats, widths, lh, e)))
         goto out;
     fri_put_digest(out, merkle_root(&main_tree));
     chal_observe_digest(&c, merkle_root(&main_tree));
@@ -792,17 +897,24 @@ int stark_prove(const stark_pk *pk, const bb_t *const *traces, const unsigned *l
                 goto out;
             size_t w = 4 * (size_t)x->tb->perm_width;
             x->perm_lde = malloc(x->N * w * sizeof(bb_t));
-            if (!x->perm_lde ||
-                ntt_coset_lde_batch(x->perm_trace, x->log_n, w, lb, bb_generator(), x->perm_lde, 1)) {
+            if (!x->perm_lde) {
+                rc = rk_fail(e, RK_EINTERNAL, "stark: out of memory");
+                goto out;
+            }
+            if (resident && rk_backend_is_gpu() &&
+                (rc = lde_on_device(x->perm_trace, x->log_n, w, lb, x->perm_lde, &x->d_perm, e)))
+                goto out;
+            if (!x->d_perm && ntt_coset_lde_batch(x->perm_trace, x->log_n, w, lb, bb_generator(), x->perm_lde, 1)) {
                 rc = rk_fail(e, RK_EINTERNAL, "stark: out of memory");
                 goto out;
             }
             mats[k] = x->perm_lde;
+            d_mats[k] = x->d_perm;
             widths[k] = w;
             lh[k] = x->log_N;
             k++;
         }
-        if ((rc = merkle_commit(&perm_tree, k, mats, widths, lh, e)))
+        if ((rc = commit_mats(&perm_tree, k, mats, d_mats, widths, lh, e)))
             goto out;
         fri_put_digest(out, merkle_root(&perm_tree));
         chal_observe_digest(&c, merkle_root(&perm_tree));
@@ -815,7 +927,11 @@ int stark_prove(const stark_pk *pk, const bb_t *const *traces, const unsigned *l
     if (check && (rc = check_balance(m, T, ch, publics, e)))
         goto out;
 
-    /* quotients */
+    /* quotients (resident: the preprocessed LDEs go up once, for the quotient and FRI) */
+    for (size_t t = 0; t < nt && resident; t++)
+        if (T[t].tb->pre_width && rk_backend_is_gpu() &&
+            (rc = upload_copy(T[t].pre_lde, T[t].N * T[t].tb->pre_width, &T[t].d_pre, e)))
+            goto out;
     bb4_t alpha = chal_sample_ext(&c);
     for (size_t t = 0; t < nt; t++) {
         tctx *x = &T[t];
@@ -873,6 +989,7 @@ int stark_prove(const stark_pk *pk, const bb_t *const *traces, const unsigned *l
                 w = 4 * ((size_t)1 << x->log_qd);
             }
             widths[slot] = w;
+            fri_dm[slot] = round == 0 ? x->d_pre : round == 1 ? x->d_main : round == 2 ? x->d_perm : NULL;
             lh[slot] = x->log_N;
             np[slot] = round == 3 ? 1 : 2;
             pts[slot] = x->pts;
@@ -890,6 +1007,7 @@ int stark_prove(const stark_pk *pk, const bb_t *const *traces, const unsigned *l
         fb[nfb].n_points = np + first;
         fb[nfb].points = pts + first;
         fb[nfb].values = vals + first;
+        fb[nfb].d_mats = rk_backend_is_gpu() ? fri_dm + first : NULL;
         nfb++;
     }
     if ((rc = fri_prove_ex(fp, vk->fri_log_arity, &c, fb, nfb, out, e)))
@@ -903,6 +1021,8 @@ out:
     free(T);
     free(ch);
     free(mats);
+    free(d_mats);
+    free(fri_dm);
     free(widths);
     free(lh);
     free(np);

@@ -27,6 +27,7 @@
 
 static const fri_params SMALL = {1, 2, 1, 0};
 static int g_device; /* a real device (else the emulation) */
+static unsigned long long g_pcie_resident, g_pcie_copying; /* PCIe bytes of same_bytes' last proofs */
 
 /* Select a backend; the test cannot go on if that fails. */
 static int use(const char *dev)
@@ -80,26 +81,41 @@ static void same_bytes(const air_machine *m, unsigned log_arity, const bb_t *con
     CHECK_EQ_U64(rc, RK_OK);
     rk_backend_get_stats(&st);
     CHECK_EQ_U64(st.calls, 0);
-    size_t live = gpu_mem_current();
-    gpu_mem_reset_peak();
-    rc = prove_on("gpu", m, log_arity, pre, pre_lh, traces, lh, publics, &vg, &pg, &e);
-    if (rc)
-        printf("# gpu: %s\n", e.msg);
-    CHECK_EQ_U64(rc, RK_OK);
-    CHECK(rk_backend_is_gpu());
-    CHECK(gpu_mem_peak() > live);
-    rk_backend_get_stats(&st);
-    /* at least: the trace LDE and the main, quotient and first FRI trees, and a fold */
-    CHECK(st.calls >= 5);
-    CHECK(st.pcie_bytes > 0);
-    CHECK(st.seconds > 0);
-    CHECK(rk_backend_gpu_error() == NULL);
-    CHECK_EQ_U64(vg.len, vc.len);
-    CHECK_EQ_U64(pg.len, pc.len);
-    if (vg.len == vc.len)
-        CHECK_MEM(vg.data, vc.data, vc.len);
-    if (pg.len == pc.len)
-        CHECK_MEM(pg.data, pc.data, pc.len);
+    /* resident (the LDEs stay on the device), then every call copying its own data */
+    unsigned long long pcie[2] = {0, 0};
+    for (int resident = 1; resident >= 0; resident--) {
+        rk_backend_set_resident(resident);
+        rk_backend_reset_stats();
+        gpu_shutdown(); /* the twiddle cache: so that what the proof leaves can be seen */
+        size_t live = gpu_mem_current();
+        gpu_mem_reset_peak();
+        rk_buf_free(&vg);
+        rk_buf_free(&pg);
+        rc = prove_on("gpu", m, log_arity, pre, pre_lh, traces, lh, publics, &vg, &pg, &e);
+        if (rc)
+            printf("# gpu (resident %d): %s\n", resident, e.msg);
+        CHECK_EQ_U64(rc, RK_OK);
+        CHECK(rk_backend_is_gpu());
+        CHECK(gpu_mem_peak() > live);
+        gpu_shutdown();
+        CHECK_EQ_U64(gpu_mem_current(), live); /* every device buffer of the proof freed */
+        rk_backend_get_stats(&st);
+        /* at least: the trace LDE and the main, quotient and first FRI trees, and a fold */
+        CHECK(st.calls >= 5);
+        CHECK(st.pcie_bytes > 0);
+        CHECK(st.seconds > 0);
+        pcie[resident] = st.pcie_bytes;
+        CHECK(rk_backend_gpu_error() == NULL);
+        CHECK_EQ_U64(vg.len, vc.len);
+        CHECK_EQ_U64(pg.len, pc.len);
+        if (vg.len == vc.len)
+            CHECK_MEM(vg.data, vc.data, vc.len);
+        if (pg.len == pc.len)
+            CHECK_MEM(pg.data, pc.data, pc.len);
+    }
+    rk_backend_set_resident(-1);
+    g_pcie_resident = pcie[1];
+    g_pcie_copying = pcie[0];
     CHECK(pc.len > 1000);
     rk_buf_free(&vc);
     rk_buf_free(&pc);
@@ -166,6 +182,9 @@ static void test_wide(void)
     const bb_t *trs[1] = {tr};
     unsigned lh[1] = {7};
     same_bytes(&m, 1, NULL, NULL, trs, lh, NULL);
+    /* resident proving copies less (the LDE does not go up again for its tree, the quotient
+     * and FRI; FRI's row sums come down instead: 16 bytes a row against 76 up) */
+    CHECK(g_pcie_resident < g_pcie_copying);
     free(tr);
     air_machine_free(&m);
 }
@@ -399,6 +418,75 @@ static void test_gpu_failure_mid_proof(void)
     air_machine_free(&m);
 }
 
+
+/* The GPU failing at each point of a resident proof in turn: with only k device buffers
+ * left to allocate (k = 0, 1, ...), the proof's (k+1)-th live buffer fails - while the
+ * LDEs are kept, in a tree, the quotient, FRI's row sums.  "auto" must finish every time
+ * on the CPU with the CPU's bytes and leave no device buffer behind; for k large enough
+ * nothing fails. */
+static void test_gpu_failure_at_each_step(void)
+{
+    air_machine m;
+    rk_err e;
+    CHECK_EQ_U64(ex_range_machine(&m, &e), RK_OK);
+    bb_t *vals, *range, *mult;
+    ex_range_traces(7, 5, 42, &vals, &mult, &range);
+    const bb_t *trs[2] = {vals, mult}, *pre[2] = {NULL, range};
+    unsigned lh[2] = {7, 5}, pre_lh[2] = {0, 5};
+    rk_buf v0, p0;
+    rk_buf_init(&v0);
+    rk_buf_init(&p0);
+    CHECK_EQ_U64(prove_on("cpu", &m, 1, pre, pre_lh, trs, lh, NULL, &v0, &p0, &e), RK_OK);
+    enum { MAX_HOLD = 1024 };
+    void **hold = calloc(MAX_HOLD, sizeof *hold);
+    int failed_some = 0, clean_run = 0;
+    rk_backend_set_messages("test_gpu_prove", 1);
+    for (size_t k = 0; k < 24 && !clean_run; k++) {
+        size_t n_hold = 0;
+        rk_err ge;
+        gpu_shutdown(); /* cached twiddles: only the proof's own buffers count below */
+        while (n_hold < MAX_HOLD && (hold[n_hold] = gpu_malloc(4, &ge)) != NULL)
+            n_hold++;
+        for (size_t i = 0; i < k && n_hold; i++)
+            gpu_free(hold[--n_hold]);
+        size_t live = gpu_mem_current();
+        rk_buf v1, p1;
+        rk_buf_init(&v1);
+        rk_buf_init(&p1);
+        rk_err_clear(&e);
+        int rc = prove_on("auto", &m, 1, pre, pre_lh, trs, lh, NULL, &v1, &p1, &e);
+        if (rc)
+            printf("# k %zu: %s\n", k, e.msg);
+        CHECK_EQ_U64(rc, RK_OK);
+        CHECK_EQ_U64(p1.len, p0.len);
+        if (p1.len == p0.len && memcmp(p1.data, p0.data, p0.len)) {
+            printf("# k %zu: other bytes\n", k);
+            CHECK(0);
+        }
+        gpu_shutdown();
+        CHECK_EQ_U64(gpu_mem_current(), live);
+        if (rk_backend_gpu_error())
+            failed_some = 1;
+        else
+            clean_run = 1;
+        for (size_t i = 0; i < n_hold; i++)
+            gpu_free(hold[i]);
+        rk_buf_free(&v1);
+        rk_buf_free(&p1);
+    }
+    rk_backend_set_messages("raiko", 0);
+    CHECK(failed_some);
+    CHECK(clean_run);
+    use("cpu");
+    free(hold);
+    rk_buf_free(&v0);
+    rk_buf_free(&p0);
+    free(vals);
+    free(range);
+    free(mult);
+    air_machine_free(&m);
+}
+
 /* Without a device and without the emulation: "gpu" says why, "auto" is the CPU. */
 static void test_select_without_device(void)
 {
@@ -429,6 +517,7 @@ static void skip_all(const char *why)
     SKIP(test_segment_receipt, why);
     SKIP(test_threshold_keeps_small_calls_on_cpu, why);
     SKIP(test_gpu_failure_mid_proof, why);
+    SKIP(test_gpu_failure_at_each_step, why);
 }
 
 int main(void)
@@ -458,6 +547,7 @@ int main(void)
     RUN(test_segment_receipt);
     RUN(test_threshold_keeps_small_calls_on_cpu);
     RUN(test_gpu_failure_mid_proof);
+    RUN(test_gpu_failure_at_each_step);
     if (g_device)
         SKIP(test_select_without_device, "a device is present");
     else
