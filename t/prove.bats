@@ -43,6 +43,14 @@ setup() {
     assert_output --partial '"khz":'
     assert_output --partial '"proof_bytes":'
     assert_output --partial '"peak_rss_bytes":'
+    # the prover's phases: each present, together at most the prove time, main and fri > 0
+    for k in check_s main_s perm_s quotient_s open_s fri_s; do
+        assert_output --partial "\"$k\":"
+    done
+    num() { echo "$output" | grep -o "\"$1\":[0-9.e+-]*" | head -1 | cut -d: -f2; }
+    awk -v c="$(num check_s)" -v m="$(num main_s)" -v p="$(num perm_s)" -v q="$(num quotient_s)" \
+        -v o="$(num open_s)" -v f="$(num fri_s)" -v t="$(num prove_s)" \
+        'BEGIN { exit !(c + m + p + q + o + f <= t + 0.001 && m > 0 && f > 0) }'
     run raiko-verify -q "$T/r1.rrcpt"
     assert_success
     assert_output ""

@@ -388,7 +388,7 @@ int rcpt_prove_segment(const segment *s, const fri_params *fri, const rcpt_prove
         const bb_t *traces[RVAIR_N_TABLES];
         for (int i = 0; i < RVAIR_N_TABLES; i++)
             traces[i] = tr.main[i];
-        stark_prove_opts so = {opts->skip_checks};
+        stark_prove_opts so = {opts->skip_checks, stats ? &stats->phases : NULL};
         rc = stark_prove(&pk, traces, tr.log_h, pub, &so, &proof, e);
         if (rc)
             goto out;

@@ -22,6 +22,7 @@
 #include "hash/poseidon2.h"
 #include "rvair/rvair.h"
 #include "segment/segment.h"
+#include "stark/stark.h"
 
 #define RCPT_KIND_VERSION 1
 #define RCPT_META_LEN 148
@@ -73,6 +74,7 @@ typedef struct rcpt_stats {
     uint64_t cycles;
     size_t proof_bytes;
     double trace_s, prove_s;
+    stark_phase_times phases; /* prove_s by phase */
 } rcpt_stats;
 
 /* Re-execute s (seg_replay), build the traces, check them, prove, and fill

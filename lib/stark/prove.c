@@ -843,10 +843,15 @@ int stark_prove(const stark_pk *pk, const bb_t *const *traces, const unsigned *l
         c->pre_lde = pk->pre_lde[t];
         any_perm |= tb->perm_width > 0;
     }
+    stark_phase_times tm;
+    memset(&tm, 0, sizeof tm);
+    double t_ph = rk_backend_clock(), t_now;
+#define PHASE_DONE(field) (t_now = rk_backend_clock(), tm.field += t_now - t_ph, t_ph = t_now)
     if (check)
         for (size_t t = 0; t < nt; t++)
             if ((rc = check_constraints(&T[t], publics, e)))
                 goto out;
+    PHASE_DONE(check);
 
     chal c;
     chal_init(&c);
@@ -880,6 +885,7 @@ int stark_prove(const stark_pk *pk, const bb_t *const *traces, const unsigned *l
         goto out;
     fri_put_digest(out, merkle_root(&main_tree));
     chal_observe_digest(&c, merkle_root(&main_tree));
+    PHASE_DONE(main);
 
     /* LogUp challenges, permutation traces, commit, cumulative sums */
     ch[AIR_CH_BETA] = chal_sample_ext(&c);
@@ -924,8 +930,10 @@ int stark_prove(const stark_pk *pk, const bb_t *const *traces, const unsigned *l
                 chal_observe_ext(&c, T[t].cumsum);
             }
     }
+    PHASE_DONE(perm);
     if (check && (rc = check_balance(m, T, ch, publics, e)))
         goto out;
+    PHASE_DONE(check);
 
     /* quotients (resident: the preprocessed LDEs go up once, for the quotient and FRI) */
     for (size_t t = 0; t < nt && resident; t++)
@@ -946,6 +954,7 @@ int stark_prove(const stark_pk *pk, const bb_t *const *traces, const unsigned *l
         goto out;
     fri_put_digest(out, merkle_root(&q_tree));
     chal_observe_digest(&c, merkle_root(&q_tree));
+    PHASE_DONE(quotient);
 
     /* out-of-domain point and openings */
     bb4_t zeta = chal_sample_ext(&c);
@@ -962,6 +971,7 @@ int stark_prove(const stark_pk *pk, const bb_t *const *traces, const unsigned *l
         }
     }
 
+    PHASE_DONE(open);
     /* FRI over the batches: preprocessed, main, permutation, quotient */
     fri_batch fb[4];
     size_t nfb = 0, slot = 0;
@@ -1012,6 +1022,10 @@ int stark_prove(const stark_pk *pk, const bb_t *const *traces, const unsigned *l
     }
     if ((rc = fri_prove_ex(fp, vk->fri_log_arity, &c, fb, nfb, out, e)))
         goto out;
+    PHASE_DONE(fri);
+#undef PHASE_DONE
+    if (opts && opts->times)
+        *opts->times = tm;
     if (out->oom)
         rc = rk_fail(e, RK_EINTERNAL, "stark: out of memory writing the proof");
 out:

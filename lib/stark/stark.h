@@ -74,11 +74,22 @@ int stark_keygen_ex(const air_machine *m, const fri_params *fri, unsigned fri_lo
 int stark_vk_encode(const stark_vk *vk, rk_buf *out, rk_err *e);
 int stark_vk_decode(const uint8_t *p, size_t len, stark_vk *vk, rk_err *e);
 
+/* Wall seconds of the prover's phases (for -v/--json and tuning; the phases of docs/stark.md). */
+typedef struct stark_phase_times {
+    double check;    /* the prover's own constraint and LogUp balance checks */
+    double main;     /* main traces: LDE and commit */
+    double perm;     /* LogUp permutation traces: build, LDE, commit */
+    double quotient; /* quotient values, their NTTs, commit */
+    double open;     /* openings at zeta */
+    double fri;      /* FRI: DEEP reduction, folds and commits, queries */
+} stark_phase_times;
+
 typedef struct stark_prove_opts {
     /* TEST ONLY: skip the prover's own check that the traces satisfy every
      * constraint and that the LogUp sums balance, so tests can show that a
      * bad trace does not yield a verifying proof.  Never set in production. */
     int test_skip_constraint_check;
+    stark_phase_times *times; /* optional: filled by stark_prove */
 } stark_prove_opts;
 
 /* Prove; appends the proof bytes to out.  RK_EINPUT if a trace has a wrong

@@ -141,6 +141,14 @@ int main(int argc, char **argv)
             rk_json_f64(&j, "wall_s", wall);
             rk_json_f64(&j, "trace_s", st.trace_s);
             rk_json_f64(&j, "prove_s", st.prove_s);
+            rk_json_obj_begin(&j, "phases");
+            rk_json_f64(&j, "check_s", st.phases.check);
+            rk_json_f64(&j, "main_s", st.phases.main);
+            rk_json_f64(&j, "perm_s", st.phases.perm);
+            rk_json_f64(&j, "quotient_s", st.phases.quotient);
+            rk_json_f64(&j, "open_s", st.phases.open);
+            rk_json_f64(&j, "fri_s", st.phases.fri);
+            rk_json_obj_end(&j);
             rk_json_f64(&j, "khz", khz);
             rk_json_u64(&j, "proof_bytes", st.proof_bytes);
             rk_json_u64(&j, "security_bits", fri_security_bits(&fri));
@@ -160,6 +168,10 @@ int main(int argc, char **argv)
         rk_cli_info(&c, "%s: segment %u, %llu cycles, %.2f s (%.1f kHz), proof %zu bytes, peak RSS %.1f MiB",
                     out, s.claim.index, (unsigned long long)st.cycles, wall, khz, st.proof_bytes,
                     (double)rss / 1048576.0);
+        rk_cli_info(&c, "time: trace %.2f s, prove %.2f s (check %.2f, main %.2f, perm %.2f, quotient %.2f, open "
+                        "%.2f, fri %.2f)",
+                    st.trace_s, st.prove_s, st.phases.check, st.phases.main, st.phases.perm, st.phases.quotient,
+                    st.phases.open, st.phases.fri);
         if (rk_backend_is_gpu())
             rk_cli_info(&c, "device gpu: %s, %llu calls, %.2f s in them (%.2f GB over PCIe), peak device memory %.1f MiB",
                         gpu_device_name(), gs.calls, gs.seconds, (double)gs.pcie_bytes / 1e9,
