@@ -4,6 +4,7 @@
  * and every bus before anything is proven, naming what does not hold. */
 #include "rvair/rvair_int.h"
 
+#include <omp.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -11,10 +12,10 @@
 
 typedef int (*row_fn)(void *ctx, const air_table *t, size_t row, const bb_t *scratch, size_t r);
 
-/* Evaluate the author's nodes of t over every row (column-batched by
+/* Evaluate the author's nodes of t over rows [lo, hi) (column-batched by
  * air_eval_block) and call fn for each row. */
-static int eval_rows(const air_table *t, const bb_t *main, unsigned log_h, const bb_t *pre, const bb_t *publics,
-                     row_fn fn, void *ctx, rk_err *e)
+static int eval_rows_range(const air_table *t, const bb_t *main, unsigned log_h, const bb_t *pre,
+                           const bb_t *publics, size_t lo, size_t hi, row_fn fn, void *ctx, rk_err *e)
 {
     size_t n = (size_t)1 << log_h;
     bb_t *scratch = malloc(air_block_scratch_words(t) * sizeof(bb_t));
@@ -23,10 +24,10 @@ static int eval_rows(const air_table *t, const bb_t *main, unsigned log_h, const
     uint32_t local[B], next[B];
     bb_t isf[B], isl[B], ist[B];
     int rc = RK_OK;
-    for (size_t r0 = 0; r0 < n && !rc; r0 += B) {
+    for (size_t r0 = lo; r0 < hi && !rc; r0 += B) {
         air_block blk;
         memset(&blk, 0, sizeof blk);
-        blk.n = n - r0 < B ? n - r0 : B;
+        blk.n = hi - r0 < B ? hi - r0 : B;
         for (size_t r = 0; r < blk.n; r++) {
             size_t row = r0 + r;
             local[r] = (uint32_t)row;
@@ -51,6 +52,13 @@ static int eval_rows(const air_table *t, const bb_t *main, unsigned log_h, const
     }
     free(scratch);
     return rc;
+}
+
+/* Every row of t. */
+static int eval_rows(const air_table *t, const bb_t *main, unsigned log_h, const bb_t *pre, const bb_t *publics,
+                     row_fn fn, void *ctx, rk_err *e)
+{
+    return eval_rows_range(t, main, log_h, pre, publics, 0, (size_t)1 << log_h, fn, ctx, e);
 }
 
 static inline bb_t node_at(const bb_t *scratch, air_expr x, size_t r) { return scratch[(size_t)x * 4 * B + r]; }
@@ -98,26 +106,57 @@ static int count_row(void *vc, const air_table *t, size_t row, const bb_t *s, si
     return RK_OK;
 }
 
-int rvair_count_lookups(const air_machine *m, rvair_trace *tr, const bb_t *bytes_pre, rk_err *e);
 int rvair_count_lookups(const air_machine *m, rvair_trace *tr, const bb_t *bytes_pre, rk_err *e)
 {
     bb_t *pub = NULL;
     int rc = rvair_publics(&tr->bnd, &pub, e);
     if (rc)
         return rc;
-    count_ctx c = {calloc((size_t)BYTES_WIDTH << RVAIR_BYTES_LOG, sizeof(uint32_t)), e};
-    if (!c.cnt) {
+    /* Rows in pieces on the threads, each thread counting into its own array (integer sums:
+     * any split gives the same counts); the first failing piece's error is reported, so the
+     * message names the first bad row whatever the thread count. */
+    const size_t ncnt = (size_t)BYTES_WIDTH << RVAIR_BYTES_LOG, piece = (size_t)1 << 13;
+    const int nthr = omp_get_max_threads();
+    uint32_t *cnt = calloc(ncnt * (size_t)nthr, sizeof *cnt);
+    if (!cnt) {
         free(pub);
         return rk_fail(e, RK_EINTERNAL, "out of memory");
     }
-    for (int ti = 0; ti < RVAIR_N_TABLES && !rc; ti++)
-        if (ti != RVAIR_T_BYTES)
-            rc = eval_rows(m->tables[ti], tr->main[ti], tr->log_h[ti], NULL, pub, count_row, &c, e);
+    for (int ti = 0; ti < RVAIR_N_TABLES && !rc; ti++) {
+        if (ti == RVAIR_T_BYTES)
+            continue;
+        const size_t n = (size_t)1 << tr->log_h[ti], npc = (n + piece - 1) / piece;
+        rk_err *errs = calloc(npc, sizeof *errs);
+        int *rcs = calloc(npc, sizeof *rcs);
+        if (!errs || !rcs) {
+            free(errs);
+            free(rcs);
+            rc = rk_fail(e, RK_EINTERNAL, "out of memory");
+            break;
+        }
+#pragma omp parallel for schedule(dynamic, 1) if (npc > 1)
+        for (size_t k = 0; k < npc; k++) {
+            count_ctx c = {cnt + ncnt * (size_t)omp_get_thread_num(), &errs[k]};
+            size_t lo = k * piece, hi = lo + piece < n ? lo + piece : n;
+            rcs[k] = eval_rows_range(m->tables[ti], tr->main[ti], tr->log_h[ti], NULL, pub, lo, hi, count_row, &c,
+                                     &errs[k]);
+        }
+        for (size_t k = 0; k < npc && !rc; k++)
+            if ((rc = rcs[k]))
+                *e = errs[k];
+        free(errs);
+        free(rcs);
+    }
     if (!rc)
-        for (size_t i = 0; i < (size_t)BYTES_WIDTH << RVAIR_BYTES_LOG; i++)
-            tr->main[RVAIR_T_BYTES][i] = bb_from_u32(c.cnt[i]);
+#pragma omp parallel for schedule(static) if (ncnt >= 4096)
+        for (size_t i = 0; i < ncnt; i++) {
+            uint32_t sum = 0;
+            for (int t = 0; t < nthr; t++)
+                sum += cnt[ncnt * (size_t)t + i];
+            tr->main[RVAIR_T_BYTES][i] = bb_from_u32(sum);
+        }
     (void)bytes_pre;
-    free(c.cnt);
+    free(cnt);
     free(pub);
     return rc;
 }

@@ -138,6 +138,12 @@ int rvair_builder_step(rvair_builder *b, const rv_step_rec *rec, const uint8_t *
 int rvair_builder_finish(rvair_builder *b, const air_machine *m, rvair_trace *tr, rk_err *e);
 void rvair_builder_free(rvair_builder *b);
 
+/* The BYTES table's multiplicities, counted from every byte and 16-bit lookup the other tables
+ * make (rvair_builder_finish calls it; the rows are cut in pieces on the threads, same counts
+ * for any thread count).  RK_EINPUT names the first row (table, row, interaction) whose
+ * lookup is not a byte operation or a 16-bit value. */
+int rvair_count_lookups(const air_machine *m, rvair_trace *tr, const bb_t *bytes_pre, rk_err *e);
+
 /* Check every constraint of every table on its trace and that each bus
  * balances (exact multiset check over the base field, no randomness): the
  * prover's own check, with a message naming table, constraint and row.

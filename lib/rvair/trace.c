@@ -13,6 +13,10 @@
 
 #define MIN_LOG_H 4
 
+/* The rows invert only small integers: rd's index (< 32) and byte sums (<= 4 * 255).  A
+ * table of them replaces an exponentiation per inverse (a fifth of the replay's time). */
+#define INV_SMALL (4 * 255 + 1)
+
 struct rvair_builder {
     uint32_t pc0, pc;
     uint32_t cell[RVAIR_N_CELLS], cell_pre[RVAIR_N_CELLS], cell_ts[RVAIR_N_CELLS];
@@ -26,6 +30,7 @@ struct rvair_builder {
     uint64_t clk;
     int halted;
     uint32_t exit_code;
+    bb_t inv_small[INV_SMALL]; /* 1/v for v < INV_SMALL (0 for 0): every inverse a row needs */
 };
 
 static unsigned log_height(size_t n)
@@ -59,6 +64,8 @@ int rvair_builder_new(rvair_builder **bp, uint32_t pc, const uint32_t regs[32], 
     if (!b)
         return rk_fail(e, RK_EINTERNAL, "out of memory");
     b->pc0 = b->pc = pc;
+    for (uint32_t v = 0; v < INV_SMALL; v++)
+        b->inv_small[v] = bb_inv(bb_from_u32(v));
     for (int i = 0; i < 32; i++)
         b->cell[i] = regs[i];
     for (int i = 0; i < 8; i++) {
@@ -99,9 +106,16 @@ int rvair_builder_reserve(rvair_builder *b, uint64_t cycles, rk_err *e)
     size_t h = (size_t)1 << log_height((size_t)cycles);
     if (h <= b->cap_cpu)
         return RK_OK;
-    bb_t *p = malloc(h * CPU_WIDTH * sizeof(bb_t));
+    const size_t bytes = h * CPU_WIDTH * sizeof(bb_t), chunk = (size_t)1 << 21;
+    bb_t *p = malloc(bytes);
     if (!p)
         return rk_fail(e, RK_EINTERNAL, "out of memory for the CPU trace (%zu rows)", h);
+    /* First touch on all cores: the kernel zeroes every fresh page when it is first written,
+     * and the serial replay below would take those faults one page at a time (about a third
+     * of the replay of a po2 20 segment on a VM: 1 GiB of rows). */
+#pragma omp parallel for schedule(static) if (bytes >= 8 * chunk)
+    for (size_t off = 0; off < bytes; off += chunk)
+        memset((char *)p + off, 0, bytes - off < chunk ? bytes - off : chunk);
     free(b->cpu);
     b->cpu = p;
     b->cap_cpu = h;
@@ -163,7 +177,8 @@ static void set_carries(bb_t *row, unsigned col, uint32_t x, uint32_t y)
     }
 }
 
-static bb_t inv_or_zero(uint32_t v) { return bb_inv(bb_from_u32(v)); }
+/* 1/v (0 for 0), v < INV_SMALL. */
+static bb_t inv_or_zero(const rvair_builder *b, uint32_t v) { return b->inv_small[v]; }
 
 static uint32_t bsum(uint32_t v) { return (v & 0xFF) + ((v >> 8) & 0xFF) + ((v >> 16) & 0xFF) + (v >> 24); }
 
@@ -260,7 +275,7 @@ int rvair_builder_step(rvair_builder *b, const rv_step_rec *rec, const uint8_t *
     row[CPU_SA] = bb_from_u32(a >> 31);
     row[CPU_SB] = bb_from_u32(ob >> 31);
     row[CPU_RD0] = bb_from_u32(rdf == 0);
-    row[CPU_RDINV] = inv_or_zero(rdf);
+    row[CPU_RDINV] = inv_or_zero(b, rdf);
 
     /* fetch, rs1, rs2 */
     long wi = word_index(b, pc);
@@ -397,9 +412,9 @@ int rvair_builder_step(rvair_builder *b, const rv_step_rec *rec, const uint8_t *
             row[CPU_CD + k] = bb_from_u32(c);
         }
         row[CPU_BZ] = bb_from_u32(bv == 0);
-        row[CPU_BINV] = inv_or_zero(bsum(bv));
+        row[CPU_BINV] = inv_or_zero(b, bsum(bv));
         row[CPU_RMZ] = bb_from_u32(rm == 0);
-        row[CPU_RMINV] = inv_or_zero(bsum(rm));
+        row[CPU_RMINV] = inv_or_zero(b, bsum(rm));
         row[CPU_DCHK] = bb_from_u32(sg && bv != 0);
         r = (op == RV_DIV || op == RV_DIVU) ? q : rm;
     }
@@ -498,7 +513,7 @@ int rvair_builder_step(rvair_builder *b, const rv_step_rec *rec, const uint8_t *
     row[CPU_ST] = bb_from_u32(t >> 31);
     uint32_t ts_ = bsum(t);
     row[CPU_TEQ] = bb_from_u32(ts_ == 0);
-    row[CPU_TINV] = inv_or_zero(ts_);
+    row[CPU_TINV] = inv_or_zero(b, ts_);
     row[CPU_TAKEN] = bb_from_u32((uint32_t)taken);
     set_bytes(row, CPU_R, r, 4);
 
@@ -537,8 +552,6 @@ static void words_of_page(const uint32_t *w, bb_t *limbs, int j)
         limbs[2 * i + 1] = bb_from_u32(w[4 * j + i] >> 16);
     }
 }
-
-int rvair_count_lookups(const air_machine *m, rvair_trace *tr, const bb_t *bytes_pre, rk_err *e);
 
 int rvair_builder_finish(rvair_builder *b, const air_machine *m, rvair_trace *tr, rk_err *e)
 {
@@ -599,8 +612,10 @@ int rvair_builder_finish(rvair_builder *b, const air_machine *m, rvair_trace *tr
 
     /* PAGE and P2 */
     bb_t *pg = tr->main[RVAIR_T_PAGE], *p2 = tr->main[RVAIR_T_P2];
-    size_t p2row = 0;
+    /* page k owns PAGE rows 64k.. and P2 rows 128k..: the pages are independent */
+#pragma omp parallel for schedule(dynamic, 4) if (b->n_pages >= 8)
     for (uint32_t k = 0; k < b->n_pages; k++) {
+        size_t p2row = (size_t)k * 128;
         const uint32_t *pre = b->pre + (size_t)k * RV_PAGE_WORDS, *cur = b->cur + (size_t)k * RV_PAGE_WORDS;
         const uint32_t *ts = b->wts + (size_t)k * RV_PAGE_WORDS;
         bb_t st_pre[16] = {0}, st_post[16] = {0};
@@ -641,7 +656,7 @@ int rvair_builder_finish(rvair_builder *b, const air_machine *m, rvair_trace *tr
     }
     {
         bb_t zero[16] = {0}, out[16];
-        size_t h2 = (size_t)1 << l2;
+        size_t h2 = (size_t)1 << l2, p2row = (size_t)b->n_pages * 128;
         if (p2row < h2) {
             rvair_p2_fill_row(p2 + p2row * P2T_WIDTH, zero, out);
             for (size_t i = p2row + 1; i < h2; i++)

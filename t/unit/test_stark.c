@@ -23,7 +23,7 @@ static int run(air_machine *m, const fri_params *fp, const bb_t *const *pre, con
     }
     rk_buf proof;
     rk_buf_init(&proof);
-    stark_prove_opts o = {skip};
+    stark_prove_opts o = {.test_skip_constraint_check = skip};
     rc = stark_prove(&pk, traces, lh, publics, &o, &proof, &e);
     if (rc) {
         printf("# prove: %s\n", e.msg);
