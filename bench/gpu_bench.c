@@ -1,6 +1,8 @@
 /* gpu_bench.c - GPU kernels against the CPU on the same host, with the HBM bound.
  *
  * usage: gpu_bench [quick]      (quick: 2^20 and 2^22 only)
+ *        gpu_bench emulate      (the DEEP and quotient rows at 2^10 in the host emulation: checks
+ *                                this program without a device; the times mean nothing)
  * Built and run by scripts/gpu-check (it needs a CUDA build of lib/libraiko.a).
  * Each row: the GPU time on device-resident data (median of 3 after a warm-up),
  * the GPU time with host memory in and out (upload + run + download, once), the
@@ -16,10 +18,12 @@
 #include <time.h>
 
 #include "field/field.h"
+#include "fri/fri.h"
 #include "gpu/gpu.h"
 #include "hash/poseidon2.h"
 #include "merkle/merkle.h"
 #include "ntt/ntt.h"
+#include "rvair/rvair.h"
 
 static double now(void)
 {
@@ -314,6 +318,146 @@ static void bench_fold(unsigned lg)
     free(g);
 }
 
+
+/* The constraint quotient of the RISC-V machine's CPU table (its ~2700-instruction program)
+ * over 2^lg rows of random LDE words (quotient degree 2: 2^lg = 2n).  CPU: air_program_run
+ * row by row on all cores (the GPU's own reference, not lib/air's vectorized evaluator). */
+static void bench_quotient(unsigned lg)
+{
+    rk_err e;
+    air_machine m;
+    if (rvair_machine_build(&m, 64, &e))
+        die("rvair machine", &e);
+    const air_table *tb = NULL;
+    for (size_t t = 0; t < m.n_tables; t++)
+        if (strcmp(m.tables[t]->name, "cpu") == 0)
+            tb = m.tables[t];
+    if (!tb) {
+        printf("# no cpu table\n");
+        air_machine_free(&m);
+        return;
+    }
+    size_t nch = 2 + m.max_arity + 1, M = (size_t)1 << lg, mw = tb->main_width, pw = 4 * (size_t)tb->perm_width;
+    bb4_t *ch = xmalloc(nch * sizeof *ch), *apow = xmalloc((tb->n_constraints + 1) * sizeof *apow);
+    fill(&ch[0].c[0], 4 * nch, 7);
+    bb_t *pub = xmalloc((m.n_public + 1) * sizeof *pub);
+    fill(pub, m.n_public + 1, 8);
+    bb4_t alpha = {{bb_from_u32(3), bb_from_u32(5), bb_from_u32(7), bb_from_u32(11)}};
+    apow[0] = bb4_one();
+    for (size_t c = 1; c < tb->n_constraints; c++)
+        apow[c] = bb4_mul(apow[c - 1], alpha);
+    air_program prog;
+    air_program_init(&prog);
+    if (air_program_build(&prog, tb, tb->constraints, apow, tb->n_constraints, pub, ch, &e))
+        die("program", &e);
+    bb_t *main_ = xmalloc(M * mw * sizeof *main_), *perm = xmalloc(M * pw * sizeof *perm);
+    fill(main_, M * mw, 21);
+    fill(perm, M * pw, 22);
+    gpu_quotient_job job = {&prog, lg - 1, 1, bb_generator(), main_, NULL, perm, mw, 0, pw};
+    bb4_t *g = xmalloc(M * sizeof *g), *c = xmalloc(M * sizeof *c);
+    /* CPU: the same rows with air_program_run */
+    double t0 = now();
+    const unsigned log_n = lg - 1;
+    const size_t n = M / 2;
+    const bb_t shift = bb_generator(), g_inv = bb_inv(bb_two_adic_generator(log_n)), wM = bb_two_adic_generator(lg);
+    const bb_t sn = bb_pow(shift, n), zh[2] = {bb_sub(sn, bb_one()), bb_sub(bb_neg(sn), bb_one())};
+    int oom = 0;
+#pragma omp parallel
+    {
+        bb_t *slots = malloc((prog.n_base_slots + 4 * (size_t)prog.n_ext_slots + 1) * sizeof *slots);
+        if (!slots)
+            oom = 1;
+#pragma omp for schedule(static)
+        for (size_t i = 0; i < M; i++) {
+            if (!slots)
+                continue;
+            size_t j = fri_bitrev(i, lg), nx = fri_bitrev((j + 2) & (M - 1), lg);
+            bb_t x = bb_mul(shift, bb_pow(wM, j)), z = zh[j & 1];
+            bb_t sel[3] = {bb_mul(z, bb_inv(bb_sub(x, bb_one()))), bb_mul(z, bb_inv(bb_sub(x, g_inv))),
+                           bb_sub(x, g_inv)};
+            bb4_t v = air_program_run(&prog, main_ + i * mw, main_ + nx * mw, NULL, NULL, perm + i * pw,
+                                      perm + nx * pw, sel, slots);
+            c[i] = bb4_mul_base(v, bb_inv(z));
+        }
+        free(slots);
+    }
+    if (oom)
+        die("cpu slots", &e);
+    double cpu = now() - t0;
+    gpu_mem_reset_peak();
+    t0 = now();
+    if (gpu_quotient(&job, g, &e))
+        die("quotient", &e);
+    double host = now() - t0;
+    int equal = memcmp(c, g, M * sizeof *g) == 0;
+    bb_t *dm = gpu_malloc(M * (mw + pw) * sizeof(bb_t), &e);
+    bb4_t *dq = gpu_malloc(M * sizeof *dq, &e);
+    if (!dm || !dq || gpu_upload(dm, main_, M * mw * sizeof(bb_t), &e) ||
+        gpu_upload(dm + M * mw, perm, M * pw * sizeof(bb_t), &e))
+        die("upload", &e);
+    job.main = dm;
+    job.perm = dm + M * mw;
+    double dev;
+    TIME_DEV(dev, gpu_quotient_dev(&job, dq, &e));
+    size_t peak = gpu_mem_peak();
+    gpu_free(dm);
+    gpu_free(dq);
+    char op[40], size[32];
+    snprintf(op, sizeof op, "quotient cpu (%zu ins)", prog.n_ins);
+    snprintf(size, sizeof size, "2^%u x %zu", lg, mw + pw);
+    /* bound: the local and next rows read once each, Q written */
+    row(op, size, dev, host, cpu, equal, 2.0 * (double)M * (double)(mw + pw) * 4 + 16.0 * (double)M, peak);
+    printf("|   -> GPU %.1f ns/row, CPU %.1f ns/row (all cores) |\n", dev / (double)M * 1e9, cpu / (double)M * 1e9);
+    g_failed |= !equal;
+    air_program_free(&prog);
+    air_machine_free(&m);
+    free(ch);
+    free(apow);
+    free(pub);
+    free(main_);
+    free(perm);
+    free(g);
+    free(c);
+}
+
+/* FRI's DEEP row sums S[i] = sum_k coef_k m[i][k] over a 2^lg x w matrix. */
+static void bench_deep_dot(unsigned lg, size_t w)
+{
+    rk_err e;
+    size_t n = (size_t)1 << lg, bytes = n * w * sizeof(bb_t);
+    bb_t *h = xmalloc(bytes);
+    fill(h, n * w, 31);
+    bb4_t *coef = xmalloc(w * sizeof *coef), *c = xmalloc(n * sizeof *c), *g = xmalloc(n * sizeof *g);
+    fill(&coef[0].c[0], 4 * w, 32);
+    double t0 = now();
+#pragma omp parallel for schedule(static)
+    for (size_t i = 0; i < n; i++)
+        c[i] = fri_dot_ext_base(coef, h + i * w, w);
+    double cpu = now() - t0;
+    gpu_mem_reset_peak();
+    bb_t *d = gpu_malloc(bytes, &e);
+    bb4_t *ds = gpu_malloc(n * sizeof *ds, &e);
+    t0 = now();
+    if (!d || !ds || gpu_upload(d, h, bytes, &e) || gpu_deep_dot_dev(d, n, w, coef, ds, &e) ||
+        gpu_download(g, ds, n * sizeof *g, &e))
+        die("deep dot", &e);
+    double host = now() - t0;
+    int equal = memcmp(c, g, n * sizeof *g) == 0;
+    double dev;
+    TIME_DEV(dev, gpu_deep_dot_dev(d, n, w, coef, ds, &e));
+    size_t peak = gpu_mem_peak();
+    gpu_free(d);
+    gpu_free(ds);
+    char size[32];
+    snprintf(size, sizeof size, "2^%u x %zu", lg, w);
+    row("DEEP row sums", size, dev, host, cpu, equal, (double)bytes + 16.0 * (double)n, peak);
+    g_failed |= !equal;
+    free(h);
+    free(coef);
+    free(c);
+    free(g);
+}
+
 /* NTT time for each shared-memory tile size (2^tile words per block). */
 static void bench_tiles(unsigned lg, size_t w)
 {
@@ -347,6 +491,12 @@ int main(int argc, char **argv)
 {
     int quick = argc > 1 && strcmp(argv[1], "quick") == 0;
     rk_err e;
+    if (argc > 1 && strcmp(argv[1], "emulate") == 0) { /* this program's own check, without a device */
+        gpu_set_emulation(1);
+        bench_deep_dot(10, 244);
+        bench_quotient(10);
+        return g_failed;
+    }
     if (gpu_init(&e)) {
         printf("gpu_bench: no device: %s\n", e.msg);
         return 0;
@@ -388,6 +538,8 @@ int main(int argc, char **argv)
     bench_p2(22);
     for (unsigned i = 0; i < ns; i++)
         bench_fold(sizes[i]);
+    bench_deep_dot(21, 244);
+    bench_quotient(quick ? 18 : 21);
     if (!quick) {
         bench_tiles(24, 16);
         bench_tiles(22, 64);
