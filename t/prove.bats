@@ -73,6 +73,17 @@ setup() {
     cmp "$T/a.rrcpt" "$R0"
 }
 
+@test "prove-seg: a 2^15-cycle segment: the parallel replay (2 threads) gives the serial replay's receipt (1 thread)" {
+    [ -f "$G/sha256.elf" ] || skip "no sha256 guest"
+    head -c 3000 /dev/zero | tr '\0' 'a' >"$T/msg"
+    raiko-split -q --po2 15 --segment 0 --input-item "$T/msg" -o "$T/s" "$G/sha256.elf"
+    OMP_NUM_THREADS=1 raiko-prove-seg -q -o "$T/a.rrcpt" "$T/s/seg-00000.rseg"
+    OMP_NUM_THREADS=2 raiko-prove-seg -q -o "$T/b.rrcpt" "$T/s/seg-00000.rseg"
+    cmp "$T/a.rrcpt" "$T/b.rrcpt"
+    run raiko-verify -q "$T/b.rrcpt"
+    assert_success
+}
+
 @test "prove-seg: the same receipt with or without huge pages for malloc, and with the user's GLIBC_TUNABLES" {
     RAIKO_NO_HUGEPAGES=1 raiko-prove-seg -o "$T/a.rrcpt" "$F/fib/seg-00000.rseg"
     GLIBC_TUNABLES=glibc.malloc.hugetlb=0 raiko-prove-seg -o "$T/b.rrcpt" "$F/fib/seg-00000.rseg"

@@ -130,6 +130,12 @@ int rvair_builder_new(rvair_builder **bp, uint32_t pc, const uint32_t regs[32],
 /* Optional: the segment's cycle count, so the CPU rows are allocated once at their final
  * (power-of-two) height and handed to the trace without a copy.  Call before the first step. */
 int rvair_builder_reserve(rvair_builder *b, uint64_t cycles, rk_err *e);
+/* The parallel replay: with chunk_cycles > 0 (set before the first step), rvair_builder_step
+ * only logs the step and advances the state, and rvair_builder_finish fills the rows on the
+ * threads, chunk_cycles at a time from saved states; 0 fills each row as its step comes.
+ * Same traces either way.  rvair_builder_reserve picks it for segments of 2^15 cycles and more
+ * when there are several threads. */
+void rvair_builder_set_parallel(rvair_builder *b, size_t chunk_cycles);
 /* hint_data: for HINT_READ, the item bytes written (len = a1), else NULL. */
 int rvair_builder_step(rvair_builder *b, const rv_step_rec *rec, const uint8_t *hint_data,
                        rk_err *e);

@@ -8,6 +8,7 @@
  * error: the two would disagree on RV32IM). */
 #include "rvair/rvair_int.h"
 
+#include <omp.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -16,6 +17,7 @@
 /* The rows invert only small integers: rd's index (< 32) and byte sums (<= 4 * 255).  A
  * table of them replaces an exponentiation per inverse (a fifth of the replay's time). */
 #define INV_SMALL (4 * 255 + 1)
+#define PAR_MIN_CYCLES ((uint64_t)1 << 15) /* shorter segments fill their rows as the steps come */
 
 struct rvair_builder {
     uint32_t pc0, pc;
@@ -31,7 +33,33 @@ struct rvair_builder {
     int halted;
     uint32_t exit_code;
     bb_t inv_small[INV_SMALL]; /* 1/v for v < INV_SMALL (0 for 0): every inverse a row needs */
+    /* the parallel replay (see "parallel replay" below); chunk 0: rows filled step by step */
+    size_t chunk;
+    struct step_log *log;
+    size_t n_log, cap_log;
+    uint8_t *hint_bytes;
+    size_t n_hint_bytes, cap_hint_bytes;
+    struct snapshot *snaps;
+    size_t n_snaps, cap_snaps;
 };
+
+/* One logged step of the parallel replay: the executor's record and where its hint bytes
+ * are in hint_bytes (HINT_NONE: none). */
+#define HINT_NONE UINT32_MAX
+typedef struct step_log {
+    rv_step_rec rec;
+    uint32_t hint_off;
+} step_log;
+
+/* The builder's state before cycle n_cpu: all that filling the following rows needs. */
+typedef struct snapshot {
+    size_t n_cpu, n_hint;
+    uint64_t clk;
+    uint32_t pc, exit_code;
+    int halted;
+    uint32_t cell[RVAIR_N_CELLS], cell_ts[RVAIR_N_CELLS];
+    uint32_t *cur, *wts; /* n_pages * RV_PAGE_WORDS each */
+} snapshot;
 
 static unsigned log_height(size_t n)
 {
@@ -106,19 +134,19 @@ int rvair_builder_reserve(rvair_builder *b, uint64_t cycles, rk_err *e)
     size_t h = (size_t)1 << log_height((size_t)cycles);
     if (h <= b->cap_cpu)
         return RK_OK;
-    const size_t bytes = h * CPU_WIDTH * sizeof(bb_t), chunk = (size_t)1 << 21;
-    bb_t *p = malloc(bytes);
+    bb_t *p = malloc(h * CPU_WIDTH * sizeof(bb_t));
     if (!p)
         return rk_fail(e, RK_EINTERNAL, "out of memory for the CPU trace (%zu rows)", h);
-    /* First touch on all cores: the kernel zeroes every fresh page when it is first written,
-     * and the serial replay below would take those faults one page at a time (about a third
-     * of the replay of a po2 20 segment on a VM: 1 GiB of rows). */
-#pragma omp parallel for schedule(static) if (bytes >= 8 * chunk)
-    for (size_t off = 0; off < bytes; off += chunk)
-        memset((char *)p + off, 0, bytes - off < chunk ? bytes - off : chunk);
     free(b->cpu);
     b->cpu = p;
     b->cap_cpu = h;
+    /* long segments: the rows are filled on the threads at the end (the parallel replay);
+     * about 4 chunks per thread, at least 2^13 cycles each */
+    int threads = omp_get_max_threads();
+    if (threads > 1 && cycles >= PAR_MIN_CYCLES) {
+        size_t nch = 4 * (size_t)threads > 64 ? 64 : 4 * (size_t)threads, c = (cycles + nch - 1) / nch;
+        rvair_builder_set_parallel(b, c < 8192 ? 8192 : c);
+    }
     return RK_OK;
 }
 
@@ -132,6 +160,13 @@ void rvair_builder_free(rvair_builder *b)
     free(b->wts);
     free(b->cpu);
     free(b->hint);
+    free(b->log);
+    free(b->hint_bytes);
+    for (size_t k = 0; k < b->n_snaps; k++) {
+        free(b->snaps[k].cur);
+        free(b->snaps[k].wts);
+    }
+    free(b->snaps);
     free(b);
 }
 
@@ -223,7 +258,8 @@ static int is_op(int op, const int *l)
     return 0;
 }
 
-int rvair_builder_step(rvair_builder *b, const rv_step_rec *rec, const uint8_t *hint_data, rk_err *e)
+/* One step with its row: the state advances and row n_cpu (and any hint rows) is filled. */
+static int fill_step(rvair_builder *b, const rv_step_rec *rec, const uint8_t *hint_data, rk_err *e)
 {
     static const int L_ALUI[] = {RV_ADDI, RV_SLTI, RV_SLTIU, RV_XORI, RV_ORI, RV_ANDI, RV_SLLI, RV_SRLI, RV_SRAI, 0};
     static const int L_BR[] = {RV_BEQ, RV_BNE, RV_BLT, RV_BGE, RV_BLTU, RV_BGEU, 0};
@@ -545,6 +581,273 @@ int rvair_builder_step(rvair_builder *b, const rv_step_rec *rec, const uint8_t *
 }
 
 
+/* ---- the parallel replay ----
+ * Filling a row is most of a cycle's cost and needs only the state before the cycle.  So for
+ * long segments the steps are logged, and rvair_builder_step only advances the state
+ * (advance(): pc, clock, registers and memory words with their timestamps, the hint-row
+ * count), saving it every `chunk` cycles; rvair_builder_finish then fills each chunk's rows
+ * from its snapshot on the threads with the serial code (fill_step) and checks that the chunk
+ * ends in the state the next snapshot (or the end) holds, so advance() and fill_step() cannot
+ * drift apart silently.  Rows are the same whatever the chunk or the thread count. */
+
+/* The state changes of fill_step, without the row.  Values the row would compute (rd, the
+ * stored word, the next pc) are taken from the executor's record; fill_step checks them. */
+static int advance(rvair_builder *b, const rv_step_rec *rec, const uint8_t *hint_data, rk_err *e)
+{
+    static const int L_LOAD[] = {RV_LB, RV_LH, RV_LW, RV_LBU, RV_LHU, 0};
+    static const int L_STORE[] = {RV_SB, RV_SH, RV_SW, 0};
+    static const int L_NORD[] = {RV_BEQ, RV_BNE, RV_BLT, RV_BGE, RV_BLTU, RV_BGEU, RV_SB, RV_SH, RV_SW,
+                                 RV_FENCE, RV_ECALL, 0};
+    if (b->halted)
+        return rk_fail(e, RK_EINTERNAL, "rvair: step after HALT");
+    if (rec->pc != b->pc)
+        return rk_fail(e, RK_EINTERNAL, "rvair: step at pc 0x%08x, expected 0x%08x", rec->pc, b->pc);
+    if (grow_rows(&b->cpu, &b->cap_cpu, b->n_cpu + 1, CPU_WIDTH))
+        return rk_fail(e, RK_EINTERNAL, "out of memory for the CPU trace");
+    uint64_t clk = ++b->clk;
+    if (clk >= (1u << 25))
+        return rk_fail(e, RK_EINPUT, "segment longer than 2^25 cycles");
+    uint32_t ts0 = (uint32_t)(4 * clk), pc = rec->pc, word = rec->word;
+    rv_insn d = rv_decode(word);
+    int op = d.op;
+    if (op < RV_LUI || op > RV_ECALL)
+        return rk_fail(e, RK_EINTERNAL, "rvair: no AIR for instruction 0x%08x at 0x%08x", word, pc);
+    int ecall = op == RV_ECALL;
+    uint32_t rdf = (word >> 7) & 31, a = b->cell[ecall ? 5 : d.rs1], bv = b->cell[ecall ? 10 : d.rs2];
+    long wi = word_index(b, pc);
+    if (wi < 0)
+        return rk_fail(e, RK_EINPUT, "instruction fetch at 0x%08x: page not in the segment", pc);
+    b->wts[wi] = ts0;
+    b->cell_ts[ecall ? 5 : d.rs1] = ts0;
+    b->cell_ts[ecall ? 10 : d.rs2] = ts0 + 1;
+    uint32_t r = rec->rd_val;
+    int has_rd = !is_op(op, L_NORD);
+    unsigned rd_cell = rdf;
+    if (is_op(op, L_LOAD) || is_op(op, L_STORE)) {
+        uint32_t t = a + rvair_imm(op, word);
+        long mi = word_index(b, t & ~3u);
+        if (mi < 0)
+            return rk_fail(e, RK_EINPUT, "memory access at 0x%08x: page not in the segment", t);
+        b->wts[mi] = ts0 + 2;
+        if (is_op(op, L_STORE))
+            b->cur[mi] = rec->mem_after;
+    }
+    if (ecall) {
+        b->cell_ts[11] = ts0 + 2;
+        uint32_t mo = b->cell[11];
+        switch (a) {
+        case RV_SYS_HALT:
+            b->halted = 1;
+            b->exit_code = bv;
+            break;
+        case RV_SYS_ENTER_UNCONSTRAINED: case RV_SYS_EXIT_UNCONSTRAINED: has_rd = 1; rd_cell = 5; r = 0; break;
+        case RV_SYS_HINT_LEN: has_rd = 1; rd_cell = 5; break;
+        case RV_SYS_COMMIT: case RV_SYS_COMMIT_DEFERRED_PROOFS:
+            if (bv >= 8)
+                return rk_fail(e, RK_EINTERNAL, "rvair: COMMIT index %u", bv);
+            has_rd = 1;
+            rd_cell = (a == RV_SYS_COMMIT ? 32 : 40) + bv;
+            r = mo;
+            break;
+        case RV_SYS_HINT_READ: {
+            uint32_t len = mo, nw = (uint32_t)(((uint64_t)len + 3) / 4);
+            if (nw && !hint_data)
+                return rk_fail(e, RK_EINTERNAL, "rvair: HINT_READ without its data");
+            for (uint32_t i = 0; i < nw; i++) {
+                uint32_t addr = bv + 4 * i, v = 0;
+                for (uint32_t k = 0; k < 4 && 4 * i + k < len; k++)
+                    v |= (uint32_t)hint_data[4 * i + k] << (8 * k);
+                long hi = word_index(b, addr);
+                if (hi < 0)
+                    return rk_fail(e, RK_EINPUT, "HINT_READ at 0x%08x: page not in the segment", addr);
+                b->cur[hi] = v;
+                b->wts[hi] = ts0 + 2;
+            }
+            b->n_hint += nw;
+            break;
+        }
+        default: break; /* WRITE; an unknown code fails in fill_step */
+        }
+    }
+    if (has_rd) {
+        b->cell_ts[rd_cell] = ts0 + 3;
+        b->cell[rd_cell] = (ecall || rd_cell != 0) ? r : 0;
+    }
+    b->pc = rec->next_pc;
+    b->n_cpu++;
+    return RK_OK;
+}
+
+static int take_snapshot(rvair_builder *b)
+{
+    if (b->n_snaps == b->cap_snaps) {
+        size_t nc = b->cap_snaps ? 2 * b->cap_snaps : 16;
+        snapshot *q = realloc(b->snaps, nc * sizeof *q);
+        if (!q)
+            return -1;
+        b->snaps = q;
+        b->cap_snaps = nc;
+    }
+    snapshot *s = &b->snaps[b->n_snaps];
+    size_t words = (size_t)b->n_pages * RV_PAGE_WORDS;
+    s->cur = malloc((words ? words : 1) * sizeof *s->cur);
+    s->wts = malloc((words ? words : 1) * sizeof *s->wts);
+    if (!s->cur || !s->wts) {
+        free(s->cur);
+        free(s->wts);
+        return -1;
+    }
+    memcpy(s->cur, b->cur, words * sizeof *s->cur);
+    memcpy(s->wts, b->wts, words * sizeof *s->wts);
+    s->n_cpu = b->n_cpu;
+    s->n_hint = b->n_hint;
+    s->clk = b->clk;
+    s->pc = b->pc;
+    s->exit_code = b->exit_code;
+    s->halted = b->halted;
+    memcpy(s->cell, b->cell, sizeof s->cell);
+    memcpy(s->cell_ts, b->cell_ts, sizeof s->cell_ts);
+    b->n_snaps++;
+    return 0;
+}
+
+/* 1 iff the builder is in snapshot s's state. */
+static int in_state(const rvair_builder *b, const snapshot *s)
+{
+    size_t words = (size_t)b->n_pages * RV_PAGE_WORDS;
+    return b->n_cpu == s->n_cpu && b->n_hint == s->n_hint && b->clk == s->clk && b->pc == s->pc &&
+           b->halted == s->halted && b->exit_code == s->exit_code && !memcmp(b->cell, s->cell, sizeof s->cell) &&
+           !memcmp(b->cell_ts, s->cell_ts, sizeof s->cell_ts) && !memcmp(b->cur, s->cur, words * sizeof *s->cur) &&
+           !memcmp(b->wts, s->wts, words * sizeof *s->wts);
+}
+
+void rvair_builder_set_parallel(rvair_builder *b, size_t chunk_cycles)
+{
+    if (!b->n_cpu) /* only before the first step */
+        b->chunk = chunk_cycles;
+}
+
+int rvair_builder_step(rvair_builder *b, const rv_step_rec *rec, const uint8_t *hint_data, rk_err *e)
+{
+    if (!b->chunk)
+        return fill_step(b, rec, hint_data, e);
+    if (b->n_cpu % b->chunk == 0 && take_snapshot(b))
+        return rk_fail(e, RK_EINTERNAL, "out of memory for the replay's snapshots");
+    if (b->n_log == b->cap_log) {
+        size_t nc = b->cap_log ? 2 * b->cap_log : 4096;
+        step_log *q = realloc(b->log, nc * sizeof *q);
+        if (!q)
+            return rk_fail(e, RK_EINTERNAL, "out of memory for the replay's log");
+        b->log = q;
+        b->cap_log = nc;
+    }
+    step_log *l = &b->log[b->n_log++];
+    l->rec = *rec;
+    l->hint_off = HINT_NONE;
+    /* HINT_READ's bytes (a1 = cell 11 of them) may not outlive this call: keep a copy */
+    if (hint_data && rec->insn.op == RV_ECALL && b->cell[5] == RV_SYS_HINT_READ) {
+        size_t len = b->cell[11];
+        if (b->n_hint_bytes + len > b->cap_hint_bytes) {
+            size_t nc = b->cap_hint_bytes ? 2 * b->cap_hint_bytes : 4096;
+            while (nc < b->n_hint_bytes + len)
+                nc *= 2;
+            uint8_t *q = realloc(b->hint_bytes, nc);
+            if (!q)
+                return rk_fail(e, RK_EINTERNAL, "out of memory for the replay's log");
+            b->hint_bytes = q;
+            b->cap_hint_bytes = nc;
+        }
+        memcpy(b->hint_bytes + b->n_hint_bytes, hint_data, len);
+        l->hint_off = (uint32_t)b->n_hint_bytes;
+        b->n_hint_bytes += len;
+    }
+    return advance(b, rec, hint_data, e);
+}
+
+/* Fill the logged rows, chunk by chunk on the threads (see above); the first failing chunk's
+ * error is the one reported. */
+static int fill_parallel(rvair_builder *b, rk_err *e)
+{
+    const size_t K = b->n_snaps, words = (size_t)b->n_pages * RV_PAGE_WORDS;
+    if (!b->chunk || !K)
+        return RK_OK;
+    if (grow_rows(&b->hint, &b->cap_hint, b->n_hint, HINT_WIDTH))
+        return rk_fail(e, RK_EINTERNAL, "out of memory for the hint trace");
+    rk_err *errs = calloc(K, sizeof *errs);
+    int *rcs = calloc(K, sizeof *rcs);
+    if (!errs || !rcs) {
+        free(errs);
+        free(rcs);
+        return rk_fail(e, RK_EINTERNAL, "out of memory");
+    }
+#pragma omp parallel for schedule(dynamic, 1)
+    for (size_t k = 0; k < K; k++) {
+        const snapshot *s = &b->snaps[k];
+        rvair_builder L = *b; /* shares the rows (cpu, hint: big enough, never reallocated here) */
+        L.chunk = 0;
+        L.n_cpu = s->n_cpu;
+        L.n_hint = s->n_hint;
+        L.clk = s->clk;
+        L.pc = s->pc;
+        L.exit_code = s->exit_code;
+        L.halted = s->halted;
+        memcpy(L.cell, s->cell, sizeof L.cell);
+        memcpy(L.cell_ts, s->cell_ts, sizeof L.cell_ts);
+        L.cur = malloc((words ? words : 1) * sizeof *L.cur);
+        L.wts = malloc((words ? words : 1) * sizeof *L.wts);
+        int rc = RK_OK;
+        if (!L.cur || !L.wts) {
+            rc = rk_fail(&errs[k], RK_EINTERNAL, "out of memory");
+        } else {
+            memcpy(L.cur, s->cur, words * sizeof *L.cur);
+            memcpy(L.wts, s->wts, words * sizeof *L.wts);
+            size_t end = k + 1 < K ? b->snaps[k + 1].n_cpu : b->n_log;
+            for (size_t i = s->n_cpu; i < end && !rc; i++) {
+                const step_log *l = &b->log[i];
+                rc = fill_step(&L, &l->rec, l->hint_off == HINT_NONE ? NULL : b->hint_bytes + l->hint_off, &errs[k]);
+            }
+            int same = 0;
+            if (!rc) {
+                if (k + 1 < K) {
+                    same = in_state(&L, &b->snaps[k + 1]);
+                } else { /* the end: the builder's own state */
+                    snapshot fin = {b->n_cpu, b->n_hint, b->clk, b->pc, b->exit_code, b->halted, {0}, {0}, b->cur, b->wts};
+                    memcpy(fin.cell, b->cell, sizeof fin.cell);
+                    memcpy(fin.cell_ts, b->cell_ts, sizeof fin.cell_ts);
+                    same = in_state(&L, &fin);
+                }
+                if (!same)
+                    rc = rk_fail(&errs[k], RK_EINTERNAL, "rvair: the parallel replay of cycles %zu..%zu ends in "
+                                 "another state than the serial one", s->n_cpu, end);
+            }
+        }
+        free(L.cur);
+        free(L.wts);
+        rcs[k] = rc;
+    }
+    int rc = RK_OK;
+    for (size_t k = 0; k < K && !rc; k++)
+        if ((rc = rcs[k]))
+            *e = errs[k];
+    free(errs);
+    free(rcs);
+    /* the log and the snapshots are spent: give their memory back before the tables are built */
+    for (size_t k = 0; k < K; k++) {
+        free(b->snaps[k].cur);
+        free(b->snaps[k].wts);
+    }
+    free(b->snaps);
+    free(b->log);
+    free(b->hint_bytes);
+    b->snaps = NULL;
+    b->log = NULL;
+    b->hint_bytes = NULL;
+    b->n_snaps = b->cap_snaps = b->n_log = b->cap_log = b->n_hint_bytes = b->cap_hint_bytes = 0;
+    b->chunk = 0;
+    return rc;
+}
+
+
 static void words_of_page(const uint32_t *w, bb_t *limbs, int j)
 {
     for (int i = 0; i < 4; i++) {
@@ -562,6 +865,11 @@ int rvair_builder_finish(rvair_builder *b, const air_machine *m, rvair_trace *tr
         rvair_builder_free(b);
         return rk_fail(e, RK_EINPUT, "empty segment");
     }
+    if ((rc = fill_parallel(b, e))) {
+        rvair_builder_free(b);
+        return rc;
+    }
+    rc = RK_EINTERNAL;
     /* CPU */
     unsigned lc = log_height(b->n_cpu);
     tr->log_h[RVAIR_T_CPU] = lc;

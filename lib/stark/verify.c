@@ -239,6 +239,7 @@ int stark_verify(const air_machine *m, const stark_vk *vk, const bb_t *publics, 
         fb[nfb].n_points = np + first;
         fb[nfb].points = pts + first;
         fb[nfb].values = vals + first;
+        fb[nfb].d_mats = NULL;
         nfb++;
     }
     if ((rc = fri_verify_ex(fp, vk->fri_log_arity, &c, fb, nfb, &in, e))) {

@@ -104,6 +104,7 @@ static void setup_make(setup *s, size_t extra_degree)
     merkle_commit(&s->t[1], 1, b, s->w + 2, s->lh + 2, &e);
     for (int i = 0; i < 2; i++) {
         fri_batch *bt = &s->b[i];
+        memset(bt, 0, sizeof *bt); /* fields not set here (d_mats) are off */
         bt->root = *merkle_root(&s->t[i]);
         bt->tree = &s->t[i];
         int o = i ? 2 : 0;

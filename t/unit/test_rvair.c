@@ -42,6 +42,8 @@ static void ecall(prog *p, uint32_t code, uint32_t a0, uint32_t a1)
     emit(p, A_ECALL);
 }
 
+static size_t g_chunk; /* rvair_builder_set_parallel's chunk for run_prog (0: serial) */
+
 typedef struct run {
     air_machine m;
     rvair_trace tr;
@@ -80,6 +82,7 @@ static void run_prog(run *R_, const prog *p, uint64_t max_steps, const uint8_t *
     uint32_t zero[32] = {0}, z8[8] = {0};
     rvair_builder *b = NULL;
     CHECK(rvair_builder_new(&b, CODE, zero, z8, z8, pages, 4, data, &e) == RK_OK);
+    rvair_builder_set_parallel(b, g_chunk);
     int rc = RK_OK;
     for (uint64_t s = 0; s < max_steps && !vm.halted && !rc; s++) {
         rv_step_rec rec;
@@ -380,6 +383,48 @@ static void test_count_lookups_pieces(void)
     run_free(&R_);
 }
 
+/* The parallel replay (rows filled at finish, chunk by chunk from saved states) builds the
+ * same traces as the serial one, for chunks of 1, 3, 64 and 1000 cycles, with hint rows,
+ * commits and a halt inside; the lookup program of test_count_lookups_pieces (40k cycles) too. */
+static void test_parallel_replay_same_traces(void)
+{
+    prog pm = {{0}, 0}, pl = {{0}, 0};
+    prog_misc(&pm);
+    li(&pl, 6, 20000);
+    emit(&pl, A_ADDI(6, 6, -1));
+    emit(&pl, BR(1, 6, 0, -4));
+    ecall(&pl, RVAIR_SYS_HALT, 0, 0);
+    const uint8_t hint[7] = {1, 2, 3, 4, 5, 6, 7};
+    for (int which = 0; which < 2; which++) {
+        const prog *p = which ? &pl : &pm;
+        run ref, R_;
+        g_chunk = 0;
+        run_prog(&ref, p, 100000, hint, 7);
+        const size_t chunks[] = {1, 3, 64, 1000, 8192};
+        for (size_t c = 0; c < 5; c++) {
+            if (which == 0 && chunks[c] > 1000)
+                continue;
+            g_chunk = chunks[c];
+            run_prog(&R_, p, 100000, hint, 7);
+            int same = 1;
+            for (size_t t = 0; t < RVAIR_N_TABLES; t++) {
+                same &= R_.tr.log_h[t] == ref.tr.log_h[t];
+                if (same)
+                    same &= !memcmp(R_.tr.main[t], ref.tr.main[t],
+                                    (R_.m.tables[t]->main_width * sizeof(bb_t)) << ref.tr.log_h[t]);
+            }
+            same &= R_.tr.bnd.cycles == ref.tr.bnd.cycles && R_.tr.bnd.pc_post == ref.tr.bnd.pc_post &&
+                    R_.tr.bnd.halted == ref.tr.bnd.halted;
+            if (!same)
+                printf("# program %d, chunk %zu: other traces\n", which, chunks[c]);
+            CHECK(same);
+            run_free(&R_);
+        }
+        g_chunk = 0;
+        run_free(&ref);
+    }
+}
+
 int main(void)
 {
     RUN(test_p2_row);
@@ -389,5 +434,6 @@ int main(void)
     RUN(test_stark_alu);
     RUN(test_stark_rejects_bad_trace);
     RUN(test_count_lookups_pieces);
+    RUN(test_parallel_replay_same_traces);
     return t_done();
 }
