@@ -29,6 +29,19 @@ static size_t g_cur, g_peak;
 
 int rt_emulating(void) { return g_emu; }
 
+/* Test hook (gpu_fail_after): allocations and copies left before each one fails; -1 = never. */
+static long g_fail_after = -1;
+
+static int injected_failure(rk_err *e)
+{
+    if (g_fail_after < 0)
+        return RK_OK;
+    if (g_fail_after == 0)
+        return rk_fail(e, RK_EINTERNAL, "gpu: injected failure (test hook gpu_fail_after)");
+    g_fail_after--;
+    return RK_OK;
+}
+
 int rt_init(rk_err *e)
 {
     if (g_emu)
@@ -65,6 +78,8 @@ int rt_init(rk_err *e)
 int rt_alloc(void **p, size_t bytes, const char *what, rk_err *e)
 {
     *p = NULL;
+    if (injected_failure(e))
+        return RK_EINTERNAL;
     if (bytes == 0)
         bytes = 4;
     int slot = -1;
@@ -255,6 +270,8 @@ static int staged_d2h(char *dst, const char *src, size_t bytes, rk_err *e)
 
 int rt_h2d(void *dst, const void *src, size_t bytes, rk_err *e)
 {
+    if (injected_failure(e))
+        return RK_EINTERNAL;
     if (bytes >= 2 * g_stage_bytes && stage_ready())
         return staged_h2d((char *)dst, (const char *)src, bytes, e);
     return rt_copy(dst, src, bytes, cudaMemcpyHostToDevice, e);
@@ -262,6 +279,8 @@ int rt_h2d(void *dst, const void *src, size_t bytes, rk_err *e)
 
 int rt_d2h(void *dst, const void *src, size_t bytes, rk_err *e)
 {
+    if (injected_failure(e))
+        return RK_EINTERNAL;
     if (bytes >= 2 * g_stage_bytes && stage_ready())
         return staged_d2h((char *)dst, (const char *)src, bytes, e);
     return rt_copy(dst, src, bytes, cudaMemcpyDeviceToHost, e);
@@ -422,6 +441,12 @@ int gpu_download(void *h, const void *d, size_t bytes, rk_err *e)
     RK_API_LOCK;
     return rt_d2h(h, d, bytes, e);
 }
+void gpu_fail_after(long n)
+{
+    RK_API_LOCK;
+    g_fail_after = n < 0 ? -1 : n;
+}
+
 int gpu_synchronize(rk_err *e)
 {
     RK_API_LOCK;

@@ -293,6 +293,9 @@ int fri_prove_ex(const fri_params *p, unsigned max_log_arity, chal *c, const fri
             bb4_t alpha_w = bb4_mul(apow[w - 1], alpha);
             rc = RK_OK;
             if (!(bt->d_mats && bt->d_mats[m] && deep_dot_gpu(bt->d_mats[m], n, w, apow, S, &rc, e))) {
+                if (!rc && !mat) /* "auto" fell back, but the matrix is only on the device */
+                    rc = rk_fail(e, RK_EINTERNAL, "fri: matrix %zu of batch %zu is not in host memory: %s", m, b,
+                                 rk_backend_gpu_error() ? rk_backend_gpu_error() : "no device copy either");
                 if (rc) {
                     free(apow);
                     goto out;
@@ -449,7 +452,10 @@ int fri_prove_ex(const fri_params *p, unsigned max_log_arity, chal *c, const fri
             for (size_t b = 0; b < n_batches; b++) {
                 const merkle_tree *t = batches[b].tree;
                 size_t idx = index >> (L - t->log_max);
-                merkle_open(t, idx, rows, path);
+                if ((rc = merkle_open(t, idx, rows, path, e))) { /* a row only on the device, lost */
+                    free(rows);
+                    goto out;
+                }
                 for (size_t k = 0; k < t->total_width; k++)
                     rk_buf_u32(out, bb_to_u32(rows[k]));
                 for (unsigned k = 0; k < t->log_max; k++)
@@ -460,7 +466,7 @@ int fri_prove_ex(const fri_params *p, unsigned max_log_arity, chal *c, const fri
                 for (size_t m = 0; m < ((size_t)1 << ars[r]); m++)
                     if (m != k)
                         fri_put_ext(out, f[r][(row << ars[r]) + m]);
-                merkle_open(&trees[r], row, rows, path);
+                merkle_open(&trees[r], row, rows, path, e); /* host matrices: cannot fail */
                 for (unsigned q2 = 0; q2 < trees[r].log_max; q2++)
                     fri_put_digest(out, &path[q2]);
             }

@@ -66,7 +66,10 @@ typedef struct fri_batch {
     const bb4_t *const *points;    /* per matrix: n_points[m] points */
     const bb4_t *const *values;    /* per matrix: n_points[m] * widths[m], point-major */
     const bb_t *const *d_mats;     /* prover, optional: device copies of tree->mats (lib/gpu; an
-                                    * entry may be NULL): step 1's row sums run on the GPU */
+                                    * entry may be NULL): step 1's row sums run on the GPU.  A
+                                    * matrix may be on the device only (tree->mats[m] NULL): if
+                                    * the GPU then fails, fri_prove_ex fails with RK_EINTERNAL
+                                    * (the caller makes the host matrix and proves again) */
 } fri_batch;
 
 /* Prove the openings; appends the FRI proof to out (layout in docs/stark.md).

@@ -67,6 +67,10 @@ int gpu_download(void *h, const void *d, size_t bytes, rk_err *e);
  * returns the size in use.  Same bytes for any size. */
 size_t gpu_set_stage_bytes(size_t bytes);
 int gpu_synchronize(rk_err *e);
+/* Test hook: let n more device allocations and host<->device copies succeed, then fail every
+ * one ("gpu: injected failure") until called again; -1 turns it off.  For testing the
+ * recovery from a GPU failing at any point of a proof. */
+void gpu_fail_after(long n);
 
 /* ---- NTT (lib/ntt: same matrices, same orders) ---- */
 /* = ntt_forward_batch: coefficients -> evaluations over H (2^log_n rows, natural order), in place. */

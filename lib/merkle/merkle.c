@@ -18,6 +18,7 @@ void merkle_tree_free(merkle_tree *t)
     free(t->mats);
     free(t->widths);
     free(t->log_heights);
+    free(t->d_mats);
     memset(t, 0, sizeof *t);
 }
 
@@ -93,9 +94,16 @@ static int commit(merkle_tree *t, size_t n_mats, const bb_t *const *mats, const 
     t->widths = malloc(n_mats * sizeof *t->widths);
     t->log_heights = malloc(n_mats * sizeof *t->log_heights);
     t->layers = calloc(L + 1, sizeof *t->layers);
-    if (!t->mats || !t->widths || !t->log_heights || !t->layers)
+    if (d_mats)
+        t->d_mats = malloc(n_mats * sizeof *t->d_mats);
+    if (!t->mats || !t->widths || !t->log_heights || !t->layers || (d_mats && !t->d_mats))
         goto oom;
     memcpy(t->mats, mats, n_mats * sizeof *mats);
+    int all_host = 1;
+    for (size_t i = 0; i < n_mats; i++)
+        all_host &= mats[i] != NULL;
+    if (d_mats)
+        memcpy(t->d_mats, d_mats, n_mats * sizeof *t->d_mats);
     memcpy(t->widths, widths, n_mats * sizeof *widths);
     memcpy(t->log_heights, log_heights, n_mats * sizeof *log_heights);
     for (unsigned k = 0; k <= L; k++)
@@ -116,9 +124,10 @@ static int commit(merkle_tree *t, size_t n_mats, const bb_t *const *mats, const 
                                              (((size_t)2 << L) - 1) * sizeof(p2_digest));
             return RK_OK;
         }
-        if ((rc = rk_backend_gpu_failed(&ge)) != RK_OK) {
+        rc = rk_backend_gpu_failed(&ge);
+        if (rc != RK_OK || !all_host) { /* "gpu", or matrices that only the device holds */
             merkle_tree_free(t);
-            return rk_fail(e, rc, "merkle: %s", ge.msg);
+            return rk_fail(e, RK_EINTERNAL, "merkle: %s", ge.msg);
         }
     }
     if (hash_height(t, L, t->layers[L]) < 0)
@@ -174,17 +183,32 @@ int merkle_commit_dev(merkle_tree *t, size_t n_mats, const bb_t *const *mats, co
     return commit(t, n_mats, mats, d_mats, widths, log_heights, e);
 }
 
-void merkle_open(const merkle_tree *t, size_t index, bb_t *rows_out, p2_digest *path_out)
+int merkle_open(const merkle_tree *t, size_t index, bb_t *rows_out, p2_digest *path_out, rk_err *e)
 {
     const unsigned L = t->log_max;
     size_t off = 0;
     for (size_t i = 0; i < t->n_mats; i++) {
-        size_t r = index >> (L - t->log_heights[i]);
-        memcpy(rows_out + off, t->mats[i] + r * t->widths[i], t->widths[i] * sizeof(bb_t));
-        off += t->widths[i];
+        size_t r = index >> (L - t->log_heights[i]), w = t->widths[i];
+        if (t->mats[i]) {
+            memcpy(rows_out + off, t->mats[i] + r * w, w * sizeof(bb_t));
+        } else { /* only on the device: fetch the one row */
+            rk_err ge;
+            rk_err_clear(&ge);
+            double t0 = rk_backend_clock();
+            if (!t->d_mats || !t->d_mats[i] ||
+                gpu_download(rows_out + off, t->d_mats[i] + r * w, w * sizeof(bb_t), &ge) != RK_OK) {
+                if (t->d_mats && t->d_mats[i])
+                    rk_backend_gpu_failed(&ge); /* recorded; the caller redoes the opening from host rows */
+                return rk_fail(e, RK_EINTERNAL, "merkle: matrix %zu is not in host memory: %s", i,
+                               ge.msg[0] ? ge.msg : "and has no device copy");
+            }
+            rk_backend_gpu_call_done(t0, w * sizeof(bb_t));
+        }
+        off += w;
     }
     for (unsigned k = L; k >= 1; k--)
         path_out[L - k] = t->layers[k][(index >> (L - k)) ^ 1];
+    return RK_OK;
 }
 
 /* Hash the opened rows of the matrices of height 2^k (concatenated in caller order). */

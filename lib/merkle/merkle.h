@@ -31,7 +31,9 @@
 
 typedef struct merkle_tree {
     size_t n_mats;
-    const bb_t **mats;      /* borrowed: the caller keeps them alive while opening */
+    const bb_t **mats;      /* borrowed: the caller keeps them alive while opening; NULL entries:
+                             * the matrix is only on the device (d_mats) */
+    const bb_t **d_mats;    /* merkle_commit_dev: the device copies (borrowed), or NULL */
     size_t *widths;
     unsigned *log_heights;
     size_t total_width;     /* sum of widths: the length of one opening's rows */
@@ -49,8 +51,10 @@ int merkle_commit(merkle_tree *t, size_t n_mats, const bb_t *const *mats, const 
                   const unsigned *log_heights, rk_err *e);
 
 /* The same tree, hashed on the GPU from device copies of the matrices (d_mats[i] holds
- * mats[i]; lib/gpu): no upload.  mats are kept for the openings and for the CPU, which
- * redoes the tree when the GPU fails under the "auto" backend (lib/backend). */
+ * mats[i]; lib/gpu): no upload.  A host matrix may be NULL (the matrix is only on the
+ * device: merkle_open downloads the rows it opens).  When the GPU fails under the "auto"
+ * backend (lib/backend) the CPU redoes the tree if every host matrix is there; otherwise
+ * RK_EINTERNAL (the failure recorded: the caller makes the host matrices and commits again). */
 int merkle_commit_dev(merkle_tree *t, size_t n_mats, const bb_t *const *mats, const bb_t *const *d_mats,
                       const size_t *widths, const unsigned *log_heights, rk_err *e);
 
@@ -58,8 +62,10 @@ static inline const p2_digest *merkle_root(const merkle_tree *t) { return &t->la
 
 /* Open leaf `index` (< 2^L): rows_out gets total_width elements (each
  * matrix's row in the caller's matrix order), path_out gets L digests, the
- * sibling at the leaf layer first. */
-void merkle_open(const merkle_tree *t, size_t index, bb_t *rows_out, p2_digest *path_out);
+ * sibling at the leaf layer first.  A matrix held only on the device
+ * (merkle_commit_dev with a NULL host matrix) has its row downloaded; RK_EINTERNAL
+ * when that fails (the failure is recorded with rk_backend_gpu_failed). */
+int merkle_open(const merkle_tree *t, size_t index, bb_t *rows_out, p2_digest *path_out, rk_err *e);
 
 /* Check an opening against root.  Shapes are the verifier's own (never read
  * from the proof).  RK_OK, RK_EFALSE if the opening is wrong, RK_EINPUT on a

@@ -104,8 +104,8 @@ static int gpu_step_failed(const rk_err *ge, rk_err *e)
     return rc ? rk_fail(e, rc, "stark: %s", ge->msg) : RK_OK;
 }
 
-/* The coset LDE of evals (2^log_n x w) on the device into *d (kept) and down into lde. */
-static int lde_on_device(const bb_t *evals, unsigned log_n, size_t w, unsigned lb, bb_t *lde, bb_t **d, rk_err *e)
+/* The coset LDE of evals (2^log_n x w) on the device into *d (kept; nothing comes down). */
+static int lde_on_device(const bb_t *evals, unsigned log_n, size_t w, unsigned lb, bb_t **d, rk_err *e)
 {
     const size_t n = (size_t)1 << log_n, N = n << lb;
     rk_err ge;
@@ -113,10 +113,9 @@ static int lde_on_device(const bb_t *evals, unsigned log_n, size_t w, unsigned l
     double t0 = rk_backend_clock();
     bb_t *dm = gpu_malloc(N * w * sizeof *dm, &ge);
     int ok = dm && gpu_upload(dm, evals, n * w * sizeof *dm, &ge) == RK_OK &&
-             gpu_ntt_coset_lde_batch_dev(dm, log_n, w, lb, bb_generator(), 1, &ge) == RK_OK &&
-             gpu_download(lde, dm, N * w * sizeof *dm, &ge) == RK_OK;
+             gpu_ntt_coset_lde_batch_dev(dm, log_n, w, lb, bb_generator(), 1, &ge) == RK_OK;
     if (ok) {
-        rk_backend_gpu_call_done(t0, (n + N) * w * sizeof *dm); /* evaluations up, LDE down */
+        rk_backend_gpu_call_done(t0, n * w * sizeof *dm); /* the evaluations up */
         *d = dm;
         return RK_OK;
     }
@@ -142,14 +141,72 @@ static int upload_copy(const bb_t *m, size_t words, bb_t **d, rk_err *e)
     return gpu_step_failed(&ge, e);
 }
 
-/* Commit mats, from their device copies when every one has one (and the GPU is still in use). */
-static int commit_mats(merkle_tree *tree, size_t k, const bb_t **mats, const bb_t **d_mats, const size_t *widths,
-                       const unsigned *lh, rk_err *e)
+/* The host LDEs of a table that a resident proof left on the device only, made on the CPU
+ * from the traces: after the GPU failed under "auto", the CPU's steps need them. */
+static int host_ldes(tctx *x, unsigned lb, rk_err *e)
 {
-    int all = rk_backend_is_gpu();
-    for (size_t i = 0; i < k && all; i++)
-        all = d_mats[i] != NULL;
-    return all ? merkle_commit_dev(tree, k, mats, d_mats, widths, lh, e) : merkle_commit(tree, k, mats, widths, lh, e);
+    const size_t w = x->tb->main_width, pw = 4 * (size_t)x->tb->perm_width;
+    if (!x->main_lde) {
+        x->main_lde = malloc(x->N * w * sizeof(bb_t));
+        if (!x->main_lde || ntt_coset_lde_batch(x->trace, x->log_n, w, lb, bb_generator(), x->main_lde, 1))
+            return rk_fail(e, RK_EINTERNAL, "stark: out of memory");
+    }
+    if (pw && x->perm_trace && !x->perm_lde) {
+        x->perm_lde = malloc(x->N * pw * sizeof(bb_t));
+        if (!x->perm_lde || ntt_coset_lde_batch(x->perm_trace, x->log_n, pw, lb, bb_generator(), x->perm_lde, 1))
+            return rk_fail(e, RK_EINTERNAL, "stark: out of memory");
+    }
+    return RK_OK;
+}
+
+/* Commit the main (perm = 0) or permutation (perm = 1) LDEs of the tables: from their device
+ * copies when every one has one and the GPU is in use, else on the CPU (making any host LDE
+ * that a resident proof had left on the device). */
+static int commit_ldes(tctx *T, size_t nt, int perm, unsigned lb, merkle_tree *tree, rk_err *e)
+{
+    const bb_t **mats = calloc(nt, sizeof *mats), **d_mats = calloc(nt, sizeof *d_mats);
+    size_t *widths = calloc(nt, sizeof *widths);
+    unsigned *lh = calloc(nt, sizeof *lh);
+    int rc = RK_OK;
+    if (!mats || !d_mats || !widths || !lh) {
+        rc = rk_fail(e, RK_EINTERNAL, "stark: out of memory");
+        goto done;
+    }
+    size_t k = 0;
+    int all_dev = rk_backend_is_gpu();
+    for (size_t t = 0; t < nt; t++) {
+        tctx *x = &T[t];
+        if (perm && !x->tb->perm_width)
+            continue;
+        mats[k] = perm ? x->perm_lde : x->main_lde;
+        d_mats[k] = perm ? x->d_perm : x->d_main;
+        widths[k] = perm ? 4 * (size_t)x->tb->perm_width : x->tb->main_width;
+        lh[k] = x->log_N;
+        all_dev &= d_mats[k] != NULL;
+        k++;
+    }
+    if (all_dev) {
+        rc = merkle_commit_dev(tree, k, mats, d_mats, widths, lh, e);
+        if (rc == RK_OK || rk_backend_is_gpu()) /* done, or "gpu" failed */
+            goto done;
+        /* "auto" fell back to the CPU: below, with host LDEs */
+    }
+    k = 0;
+    for (size_t t = 0; t < nt; t++) {
+        tctx *x = &T[t];
+        if (perm && !x->tb->perm_width)
+            continue;
+        if ((rc = host_ldes(x, lb, e)))
+            goto done;
+        mats[k++] = perm ? x->perm_lde : x->main_lde;
+    }
+    rc = merkle_commit(tree, k, mats, widths, lh, e);
+done:
+    free(mats);
+    free(d_mats);
+    free(widths);
+    free(lh);
+    return rc;
 }
 
 /* ---- 1. the prover's own constraint check over the trace ---- */
@@ -428,6 +485,15 @@ static int compute_quotient(tctx *c, const bb4_t *ch, bb4_t alpha, const bb_t *p
             return rk_fail(e, rc, "stark: table %s: %s", tb->name, ge.msg);
         }
         air_program_free(&prog);
+    }
+    if (!on_gpu) { /* the CPU reads the host LDEs (a resident proof may have left them on the device) */
+        int rc = host_ldes(c, c->log_N - c->log_n, e);
+        if (rc) {
+            free(Q);
+            free(wpow);
+            free(apow);
+            return rc;
+        }
     }
 #pragma omp parallel if (nblk >= 16 && !on_gpu)
     if (!on_gpu) {
@@ -799,7 +865,7 @@ int stark_prove(const stark_pk *pk, const bb_t *const *traces, const unsigned *l
     tctx *T = calloc(nt, sizeof *T);
     bb4_t *ch = calloc(AIR_CH_GAMMA1 + m->max_arity + 1, sizeof *ch);
     /* per-batch arrays for the commitments and FRI */
-    const bb_t **mats = calloc(nt, sizeof *mats), **d_mats = calloc(nt, sizeof *d_mats);
+    const bb_t **mats = calloc(nt, sizeof *mats);
     const bb_t **fri_dm = calloc(4 * nt, sizeof *fri_dm);
     size_t *widths = calloc(4 * nt, sizeof *widths);
     unsigned *lh = calloc(4 * nt, sizeof *lh), *np = calloc(4 * nt, sizeof *np);
@@ -808,7 +874,7 @@ int stark_prove(const stark_pk *pk, const bb_t *const *traces, const unsigned *l
     merkle_tree_init(&main_tree);
     merkle_tree_init(&perm_tree);
     merkle_tree_init(&q_tree);
-    if (!T || !ch || !mats || !d_mats || !fri_dm || !widths || !lh || !np || !pts || !vals) {
+    if (!T || !ch || !mats || !fri_dm || !widths || !lh || !np || !pts || !vals) {
         rc = rk_fail(e, RK_EINTERNAL, "stark: out of memory");
         goto out;
     }
@@ -864,24 +930,13 @@ int stark_prove(const stark_pk *pk, const bb_t *const *traces, const unsigned *l
     for (size_t t = 0; t < nt; t++) {
         tctx *x = &T[t];
         size_t w = x->tb->main_width;
-        x->main_lde = malloc(x->N * w * sizeof(bb_t));
-        if (!x->main_lde) {
-            rc = rk_fail(e, RK_EINTERNAL, "stark: out of memory");
+        /* resident: the LDE is made and kept on the device only (host copy on demand: host_ldes) */
+        if (resident && rk_backend_is_gpu() && (rc = lde_on_device(x->trace, x->log_n, w, lb, &x->d_main, e)))
             goto out;
-        }
-        if (resident && rk_backend_is_gpu() &&
-            (rc = lde_on_device(x->trace, x->log_n, w, lb, x->main_lde, &x->d_main, e)))
+        if (!x->d_main && (rc = host_ldes(x, lb, e)))
             goto out;
-        if (!x->d_main && ntt_coset_lde_batch(x->trace, x->log_n, w, lb, bb_generator(), x->main_lde, 1)) {
-            rc = rk_fail(e, RK_EINTERNAL, "stark: out of memory");
-            goto out;
-        }
-        mats[t] = x->main_lde;
-        d_mats[t] = x->d_main;
-        widths[t] = w;
-        lh[t] = x->log_N;
     }
-    if ((rc = commit_mats(&main_tree, nt, mats, d_mats, widths, lh, e)))
+    if ((rc = commit_ldes(T, nt, 0, lb, &main_tree, e)))
         goto out;
     fri_put_digest(out, merkle_root(&main_tree));
     chal_observe_digest(&c, merkle_root(&main_tree));
@@ -894,7 +949,6 @@ int stark_prove(const stark_pk *pk, const bb_t *const *traces, const unsigned *l
     for (unsigned k = 1; k < m->max_arity; k++)
         ch[AIR_CH_GAMMA1 + k] = bb4_mul(ch[AIR_CH_GAMMA1 + k - 1], gamma);
     if (any_perm) {
-        size_t k = 0;
         for (size_t t = 0; t < nt; t++) {
             tctx *x = &T[t];
             if (!x->tb->perm_width)
@@ -902,25 +956,13 @@ int stark_prove(const stark_pk *pk, const bb_t *const *traces, const unsigned *l
             if ((rc = build_perm(x, ch, publics, e)))
                 goto out;
             size_t w = 4 * (size_t)x->tb->perm_width;
-            x->perm_lde = malloc(x->N * w * sizeof(bb_t));
-            if (!x->perm_lde) {
-                rc = rk_fail(e, RK_EINTERNAL, "stark: out of memory");
-                goto out;
-            }
             if (resident && rk_backend_is_gpu() &&
-                (rc = lde_on_device(x->perm_trace, x->log_n, w, lb, x->perm_lde, &x->d_perm, e)))
+                (rc = lde_on_device(x->perm_trace, x->log_n, w, lb, &x->d_perm, e)))
                 goto out;
-            if (!x->d_perm && ntt_coset_lde_batch(x->perm_trace, x->log_n, w, lb, bb_generator(), x->perm_lde, 1)) {
-                rc = rk_fail(e, RK_EINTERNAL, "stark: out of memory");
+            if (!x->d_perm && (rc = host_ldes(x, lb, e)))
                 goto out;
-            }
-            mats[k] = x->perm_lde;
-            d_mats[k] = x->d_perm;
-            widths[k] = w;
-            lh[k] = x->log_N;
-            k++;
         }
-        if ((rc = commit_mats(&perm_tree, k, mats, d_mats, widths, lh, e)))
+        if ((rc = commit_ldes(T, nt, 1, lb, &perm_tree, e)))
             goto out;
         fri_put_digest(out, merkle_root(&perm_tree));
         chal_observe_digest(&c, merkle_root(&perm_tree));
@@ -1020,7 +1062,26 @@ int stark_prove(const stark_pk *pk, const bb_t *const *traces, const unsigned *l
         fb[nfb].d_mats = rk_backend_is_gpu() ? fri_dm + first : NULL;
         nfb++;
     }
-    if ((rc = fri_prove_ex(fp, vk->fri_log_arity, &c, fb, nfb, out, e)))
+    const chal c_fri = c; /* a retry on the CPU starts FRI again from here */
+    const size_t len_fri = out->len;
+    rc = fri_prove_ex(fp, vk->fri_log_arity, &c, fb, nfb, out, e);
+    if (rc && !rk_backend_is_gpu() && rk_backend_gpu_error()) {
+        /* "auto": the GPU failed while FRI read LDEs that only it held; make them on the CPU
+         * and prove FRI again from the same transcript (same bytes) */
+        size_t k = 0;
+        for (size_t t = 0; t < nt && !(rc = host_ldes(&T[t], lb, e)); t++) {
+            main_tree.mats[t] = T[t].main_lde;
+            if (T[t].tb->perm_width)
+                perm_tree.mats[k++] = T[t].perm_lde;
+        }
+        for (size_t b = 0; b < nfb; b++)
+            fb[b].d_mats = NULL;
+        c = c_fri;
+        out->len = len_fri;
+        if (!rc)
+            rc = fri_prove_ex(fp, vk->fri_log_arity, &c, fb, nfb, out, e);
+    }
+    if (rc)
         goto out;
     PHASE_DONE(fri);
 #undef PHASE_DONE
@@ -1035,7 +1096,6 @@ out:
     free(T);
     free(ch);
     free(mats);
-    free(d_mats);
     free(fri_dm);
     free(widths);
     free(lh);

@@ -419,11 +419,12 @@ static void test_gpu_failure_mid_proof(void)
 }
 
 
-/* The GPU failing at each point of a resident proof in turn: with only k device buffers
- * left to allocate (k = 0, 1, ...), the proof's (k+1)-th live buffer fails - while the
- * LDEs are kept, in a tree, the quotient, FRI's row sums.  "auto" must finish every time
- * on the CPU with the CPU's bytes and leave no device buffer behind; for k large enough
- * nothing fails. */
+/* The GPU failing at each point of a resident proof in turn: gpu_fail_after(k) lets k device
+ * allocations and copies succeed and fails the rest (k = 0, 1, ...): while the LDEs are made
+ * and kept on the device, in a tree, the quotient, FRI's row sums, the rows the queries
+ * download from the device.  "auto" must finish every time on the CPU with the CPU's bytes
+ * and leave no device buffer behind; "gpu" must fail with the GPU's message; for k large
+ * enough nothing fails. */
 static void test_gpu_failure_at_each_step(void)
 {
     air_machine m;
@@ -437,24 +438,18 @@ static void test_gpu_failure_at_each_step(void)
     rk_buf_init(&v0);
     rk_buf_init(&p0);
     CHECK_EQ_U64(prove_on("cpu", &m, 1, pre, pre_lh, trs, lh, NULL, &v0, &p0, &e), RK_OK);
-    enum { MAX_HOLD = 1024 };
-    void **hold = calloc(MAX_HOLD, sizeof *hold);
-    int failed_some = 0, clean_run = 0;
+    size_t failed_auto = 0, failed_gpu = 0, clean_run = 0, k;
     rk_backend_set_messages("test_gpu_prove", 1);
-    for (size_t k = 0; k < 24 && !clean_run; k++) {
-        size_t n_hold = 0;
-        rk_err ge;
+    for (k = 0; k < 400 && !clean_run; k++) {
         gpu_shutdown(); /* cached twiddles: only the proof's own buffers count below */
-        while (n_hold < MAX_HOLD && (hold[n_hold] = gpu_malloc(4, &ge)) != NULL)
-            n_hold++;
-        for (size_t i = 0; i < k && n_hold; i++)
-            gpu_free(hold[--n_hold]);
         size_t live = gpu_mem_current();
         rk_buf v1, p1;
         rk_buf_init(&v1);
         rk_buf_init(&p1);
         rk_err_clear(&e);
+        gpu_fail_after((long)k);
         int rc = prove_on("auto", &m, 1, pre, pre_lh, trs, lh, NULL, &v1, &p1, &e);
+        gpu_fail_after(-1);
         if (rc)
             printf("# k %zu: %s\n", k, e.msg);
         CHECK_EQ_U64(rc, RK_OK);
@@ -463,22 +458,35 @@ static void test_gpu_failure_at_each_step(void)
             printf("# k %zu: other bytes\n", k);
             CHECK(0);
         }
+        if (rk_backend_gpu_error()) {
+            failed_auto++;
+            /* "gpu" stops at the same point, with the GPU's message */
+            rk_buf_free(&v1);
+            rk_buf_free(&p1);
+            gpu_shutdown(); /* the same device operations as the "auto" run (no cached twiddles) */
+            gpu_fail_after((long)k);
+            rk_err_clear(&e);
+            rc = prove_on("gpu", &m, 1, pre, pre_lh, trs, lh, NULL, &v1, &p1, &e);
+            gpu_fail_after(-1);
+            if (rc != RK_EINTERNAL)
+                printf("# k %zu: gpu did not fail\n", k);
+            CHECK_EQ_U64(rc, RK_EINTERNAL);
+            CHECK(rk_backend_gpu_error() && strstr(rk_backend_gpu_error(), "injected failure"));
+            failed_gpu += rc == RK_EINTERNAL;
+        } else {
+            clean_run = 1;
+        }
         gpu_shutdown();
         CHECK_EQ_U64(gpu_mem_current(), live);
-        if (rk_backend_gpu_error())
-            failed_some = 1;
-        else
-            clean_run = 1;
-        for (size_t i = 0; i < n_hold; i++)
-            gpu_free(hold[i]);
         rk_buf_free(&v1);
         rk_buf_free(&p1);
     }
     rk_backend_set_messages("raiko", 0);
-    CHECK(failed_some);
+    printf("# the GPU failed at %zu points in turn; a clean run after %zu device operations\n", failed_auto, k - 1);
+    CHECK(failed_auto >= 10);
+    CHECK_EQ_U64(failed_gpu, failed_auto);
     CHECK(clean_run);
     use("cpu");
-    free(hold);
     rk_buf_free(&v0);
     rk_buf_free(&p0);
     free(vals);

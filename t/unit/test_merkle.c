@@ -70,7 +70,7 @@ static void mixed_heights_root_and_openings(void)
     bb_t rows[31];
     p2_digest path[5];
     for (size_t idx = 0; idx < 32; idx++) {
-        merkle_open(&t, idx, rows, path);
+        CHECK_EQ_U64(merkle_open(&t, idx, rows, path, &e), RK_OK);
         CHECK_EQ_U64(merkle_verify(merkle_root(&t), NM, W, LH, idx, rows, path, &e), RK_OK);
         /* the row of matrix 3 (height 4) is row idx >> 3 */
         CHECK_MEM(rows + 3 + 9 + 2, M[3] + (idx >> 3) * 17, 17 * sizeof(bb_t));
@@ -87,7 +87,7 @@ static void tampered_openings_rejected(void)
     bb_t rows[31];
     p2_digest path[5];
     size_t idx = 13;
-    merkle_open(&t, idx, rows, path);
+    CHECK_EQ_U64(merkle_open(&t, idx, rows, path, &e), RK_OK);
     for (size_t i = 0; i < 31; i++) {   /* every opened element */
         rows[i] = bb_add(rows[i], bb_one());
         CHECK_EQ_U64(merkle_verify(merkle_root(&t), NM, W, LH, idx, rows, path, &e), RK_EFALSE);
