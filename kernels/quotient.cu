@@ -39,6 +39,7 @@ struct quotient_body {
     uint64_t T;          /* threads of a chunk = the slot stride */
     uint32_t n_base;
     uint64_t row0;       /* first row of the chunk */
+    uint64_t mat_row0;   /* row r of the matrices (and of Q) is at r - mat_row0: a block of rows */
     unsigned log_M;
     uint32_t qd;
     uint32_t shift, w_M, g_inv;
@@ -66,7 +67,8 @@ struct quotient_body {
     RK_HD void operator()(uint64_t t) const
     {
         const uint64_t M = (uint64_t)1 << log_M, i = row0 + t, j = RK_BITREV(i, log_M);
-        const uint64_t loc = i, nxt = RK_BITREV((j + qd) & (M - 1), log_M);
+        /* the next row keeps i's top log_qd bits: a block of M/qd rows is self-contained */
+        const uint64_t loc = i - mat_row0, nxt = RK_BITREV((j + qd) & (M - 1), log_M) - mat_row0;
         const uint32_t x = bb_mul(shift, bb_pow(w_M, j)), z = zh[j & (qd - 1)];
         const uint32_t sel[3] = {bb_mul(z, bb_inv(bb_sub(x, RK_ONE))), bb_mul(z, bb_inv(bb_sub(x, g_inv))),
                                  bb_sub(x, g_inv)};
@@ -130,7 +132,7 @@ struct quotient_body {
             if (in.acc != AIR_PROG_NONE)
                 acc = bb4_add(acc, r.ext ? bb4_mul(consts[in.acc], r.v) : bb4_mul_base(consts[in.acc], r.v.c[0]));
         }
-        Q[i] = bb4_mul_base(acc, inv_zh[j & (qd - 1)]);
+        Q[loc] = bb4_mul_base(acc, inv_zh[j & (qd - 1)]);
     }
 };
 
@@ -170,12 +172,13 @@ size_t gpu_quotient_set_chunk_rows(size_t rows)
     return rows;
 }
 
-int gpu_quotient_dev(const gpu_quotient_job *q, bb4_t *d_Q, rk_err *e)
+} /* extern "C" */
+
+/* Rows [lo, hi) of the quotient, the matrices and d_Q holding rows from mat_row0 on. */
+static int quotient_rows(const gpu_quotient_job *q, bb4_t *d_Q, uint64_t lo, uint64_t hi, uint64_t mat_row0,
+                         rk_err *e)
 {
-    RK_API_LOCK;
-    int rc = quotient_check(q, e);
-    if (rc || (rc = rt_init(e)))
-        return rc;
+    int rc;
     const air_program *p = q->prog;
     const unsigned log_M = q->log_n + q->log_qd;
     const uint64_t M = (uint64_t)1 << log_M, qd = (uint64_t)1 << q->log_qd, n = (uint64_t)1 << q->log_n;
@@ -223,9 +226,10 @@ int gpu_quotient_dev(const gpu_quotient_job *q, bb4_t *d_Q, rk_err *e)
         }
         body.Q = (bb4 *)d_Q;
     }
-    for (uint64_t row0 = 0; !rc && row0 < M; row0 += T) {
+    body.mat_row0 = mat_row0;
+    for (uint64_t row0 = lo; !rc && row0 < hi; row0 += T) {
         body.row0 = row0;
-        rc = rt_flat("quotient", T < M - row0 ? T : M - row0, body, e);
+        rc = rt_flat("quotient", T < hi - row0 ? T : hi - row0, body, e);
     }
     if (!rc)
         rc = rt_sync("quotient", e);
@@ -235,36 +239,49 @@ int gpu_quotient_dev(const gpu_quotient_job *q, bb4_t *d_Q, rk_err *e)
     return rc;
 }
 
+extern "C" {
+
+int gpu_quotient_dev(const gpu_quotient_job *q, bb4_t *d_Q, rk_err *e)
+{
+    RK_API_LOCK;
+    int rc = quotient_check(q, e);
+    if (rc || (rc = rt_init(e)))
+        return rc;
+    return quotient_rows(q, d_Q, 0, (uint64_t)1 << (q->log_n + q->log_qd), 0, e);
+}
+
 int gpu_quotient(const gpu_quotient_job *q, bb4_t *Q, rk_err *e)
 {
     RK_API_LOCK;
     int rc = quotient_check(q, e);
     if (rc || (rc = rt_init(e)))
         return rc;
-    const uint64_t M = (uint64_t)1 << (q->log_n + q->log_qd);
+    /* Block by block (the rows with the same top log_qd bits: each block's next rows are in
+     * it): 1/qd of the LDE rows on the device at a time (a 2^22-cycle segment on a 16 GB card). */
+    const uint64_t M = (uint64_t)1 << (q->log_n + q->log_qd), Bk = M >> q->log_qd;
     gpu_quotient_job d = *q;
     const bb_t *src[3] = {q->main, q->pre, q->perm};
     const size_t w[3] = {q->main_w, q->pre_w, q->perm_w};
     const char *what[3] = {"quotient: main LDE rows", "quotient: preprocessed LDE rows", "quotient: permutation LDE rows"};
     bb_t *dm[3] = {NULL, NULL, NULL};
     bb4_t *d_Q = NULL;
-    for (int k = 0; k < 3 && !rc; k++) {
-        if (!w[k] || !src[k])
-            continue;
-        rc = rt_alloc((void **)&dm[k], M * w[k] * sizeof(bb_t), what[k], e);
+    for (int k = 0; k < 3 && !rc; k++)
+        if (w[k] && src[k])
+            rc = rt_alloc((void **)&dm[k], Bk * w[k] * sizeof(bb_t), what[k], e);
+    if (!rc)
+        rc = rt_alloc((void **)&d_Q, Bk * sizeof *d_Q, "quotient values", e);
+    d.main = dm[0];
+    d.pre = dm[1];
+    d.perm = dm[2];
+    for (uint64_t r0 = 0; !rc && r0 < M; r0 += Bk) {
+        for (int k = 0; k < 3 && !rc; k++)
+            if (dm[k])
+                rc = gpu_upload(dm[k], src[k] + r0 * w[k], Bk * w[k] * sizeof(bb_t), e);
         if (!rc)
-            rc = gpu_upload(dm[k], src[k], M * w[k] * sizeof(bb_t), e);
+            rc = quotient_rows(&d, d_Q, r0, r0 + Bk, r0, e);
+        if (!rc)
+            rc = gpu_download(Q + r0, d_Q, Bk * sizeof *d_Q, e);
     }
-    if (!rc)
-        rc = rt_alloc((void **)&d_Q, M * sizeof *d_Q, "quotient values", e);
-    if (!rc) {
-        d.main = dm[0];
-        d.pre = dm[1];
-        d.perm = dm[2];
-        rc = gpu_quotient_dev(&d, d_Q, e);
-    }
-    if (!rc)
-        rc = gpu_download(Q, d_Q, M * sizeof *d_Q, e);
     for (int k = 0; k < 3; k++)
         rt_free(dm[k]);
     rt_free(d_Q);

@@ -84,12 +84,16 @@ static void batch_inv_ext_par(bb4_t *x, size_t n)
  * rk_backend_offload, over all of them) and all of them fitting in the device's free memory. */
 static int resident_ok(const tctx *T, size_t nt)
 {
-    size_t words = 0, fr = 0, tot = 0;
-    for (size_t t = 0; t < nt; t++)
+    size_t words = 0, fr = 0, tot = 0, N_max = 0;
+    for (size_t t = 0; t < nt; t++) {
         words += T[t].N * (T[t].tb->main_width + (size_t)T[t].tb->pre_width + 4 * (size_t)T[t].tb->perm_width);
+        N_max = T[t].N > N_max ? T[t].N : N_max;
+    }
     if (!rk_backend_resident() || !rk_backend_offload(words))
         return 0;
-    size_t need = words * sizeof(bb_t) + ((size_t)512 << 20); /* headroom for the calls' own buffers */
+    /* headroom for the calls' own buffers: a tree's two digest layers and FRI's row sums
+     * (<= 64 bytes a row), the quotient's values and slot scratch, twiddles */
+    size_t need = words * sizeof(bb_t) + N_max * 64 + ((size_t)512 << 20);
     rk_err ge;
     rk_err_clear(&ge);
     if (gpu_mem_info(&fr, &tot, &ge) != RK_OK)
