@@ -32,6 +32,7 @@ struct quotient_body {
     const air_prog_ins *ins;
     uint32_t n_ins;
     const bb4 *consts;
+    const air_prog_term *terms;
     bb4 acc_init;
     const uint32_t *main, *pre, *perm;
     uint64_t main_w, pre_w, perm_w;
@@ -129,8 +130,9 @@ struct quotient_body {
                 else
                     slots[(uint64_t)in.dst * T + t] = r.v.c[0];
             }
-            if (in.acc != AIR_PROG_NONE)
-                acc = bb4_add(acc, r.ext ? bb4_mul(consts[in.acc], r.v) : bb4_mul_base(consts[in.acc], r.v.c[0]));
+            if (in.acc != AIR_PROG_NONE) /* one accumulator: the terms' coefficients only */
+                for (const air_prog_term *tm = terms + in.acc; tm->acc != AIR_PROG_NONE; tm++)
+                    acc = bb4_add(acc, r.ext ? bb4_mul(consts[tm->coef], r.v) : bb4_mul_base(consts[tm->coef], r.v.c[0]));
         }
         Q[loc] = bb4_mul_base(acc, inv_zh[j & (qd - 1)]);
     }
@@ -153,6 +155,8 @@ static uint64_t quotient_chunk_rows(uint64_t M, uint64_t words)
 
 static int quotient_check(const gpu_quotient_job *q, rk_err *e)
 {
+    if (q->prog && q->prog->n_acc != 1)
+        return rk_fail(e, RK_EINPUT, "gpu: quotient: a program with %zu accumulators", q->prog->n_acc);
     if (!q->prog || q->log_qd > 4 || q->log_n + q->log_qd > 27 || q->log_n < 1)
         return rk_fail(e, RK_EINPUT, "gpu: quotient: log height %u, log quotient degree %u out of range",
                        q->log_n, q->log_qd);
@@ -187,9 +191,14 @@ static int quotient_rows(const gpu_quotient_job *q, bb4_t *d_Q, uint64_t lo, uin
     quotient_body body;
     memset(&body, 0, sizeof body);
     air_prog_ins *d_ins = NULL;
+    air_prog_term *d_terms = NULL;
     bb4 *d_consts = NULL;
     uint32_t *d_slots = NULL;
     rc = rt_alloc((void **)&d_ins, p->n_ins * sizeof *d_ins, "quotient program", e);
+    if (!rc)
+        rc = rt_alloc((void **)&d_terms, p->n_terms * sizeof *d_terms, "quotient terms", e);
+    if (!rc)
+        rc = rt_h2d(d_terms, p->terms, p->n_terms * sizeof *d_terms, e);
     if (!rc)
         rc = rt_alloc((void **)&d_consts, p->n_consts * sizeof *d_consts, "quotient constants", e);
     if (!rc)
@@ -202,8 +211,9 @@ static int quotient_rows(const gpu_quotient_job *q, bb4_t *d_Q, uint64_t lo, uin
         body.ins = d_ins;
         body.n_ins = (uint32_t)p->n_ins;
         body.consts = d_consts;
+        body.terms = d_terms;
         for (int k = 0; k < 4; k++)
-            body.acc_init.c[k] = p->acc_init.c[k];
+            body.acc_init.c[k] = p->acc_init[0].c[k];
         body.main = q->main;
         body.pre = q->pre;
         body.perm = q->perm;
@@ -234,6 +244,7 @@ static int quotient_rows(const gpu_quotient_job *q, bb4_t *d_Q, uint64_t lo, uin
     if (!rc)
         rc = rt_sync("quotient", e);
     rt_free(d_ins);
+    rt_free(d_terms);
     rt_free(d_consts);
     rt_free(d_slots);
     return rc;

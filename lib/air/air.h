@@ -303,11 +303,14 @@ void air_block_combine(const air_table *t, const bb_t *scratch, size_t n, const 
  *     slots 4), slots reused as soon as their value is dead (linear scan over the
  *     topological order), so a row needs n_base_slots + 4 n_ext_slots words
  *     instead of one value per node;
- *   - the random linear combination fused in: an instruction with acc != NONE
- *     adds consts[acc] * its value to the row's accumulator, which starts at
- *     acc_init (the row-independent terms).
- * The program computes, for one row, sum_i coef[i] * value(xs[i]) - exactly the
- * value air_block_combine gives (field arithmetic is exact, the order is free). */
+ *   - the linear combinations fused in: an instruction with acc != NONE adds
+ *     consts[t.coef] * its value to accumulator t.acc for each term t of
+ *     terms[acc], terms[acc + 1], ... up to the one with t.acc == NONE; the
+ *     accumulators start at acc_init[] (the row-independent terms).
+ * The program computes, for one row, accumulator k = sum over i with acc_of[i] = k of
+ * coef[i] * value(xs[i]) - for the quotient (one accumulator) exactly the value
+ * air_block_combine gives (field arithmetic is exact, the order is free); the LogUp
+ * trace uses one accumulator per denominator and per multiplicity. */
 enum air_prog_op {
     AIR_PROG_LD_MAIN = 0, /* dst(base) = main[row(b)][a]          b: 0 local, 1 next */
     AIR_PROG_LD_PRE,      /* dst(base) = pre[row(b)][a] */
@@ -329,15 +332,23 @@ typedef struct air_prog_ins {
     uint8_t unused;
     uint32_t dst;    /* result slot (base or extension pool by dst_ext), or NONE: not stored */
     uint32_t a, b;   /* operands: a slot, a base immediate (internal form) or a consts index */
-    uint32_t acc;    /* NONE, or acc += consts[acc] * result */
+    uint32_t acc;    /* NONE, or the first of this result's terms in terms[] */
 } air_prog_ins;
+
+typedef struct air_prog_term {
+    uint32_t acc;    /* accumulator; NONE ends an instruction's terms */
+    uint32_t coef;   /* consts index */
+} air_prog_term;
 
 typedef struct air_program {
     air_prog_ins *ins;
     size_t n_ins;
     bb4_t *consts;          /* extension constants and the combination's coefficients */
     size_t n_consts;
-    bb4_t acc_init;         /* the row-independent part of the sum */
+    air_prog_term *terms;
+    size_t n_terms;
+    size_t n_acc;
+    bb4_t *acc_init;        /* n_acc: the row-independent part of each sum */
     unsigned n_base_slots, n_ext_slots;
     int reads_next;         /* some load has b = 1 */
 } air_program;
@@ -350,9 +361,18 @@ void air_program_free(air_program *p);
  * RK_EINTERNAL on OOM, RK_EINPUT on a node index out of range. */
 int air_program_build(air_program *p, const air_table *t, const air_expr *xs, const bb4_t *coef,
                       size_t count, const bb_t *publics, const bb4_t *challenges, rk_err *e);
+/* The same with n_acc accumulators: term i goes to accumulator acc_of[i] (< n_acc); init
+ * (n_acc values, or NULL for zeros) is added to the accumulators' starting values. */
+int air_program_build_multi(air_program *p, const air_table *t, const air_expr *xs, const bb4_t *coef,
+                            const uint32_t *acc_of, size_t count, size_t n_acc, const bb4_t *init,
+                            const bb_t *publics, const bb4_t *challenges, rk_err *e);
 /* One row on the CPU (the kernels' reference): main/pre rows at offsets 0 and 1, perm
  * rows (4 words per extension column), sel = {is_first, is_last, is_transition};
- * slots holds n_base_slots + 4 n_ext_slots words.  Returns the row's sum. */
+ * slots holds n_base_slots + 4 n_ext_slots words; accs gets the n_acc sums. */
+void air_program_run_multi(const air_program *p, const bb_t *main_l, const bb_t *main_n, const bb_t *pre_l,
+                           const bb_t *pre_n, const bb_t *perm_l, const bb_t *perm_n, const bb_t sel[3],
+                           bb_t *slots, bb4_t *accs);
+/* One accumulator: returns the row's sum. */
 bb4_t air_program_run(const air_program *p, const bb_t *main_l, const bb_t *main_n, const bb_t *pre_l,
                       const bb_t *pre_n, const bb_t *perm_l, const bb_t *perm_n, const bb_t sel[3],
                       bb_t *slots);

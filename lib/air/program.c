@@ -17,6 +17,8 @@ void air_program_free(air_program *p)
 {
     free(p->ins);
     free(p->consts);
+    free(p->terms);
+    free(p->acc_init);
     air_program_init(p);
 }
 
@@ -45,6 +47,22 @@ static int push_const(air_program *p, size_t *cap, bb4_t v, uint32_t *idx)
     return 0;
 }
 
+static int push_term(air_program *p, size_t *cap, uint32_t acc, uint32_t coef)
+{
+    if (p->n_terms == *cap) {
+        size_t nc = *cap ? 2 * *cap : 64;
+        air_prog_term *q = realloc(p->terms, nc * sizeof *q);
+        if (!q)
+            return -1;
+        p->terms = q;
+        *cap = nc;
+    }
+    p->terms[p->n_terms].acc = acc;
+    p->terms[p->n_terms].coef = coef;
+    p->n_terms++;
+    return 0;
+}
+
 static int is_binary(uint8_t op) { return op == AIR_OP_ADD || op == AIR_OP_SUB || op == AIR_OP_MUL; }
 
 
@@ -53,7 +71,10 @@ static int is_load(uint8_t op) { return op == AIR_OP_MAIN || op == AIR_OP_PRE ||
 /* The builder's per-node bookkeeping (see air_program_build). */
 typedef struct build_state {
     const uint8_t *dep, *ext, *is_c;
-    const bb4_t *val, *csum;
+    const bb4_t *val;
+    const uint32_t *head, *next_term, *acc_of; /* node -> its terms (linked), term -> accumulator */
+    const bb4_t *coef;
+    size_t *cap_terms;
     const uint32_t *last;
     uint32_t *slot;
     uint8_t *done;
@@ -130,8 +151,26 @@ static int emit(air_program *p, const air_table *t, uint32_t i, size_t *cap_ins,
     }
     in->dst = bk->last[i] == AIR_PROG_NONE ? AIR_PROG_NONE : (bk->slot[i] = pool_take(&bk->pools[ext[i]]));
     in->acc = AIR_PROG_NONE;
-    if (bk->is_c[i] && push_const(p, cap_consts, bk->csum[i], &in->acc))
-        return -1;
+    if (bk->is_c[i]) { /* its terms, one per accumulator (repeats summed), then the end mark */
+        size_t first = p->n_terms;
+        for (uint32_t k = bk->head[i]; k != AIR_PROG_NONE; k = bk->next_term[k]) {
+            size_t j = first;
+            while (j < p->n_terms && p->terms[j].acc != bk->acc_of[k])
+                j++;
+            if (j < p->n_terms) {
+                p->consts[p->terms[j].coef] = bb4_add(p->consts[p->terms[j].coef], bk->coef[k]);
+                continue;
+            }
+            if (push_term(p, bk->cap_terms, bk->acc_of[k], 0))
+                return -1;
+            if (push_const(p, cap_consts, bk->coef[k], &p->terms[p->n_terms - 1].coef))
+                return -1;
+        }
+        if (push_term(p, bk->cap_terms, AIR_PROG_NONE, 0))
+            return -1;
+        in = &p->ins[p->n_ins - 1];
+        in->acc = (uint32_t)first;
+    }
     bk->done[i] = 1;
     return 0;
 }
@@ -139,30 +178,55 @@ static int emit(air_program *p, const air_table *t, uint32_t i, size_t *cap_ins,
 int air_program_build(air_program *p, const air_table *t, const air_expr *xs, const bb4_t *coef,
                       size_t count, const bb_t *publics, const bb4_t *challenges, rk_err *e)
 {
+    return air_program_build_multi(p, t, xs, coef, NULL, count, 1, NULL, publics, challenges, e);
+}
+
+int air_program_build_multi(air_program *p, const air_table *t, const air_expr *xs, const bb4_t *coef,
+                            const uint32_t *acc_of, size_t count, size_t n_acc, const bb4_t *init,
+                            const bb_t *publics, const bb4_t *challenges, rk_err *e)
+{
     air_program_free(p);
     const size_t n = t->n_nodes;
-    for (size_t i = 0; i < count; i++)
+    if (n_acc == 0 || n_acc >= AIR_PROG_NONE)
+        return rk_fail(e, RK_EINPUT, "air program: table %s: %zu accumulators", t->name, n_acc);
+    for (size_t i = 0; i < count; i++) {
         if (xs[i] >= n)
             return rk_fail(e, RK_EINPUT, "air program: table %s: expression %u is not a node", t->name, xs[i]);
+        if (acc_of && acc_of[i] >= n_acc)
+            return rk_fail(e, RK_EINPUT, "air program: table %s: accumulator %u of %zu", t->name, acc_of[i], n_acc);
+    }
     for (size_t i = 0; i < n; i++) {
         const air_node *nd = &t->nodes[i];
         if ((is_binary(nd->op) && (nd->a >= i || nd->b >= i)) || (nd->op == AIR_OP_NEG && nd->a >= i))
             return rk_fail(e, RK_EINPUT, "air program: table %s: node %zu reads a later node", t->name, i);
     }
     uint8_t *need = calloc(n + 1, 1), *done = calloc(n + 1, 1), *dep = calloc(n + 1, 1), *ext = calloc(n + 1, 1), *is_c = calloc(n + 1, 1);
-    bb4_t *val = calloc(n + 1, sizeof *val), *csum = calloc(n + 1, sizeof *csum);
+    bb4_t *val = calloc(n + 1, sizeof *val);
     uint32_t *last = malloc((n + 1) * sizeof *last), *slot = malloc((n + 1) * sizeof *slot);
+    uint32_t *head = malloc((n + 1) * sizeof *head), *next_term = malloc((count + 1) * sizeof *next_term);
+    uint32_t *acc0 = acc_of ? NULL : calloc(count + 1, sizeof *acc0);
+    size_t cap_terms = 0;
+    p->acc_init = calloc(n_acc, sizeof *p->acc_init);
+    p->n_acc = n_acc;
     slot_pool pools[2] = {{malloc((n + 1) * sizeof(uint32_t)), 0, 0}, {malloc((n + 1) * sizeof(uint32_t)), 0, 0}};
     size_t cap_ins = 0, cap_consts = 0;
     int rc = RK_OK;
-    if (!need || !done || !dep || !ext || !is_c || !val || !csum || !last || !slot || !pools[0].free_ || !pools[1].free_)
+    if (!need || !done || !dep || !ext || !is_c || !val || !last || !slot || !pools[0].free_ || !pools[1].free_ ||
+        !head || !next_term || (!acc_of && !acc0) || !p->acc_init)
         goto oom;
+    if (!acc_of)
+        acc_of = acc0;
+    if (init)
+        memcpy(p->acc_init, init, n_acc * sizeof *init);
 
-    /* which nodes the sum reads, and each constraint node's summed coefficient */
-    for (size_t i = 0; i < count; i++) {
+    /* which nodes the sums read, and each node's terms (a list, in term order) */
+    for (size_t i = 0; i <= n; i++)
+        head[i] = AIR_PROG_NONE;
+    for (size_t i = count; i-- > 0;) {
         need[xs[i]] = 1;
-        csum[xs[i]] = bb4_add(csum[xs[i]], coef[i]);
         is_c[xs[i]] = 1;
+        next_term[i] = head[xs[i]];
+        head[xs[i]] = (uint32_t)i;
     }
     for (size_t i = n; i-- > 0;) {
         const air_node *nd = &t->nodes[i];
@@ -223,11 +287,10 @@ int air_program_build(air_program *p, const air_table *t, const air_expr *xs, co
                 last[nd->b] = (uint32_t)i;
         }
     }
-    build_state bk = {dep, ext, is_c, val, csum, last, slot, done, pools};
-    p->acc_init = bb4_zero();
-    for (size_t i = 0; i < n; i++)
-        if (is_c[i] && !dep[i]) /* a row-independent constraint: the same term on every row */
-            p->acc_init = bb4_add(p->acc_init, bb4_mul(csum[i], val[i]));
+    build_state bk = {dep, ext, is_c, val, head, next_term, acc_of, coef, &cap_terms, last, slot, done, pools};
+    for (size_t i = 0; i < count; i++)
+        if (!dep[xs[i]]) /* a row-independent term: the same on every row */
+            p->acc_init[acc_of[i]] = bb4_add(p->acc_init[acc_of[i]], bb4_mul(coef[i], val[xs[i]]));
 
     /* emit, allocating slots by liveness; a column load is emitted just before its
      * first reader (authors read columns early, which would keep them live all along) */
@@ -261,7 +324,9 @@ out:
     free(ext);
     free(is_c);
     free(val);
-    free(csum);
+    free(head);
+    free(next_term);
+    free(acc0);
     free(last);
     free(slot);
     free(pools[0].free_);
@@ -283,12 +348,12 @@ static bb4_t operand(const air_program *p, unsigned kind, uint32_t x, const bb_t
     }
 }
 
-bb4_t air_program_run(const air_program *p, const bb_t *main_l, const bb_t *main_n, const bb_t *pre_l,
-                      const bb_t *pre_n, const bb_t *perm_l, const bb_t *perm_n, const bb_t sel[3],
-                      bb_t *slots)
+void air_program_run_multi(const air_program *p, const bb_t *main_l, const bb_t *main_n, const bb_t *pre_l,
+                           const bb_t *pre_n, const bb_t *perm_l, const bb_t *perm_n, const bb_t sel[3],
+                           bb_t *slots, bb4_t *accs)
 {
     bb_t *bs = slots, *es = slots + p->n_base_slots;
-    bb4_t acc = p->acc_init;
+    memcpy(accs, p->acc_init, p->n_acc * sizeof *accs);
     for (size_t k = 0; k < p->n_ins; k++) {
         const air_prog_ins *in = &p->ins[k];
         bb4_t v, x, y;
@@ -313,7 +378,16 @@ bb4_t air_program_run(const air_program *p, const bb_t *main_l, const bb_t *main
                 bs[in->dst] = v.c[0];
         }
         if (in->acc != AIR_PROG_NONE)
-            acc = bb4_add(acc, bb4_mul(p->consts[in->acc], v));
+            for (const air_prog_term *t = p->terms + in->acc; t->acc != AIR_PROG_NONE; t++)
+                accs[t->acc] = bb4_add(accs[t->acc], bb4_mul(p->consts[t->coef], v));
     }
+}
+
+bb4_t air_program_run(const air_program *p, const bb_t *main_l, const bb_t *main_n, const bb_t *pre_l,
+                      const bb_t *pre_n, const bb_t *perm_l, const bb_t *perm_n, const bb_t sel[3],
+                      bb_t *slots)
+{
+    bb4_t acc;
+    air_program_run_multi(p, main_l, main_n, pre_l, pre_n, perm_l, perm_n, sel, slots, &acc);
     return acc;
 }

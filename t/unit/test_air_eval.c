@@ -474,25 +474,51 @@ static void program_matches_point(void)
             for (int j = 0; j < 4; j++)
                 coef[i].c[j] = rnd_bb();
         }
+        /* odd reps: several accumulators (terms spread over them, starting values given) */
+        size_t n_acc = rep % 2 ? 1 + rnd32() % 5 : 1;
+        uint32_t acc_of[60];
+        bb4_t init[5];
+        for (size_t i = 0; i < count; i++)
+            acc_of[i] = rnd32() % n_acc;
+        for (size_t k = 0; k < n_acc; k++)
+            for (int j = 0; j < 4; j++)
+                init[k].c[j] = rnd_bb();
         air_program p;
         air_program_init(&p);
         rk_err e = {0};
-        CHECK_EQ_U64(air_program_build(&p, &f->t, xs, coef, count, f->publics, f->ch, &e), RK_OK);
+        if (rep % 2)
+            CHECK_EQ_U64(air_program_build_multi(&p, &f->t, xs, coef, acc_of, count, n_acc, init, f->publics, f->ch,
+                                                 &e), RK_OK);
+        else
+            CHECK_EQ_U64(air_program_build(&p, &f->t, xs, coef, count, f->publics, f->ch, &e), RK_OK);
         CHECK(p.n_ins <= f->t.n_nodes);
         bb_t *slots = malloc((p.n_base_slots + 4 * (size_t)p.n_ext_slots + 1) * sizeof *slots);
         bb4_t *vals = malloc(f->t.n_nodes * sizeof *vals);
         air_block b = block_of(f, B, 1);
         for (size_t r = 0; r < B; r++) {
             eval_row(f, &b, r, vals);
-            bb4_t want = bb4_zero();
-            for (size_t i = 0; i < count; i++)
-                want = bb4_add(want, bb4_mul(coef[i], vals[xs[i]]));
+            bb4_t want[5], got[5];
+            for (size_t k = 0; k < n_acc; k++)
+                want[k] = rep % 2 ? init[k] : bb4_zero();
+            for (size_t i = 0; i < count; i++) {
+                size_t k = rep % 2 ? acc_of[i] : 0;
+                want[k] = bb4_add(want[k], bb4_mul(coef[i], vals[xs[i]]));
+            }
             const bb_t sel[3] = {f->isf[r], f->isl[r], f->ist[r]};
-            bb4_t got = air_program_run(&p, f->main + f->loc[r] * MW, f->main + f->nxt[r] * MW,
-                                        f->pre + f->loc[r] * PW, f->pre + f->nxt[r] * PW,
-                                        f->perm + f->loc[r] * 4 * QW, f->perm + f->nxt[r] * 4 * QW, sel, slots);
-            if (!bb4_eq(got, want)) {
-                printf("# rep %d row %zu: %08x.. want %08x..\n", rep, r, got.c[0], want.c[0]);
+            air_program_run_multi(&p, f->main + f->loc[r] * MW, f->main + f->nxt[r] * MW, f->pre + f->loc[r] * PW,
+                                  f->pre + f->nxt[r] * PW, f->perm + f->loc[r] * 4 * QW,
+                                  f->perm + f->nxt[r] * 4 * QW, sel, slots, got);
+            int same = 1;
+            for (size_t k = 0; k < n_acc; k++)
+                same &= bb4_eq(got[k], want[k]);
+            if (n_acc == 1)
+                same &= bb4_eq(air_program_run(&p, f->main + f->loc[r] * MW, f->main + f->nxt[r] * MW,
+                                               f->pre + f->loc[r] * PW, f->pre + f->nxt[r] * PW,
+                                               f->perm + f->loc[r] * 4 * QW, f->perm + f->nxt[r] * 4 * QW, sel,
+                                               slots),
+                               want[0]);
+            if (!same) {
+                printf("# rep %d row %zu (%zu accumulators): other sums\n", rep, r, n_acc);
                 CHECK(0);
                 break;
             }
