@@ -167,6 +167,26 @@ RK_HD bb4 bb4_mul(bb4 a, bb4 b)
     return r;
 }
 
+/* a^-1 (0 for 0).  With b = a(-X) = a0 - a1 X + a2 X^2 - a3 X^3, a b = c0 + c2 X^2 has no odd
+ * terms, so it lives in F_p[Y]/(Y^2 - 11) (Y = X^2), where (c0 + c2 Y)^-1 =
+ * (c0 - c2 Y) / (c0^2 - 11 c2^2); then a^-1 = b (a b)^-1.  One base inversion. */
+RK_HD bb4 bb4_inv(bb4 a)
+{
+    const uint32_t w = RK_MONT(11u);
+    bb4 b = a;
+    b.c[1] = bb_neg(a.c[1]);
+    b.c[3] = bb_neg(a.c[3]);
+    bb4 c = bb4_mul(a, b); /* c.c[1] = c.c[3] = 0 */
+    uint32_t d = bb_sub(bb_mul(c.c[0], c.c[0]), bb_mul(w, bb_mul(c.c[2], c.c[2])));
+    uint32_t di = bb_inv(d);
+    bb4 ci;
+    ci.c[0] = bb_mul(c.c[0], di);
+    ci.c[1] = 0;
+    ci.c[2] = bb_neg(bb_mul(c.c[2], di));
+    ci.c[3] = 0;
+    return bb4_mul(b, ci);
+}
+
 } /* namespace rk */
 
 #endif

@@ -18,27 +18,20 @@
 #include "api.cuh"
 #include "bb.cuh"
 #include "ntt.cuh"
+#include "program.cuh"
 #include "rt.cuh"
 
 namespace rk {
 
-/* A value and whether it is an extension element (base values keep c[1..3] = 0). */
-struct qval {
+/* The one accumulator of the quotient: sum alpha^c C_c. */
+struct quotient_acc {
     bb4 v;
-    int ext;
+    RK_HD void add(const air_prog_term &, bb4 x) { v = bb4_add(v, x); }
 };
 
 struct quotient_body {
-    const air_prog_ins *ins;
-    uint32_t n_ins;
-    const bb4 *consts;
-    const air_prog_term *terms;
+    prog_view P;
     bb4 acc_init;
-    const uint32_t *main, *pre, *perm;
-    uint64_t main_w, pre_w, perm_w;
-    uint32_t *slots;     /* (n_base + 4 n_ext) x T words, slot-major */
-    uint64_t T;          /* threads of a chunk = the slot stride */
-    uint32_t n_base;
     uint64_t row0;       /* first row of the chunk */
     uint64_t mat_row0;   /* row r of the matrices (and of Q) is at r - mat_row0: a block of rows */
     unsigned log_M;
@@ -46,24 +39,6 @@ struct quotient_body {
     uint32_t shift, w_M, g_inv;
     uint32_t zh[16], inv_zh[16];
     bb4 *Q;
-
-    RK_HD qval operand(unsigned kind, uint32_t x, uint64_t t) const
-    {
-        qval r;
-        r.v.c[1] = r.v.c[2] = r.v.c[3] = 0;
-        r.ext = 0;
-        switch (kind) {
-        case AIR_PROG_BSLOT: r.v.c[0] = slots[(uint64_t)x * T + t]; break;
-        case AIR_PROG_ESLOT:
-            for (int k = 0; k < 4; k++)
-                r.v.c[k] = slots[((uint64_t)n_base + 4 * (uint64_t)x + k) * T + t];
-            r.ext = 1;
-            break;
-        case AIR_PROG_BIMM: r.v.c[0] = x; break;
-        default: r.v = consts[x]; r.ext = 1; break;
-        }
-        return r;
-    }
 
     RK_HD void operator()(uint64_t t) const
     {
@@ -73,68 +48,9 @@ struct quotient_body {
         const uint32_t x = bb_mul(shift, bb_pow(w_M, j)), z = zh[j & (qd - 1)];
         const uint32_t sel[3] = {bb_mul(z, bb_inv(bb_sub(x, RK_ONE))), bb_mul(z, bb_inv(bb_sub(x, g_inv))),
                                  bb_sub(x, g_inv)};
-        bb4 acc = acc_init;
-        RK_UNROLL1
-        for (uint32_t k = 0; k < n_ins; k++) {
-            const air_prog_ins in = ins[k];
-            qval r;
-            r.v.c[1] = r.v.c[2] = r.v.c[3] = 0;
-            r.ext = 0;
-            switch (in.op) {
-            case AIR_PROG_LD_MAIN: r.v.c[0] = main[(in.b ? nxt : loc) * main_w + in.a]; break;
-            case AIR_PROG_LD_PRE: r.v.c[0] = pre[(in.b ? nxt : loc) * pre_w + in.a]; break;
-            case AIR_PROG_LD_PERM: {
-                const uint32_t *p = perm + (in.b ? nxt : loc) * perm_w + 4 * (uint64_t)in.a;
-                for (int c = 0; c < 4; c++)
-                    r.v.c[c] = p[c];
-                r.ext = 1;
-                break;
-            }
-            case AIR_PROG_SEL: r.v.c[0] = sel[in.a]; break;
-            case AIR_PROG_NEG: {
-                qval a = operand(in.ty & 3, in.a, t);
-                r.ext = a.ext;
-                for (int c = 0; c < 4; c++)
-                    r.v.c[c] = bb_neg(a.v.c[c]);
-                break;
-            }
-            default: {
-                qval a = operand(in.ty & 3, in.a, t), b = operand((in.ty >> 2) & 3, in.b, t);
-                r.ext = a.ext | b.ext;
-                if (in.op == AIR_PROG_ADD) {
-                    if (r.ext)
-                        r.v = bb4_add(a.v, b.v);
-                    else
-                        r.v.c[0] = bb_add(a.v.c[0], b.v.c[0]);
-                } else if (in.op == AIR_PROG_SUB) {
-                    if (r.ext)
-                        r.v = bb4_sub(a.v, b.v);
-                    else
-                        r.v.c[0] = bb_sub(a.v.c[0], b.v.c[0]);
-                }
-                else if (!r.ext)
-                    r.v.c[0] = bb_mul(a.v.c[0], b.v.c[0]);
-                else if (!a.ext)
-                    r.v = bb4_mul_base(b.v, a.v.c[0]);
-                else if (!b.ext)
-                    r.v = bb4_mul_base(a.v, b.v.c[0]);
-                else
-                    r.v = bb4_mul(a.v, b.v);
-                break;
-            }
-            }
-            if (in.dst != AIR_PROG_NONE) {
-                if (in.dst_ext)
-                    for (int c = 0; c < 4; c++)
-                        slots[((uint64_t)n_base + 4 * (uint64_t)in.dst + c) * T + t] = r.v.c[c];
-                else
-                    slots[(uint64_t)in.dst * T + t] = r.v.c[0];
-            }
-            if (in.acc != AIR_PROG_NONE) /* one accumulator: the terms' coefficients only */
-                for (const air_prog_term *tm = terms + in.acc; tm->acc != AIR_PROG_NONE; tm++)
-                    acc = bb4_add(acc, r.ext ? bb4_mul(consts[tm->coef], r.v) : bb4_mul_base(consts[tm->coef], r.v.c[0]));
-        }
-        Q[loc] = bb4_mul_base(acc, inv_zh[j & (qd - 1)]);
+        quotient_acc acc{acc_init};
+        P.run(t, loc, nxt, sel, acc);
+        Q[loc] = bb4_mul_base(acc.v, inv_zh[j & (qd - 1)]);
     }
 };
 
@@ -208,21 +124,21 @@ static int quotient_rows(const gpu_quotient_job *q, bb4_t *d_Q, uint64_t lo, uin
     if (!rc)
         rc = rt_h2d(d_consts, p->consts, p->n_consts * sizeof *d_consts, e);
     if (!rc) {
-        body.ins = d_ins;
-        body.n_ins = (uint32_t)p->n_ins;
-        body.consts = d_consts;
-        body.terms = d_terms;
+        body.P.ins = d_ins;
+        body.P.n_ins = (uint32_t)p->n_ins;
+        body.P.consts = d_consts;
+        body.P.terms = d_terms;
         for (int k = 0; k < 4; k++)
             body.acc_init.c[k] = p->acc_init[0].c[k];
-        body.main = q->main;
-        body.pre = q->pre;
-        body.perm = q->perm;
-        body.main_w = q->main_w;
-        body.pre_w = q->pre_w;
-        body.perm_w = q->perm_w;
-        body.slots = d_slots;
-        body.T = T;
-        body.n_base = p->n_base_slots;
+        body.P.main = q->main;
+        body.P.pre = q->pre;
+        body.P.perm = q->perm;
+        body.P.main_w = q->main_w;
+        body.P.pre_w = q->pre_w;
+        body.P.perm_w = q->perm_w;
+        body.P.slots = d_slots;
+        body.P.T = T;
+        body.P.n_base = p->n_base_slots;
         body.log_M = log_M;
         body.qd = (uint32_t)qd;
         body.shift = q->shift;

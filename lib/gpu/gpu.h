@@ -170,4 +170,23 @@ int gpu_quotient_dev(const gpu_quotient_job *q, bb4_t *d_Q, rk_err *e);
  * Same results for any value. */
 size_t gpu_quotient_set_chunk_rows(size_t rows);
 
+/* ---- LogUp permutation trace (lib/stark build_perm) ---- */
+/* One table's LogUp columns over its 2^log_n trace rows: prog (air_program_build_multi, over
+ * the table's main and preprocessed trace rows) gives interaction j's denominator
+ * beta + bus_j + sum_k gamma^(k+1) v_jk in accumulator j and its multiplicity in
+ * accumulator n_inter + j; row i of d_perm (device, 4 (n_batches + 1) words a row) gets
+ * h_b = sum over batch b's interactions (batch_start, host) of sign_j m_j / d_j, then the
+ * running sum of sum_b h_b over rows 0..i.  *cumsum gets the last row's running sum and
+ * *zero_den 1 if some denominator is zero (the rows are then meaningless). */
+typedef struct gpu_logup_job {
+    const air_program *prog;       /* host */
+    unsigned log_n;
+    size_t n_inter, n_batches;
+    const uint32_t *batch_start;   /* host, n_batches + 1 */
+    const int32_t *sign;           /* host, n_inter: +1 send, -1 receive */
+    const bb_t *main, *pre;        /* device trace rows (pre may be NULL with pre_w 0) */
+    size_t main_w, pre_w;
+} gpu_logup_job;
+int gpu_logup_dev(const gpu_logup_job *j, bb_t *d_perm, bb4_t *cumsum, int *zero_den, rk_err *e);
+
 #endif

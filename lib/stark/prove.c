@@ -27,6 +27,7 @@ typedef struct tctx {
     bb4_t pts[2];        /* zeta, zeta * g */
     /* resident GPU proving (rk_backend_resident): device copies of the LDEs, or NULL */
     bb_t *d_main, *d_perm, *d_pre;
+    int d_perm_is_trace;  /* d_perm holds the LogUp trace in its first n rows, not yet its LDE */
 } tctx;
 
 static void tctx_free(tctx *c)
@@ -421,6 +422,95 @@ static int build_perm(tctx *c, const bb4_t *ch, const bb_t *publics, rk_err *e)
     free(tot);
     c->cumsum = before;
     return RK_OK;
+}
+
+
+/* The LogUp trace on the GPU (gpu_logup_dev): the table's interactions as a straight-line
+ * program with a denominator and a multiplicity accumulator each, the traces up, the rows
+ * down into perm_trace (the openings read them).  keep: the rows stay in x->d_perm (N rows
+ * allocated: the LDE is made there in place).  *done = 0 when "auto" fell back: the CPU
+ * builds them. */
+static int build_perm_gpu(tctx *c, const bb4_t *ch, const bb_t *publics, int keep, int *done, rk_err *e)
+{
+    const air_table *tb = c->tb;
+    const size_t n = c->n, ni = tb->n_inter, pw4 = 4 * (size_t)tb->perm_width;
+    size_t nt = 0;
+    *done = 0;
+    for (size_t j = 0; j < ni; j++)
+        nt += tb->inter[j].n_values + 1;
+    air_expr *xs = malloc(nt * sizeof *xs);
+    bb4_t *coef = malloc(nt * sizeof *coef), *init = calloc(2 * ni, sizeof *init);
+    uint32_t *acc_of = malloc(nt * sizeof *acc_of);
+    int32_t *sign = malloc(ni * sizeof *sign);
+    air_program prog;
+    air_program_init(&prog);
+    bb_t *d_main = NULL, *d_pre = NULL, *d_perm = NULL;
+    rk_err ge;
+    rk_err_clear(&ge);
+    int rc = RK_OK, zero = 0, ok = 0;
+    if (!xs || !coef || !init || !acc_of || !sign) {
+        rc = rk_fail(e, RK_EINTERNAL, "stark: out of memory");
+        goto done;
+    }
+    for (size_t j = 0, k = 0; j < ni; j++) {
+        const air_interaction *it = &tb->inter[j];
+        init[j] = bb4_add(ch[AIR_CH_BETA], bb4_from_base(bb_from_u32(it->bus)));
+        for (unsigned v = 0; v < it->n_values; v++, k++)
+            xs[k] = it->values[v], coef[k] = ch[AIR_CH_GAMMA1 + v], acc_of[k] = (uint32_t)j;
+        xs[k] = it->mult, coef[k] = bb4_one(), acc_of[k++] = (uint32_t)(ni + j);
+        sign[j] = it->sign;
+    }
+    if ((rc = air_program_build_multi(&prog, tb, xs, coef, acc_of, nt, 2 * ni, init, publics, ch, e)))
+        goto done;
+    c->perm_trace = malloc(n * pw4 * sizeof(bb_t));
+    if (!c->perm_trace) {
+        rc = rk_fail(e, RK_EINTERNAL, "stark: out of memory");
+        goto done;
+    }
+    double t0 = rk_backend_clock();
+    bb4_t cum;
+    const size_t mw = tb->main_width, prw = tb->pre_width;
+    gpu_logup_job job = {&prog, c->log_n, ni, tb->n_batches, tb->batch_start, sign, NULL, NULL, mw, prw};
+    ok = (d_main = gpu_malloc(n * mw * sizeof(bb_t), &ge)) &&
+         gpu_upload(d_main, c->trace, n * mw * sizeof(bb_t), &ge) == RK_OK &&
+         (!prw || ((d_pre = gpu_malloc(n * prw * sizeof(bb_t), &ge)) &&
+                   gpu_upload(d_pre, c->pre_trace, n * prw * sizeof(bb_t), &ge) == RK_OK)) &&
+         (d_perm = gpu_malloc((keep ? c->N : n) * pw4 * sizeof(bb_t), &ge));
+    if (ok) {
+        job.main = d_main;
+        job.pre = d_pre;
+        ok = gpu_logup_dev(&job, d_perm, &cum, &zero, &ge) == RK_OK &&
+             gpu_download(c->perm_trace, d_perm, n * pw4 * sizeof(bb_t), &ge) == RK_OK;
+    }
+    if (ok) {
+        rk_backend_gpu_call_done(t0, n * (mw + prw + pw4) * sizeof(bb_t)); /* traces up, LogUp rows down */
+        if (zero) {
+            rc = rk_fail(e, RK_EINTERNAL, "stark: table %s: a LogUp denominator is zero (negligible event)", tb->name);
+            goto done;
+        }
+        c->cumsum = cum;
+        *done = 1;
+        if (keep) {
+            c->d_perm = d_perm;
+            c->d_perm_is_trace = 1;
+            d_perm = NULL;
+        }
+    } else {
+        free(c->perm_trace);
+        c->perm_trace = NULL;
+        rc = gpu_step_failed(&ge, e);
+    }
+done:
+    gpu_free(d_main);
+    gpu_free(d_pre);
+    gpu_free(d_perm);
+    air_program_free(&prog);
+    free(xs);
+    free(coef);
+    free(init);
+    free(acc_of);
+    free(sign);
+    return rc;
 }
 
 /* ---- 3. quotient ---- */
@@ -957,12 +1047,32 @@ int stark_prove(const stark_pk *pk, const bb_t *const *traces, const unsigned *l
             tctx *x = &T[t];
             if (!x->tb->perm_width)
                 continue;
-            if ((rc = build_perm(x, ch, publics, e)))
-                goto out;
+            /* the LogUp rows on the GPU when the proof is resident or they are big */
             size_t w = 4 * (size_t)x->tb->perm_width;
-            if (resident && rk_backend_is_gpu() &&
-                (rc = lde_on_device(x->perm_trace, x->log_n, w, lb, &x->d_perm, e)))
+            int on_gpu = 0;
+            if (rk_backend_is_gpu() && (resident || rk_backend_offload(x->n * (x->tb->main_width + w))) &&
+                (rc = build_perm_gpu(x, ch, publics, resident, &on_gpu, e)))
                 goto out;
+            if (!on_gpu && (rc = build_perm(x, ch, publics, e)))
+                goto out;
+            if (x->d_perm_is_trace) { /* the rows are on the device already: the LDE in place */
+                rk_err ge;
+                rk_err_clear(&ge);
+                double t0 = rk_backend_clock();
+                x->d_perm_is_trace = 0;
+                if (rk_backend_is_gpu() &&
+                    gpu_ntt_coset_lde_batch_dev(x->d_perm, x->log_n, w, lb, bb_generator(), 1, &ge) == RK_OK) {
+                    rk_backend_gpu_call_done(t0, 0);
+                } else {
+                    gpu_free(x->d_perm);
+                    x->d_perm = NULL;
+                    if (ge.msg[0] && (rc = gpu_step_failed(&ge, e)))
+                        goto out;
+                }
+            } else if (resident && rk_backend_is_gpu() &&
+                       (rc = lde_on_device(x->perm_trace, x->log_n, w, lb, &x->d_perm, e))) {
+                goto out;
+            }
             if (!x->d_perm && (rc = host_ldes(x, lb, e)))
                 goto out;
         }
