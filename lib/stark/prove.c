@@ -425,6 +425,35 @@ static int build_perm(tctx *c, const bb4_t *ch, const bb_t *publics, rk_err *e)
 }
 
 
+int stark_logup_program(const air_table *tb, const bb4_t *ch, const bb_t *publics, air_program *p, rk_err *e)
+{
+    const size_t ni = tb->n_inter;
+    size_t nt = 0;
+    for (size_t j = 0; j < ni; j++)
+        nt += tb->inter[j].n_values + 1;
+    air_expr *xs = malloc((nt + 1) * sizeof *xs);
+    bb4_t *coef = malloc((nt + 1) * sizeof *coef), *init = calloc(2 * ni + 1, sizeof *init);
+    uint32_t *acc_of = malloc((nt + 1) * sizeof *acc_of);
+    int rc;
+    if (!xs || !coef || !init || !acc_of) {
+        rc = rk_fail(e, RK_EINTERNAL, "stark: out of memory");
+    } else {
+        for (size_t j = 0, k = 0; j < ni; j++) {
+            const air_interaction *it = &tb->inter[j];
+            init[j] = bb4_add(ch[AIR_CH_BETA], bb4_from_base(bb_from_u32(it->bus)));
+            for (unsigned v = 0; v < it->n_values; v++, k++)
+                xs[k] = it->values[v], coef[k] = ch[AIR_CH_GAMMA1 + v], acc_of[k] = (uint32_t)j;
+            xs[k] = it->mult, coef[k] = bb4_one(), acc_of[k++] = (uint32_t)(ni + j);
+        }
+        rc = air_program_build_multi(p, tb, xs, coef, acc_of, nt, 2 * ni, init, publics, ch, e);
+    }
+    free(xs);
+    free(coef);
+    free(init);
+    free(acc_of);
+    return rc;
+}
+
 /* The LogUp trace on the GPU (gpu_logup_dev): the table's interactions as a straight-line
  * program with a denominator and a multiplicity accumulator each, the traces up, the rows
  * down into perm_trace (the openings read them).  keep: the rows stay in x->d_perm (N rows
@@ -434,13 +463,7 @@ static int build_perm_gpu(tctx *c, const bb4_t *ch, const bb_t *publics, int kee
 {
     const air_table *tb = c->tb;
     const size_t n = c->n, ni = tb->n_inter, pw4 = 4 * (size_t)tb->perm_width;
-    size_t nt = 0;
     *done = 0;
-    for (size_t j = 0; j < ni; j++)
-        nt += tb->inter[j].n_values + 1;
-    air_expr *xs = malloc(nt * sizeof *xs);
-    bb4_t *coef = malloc(nt * sizeof *coef), *init = calloc(2 * ni, sizeof *init);
-    uint32_t *acc_of = malloc(nt * sizeof *acc_of);
     int32_t *sign = malloc(ni * sizeof *sign);
     air_program prog;
     air_program_init(&prog);
@@ -448,19 +471,13 @@ static int build_perm_gpu(tctx *c, const bb4_t *ch, const bb_t *publics, int kee
     rk_err ge;
     rk_err_clear(&ge);
     int rc = RK_OK, zero = 0, ok = 0;
-    if (!xs || !coef || !init || !acc_of || !sign) {
+    if (!sign) {
         rc = rk_fail(e, RK_EINTERNAL, "stark: out of memory");
         goto done;
     }
-    for (size_t j = 0, k = 0; j < ni; j++) {
-        const air_interaction *it = &tb->inter[j];
-        init[j] = bb4_add(ch[AIR_CH_BETA], bb4_from_base(bb_from_u32(it->bus)));
-        for (unsigned v = 0; v < it->n_values; v++, k++)
-            xs[k] = it->values[v], coef[k] = ch[AIR_CH_GAMMA1 + v], acc_of[k] = (uint32_t)j;
-        xs[k] = it->mult, coef[k] = bb4_one(), acc_of[k++] = (uint32_t)(ni + j);
-        sign[j] = it->sign;
-    }
-    if ((rc = air_program_build_multi(&prog, tb, xs, coef, acc_of, nt, 2 * ni, init, publics, ch, e)))
+    for (size_t j = 0; j < ni; j++)
+        sign[j] = tb->inter[j].sign;
+    if ((rc = stark_logup_program(tb, ch, publics, &prog, e)))
         goto done;
     c->perm_trace = malloc(n * pw4 * sizeof(bb_t));
     if (!c->perm_trace) {
@@ -505,10 +522,6 @@ done:
     gpu_free(d_pre);
     gpu_free(d_perm);
     air_program_free(&prog);
-    free(xs);
-    free(coef);
-    free(init);
-    free(acc_of);
     free(sign);
     return rc;
 }

@@ -98,6 +98,11 @@ typedef struct stark_prove_opts {
 int stark_prove(const stark_pk *pk, const bb_t *const *traces, const unsigned *log_heights,
                 const bb_t *publics, const stark_prove_opts *opts, rk_buf *out, rk_err *e);
 
+/* The LogUp program of a table (for lib/gpu's gpu_logup_dev): accumulator j < n_inter gets
+ * interaction j's denominator beta + bus_j + sum_k gamma^(k+1) v_jk (beta = ch[AIR_CH_BETA],
+ * gamma^k = ch[AIR_CH_GAMMA1 + k - 1]), accumulator n_inter + j its multiplicity. */
+int stark_logup_program(const air_table *tb, const bb4_t *ch, const bb_t *publics, air_program *p, rk_err *e);
+
 /* Verify.  RK_OK, RK_EFALSE (the proof is false or malformed; message says
  * which check), RK_EINPUT (the machine and vk do not match). */
 int stark_verify(const air_machine *m, const stark_vk *vk, const bb_t *publics,

@@ -20,6 +20,7 @@
 #include "merkle/merkle.h"
 #include "ntt/ntt.h"
 #include "rvair/rvair.h"
+#include "stark/stark.h"
 
 #include "air_examples.h"
 
@@ -529,26 +530,13 @@ static void test_logup(void)
             /* the range machine at 2^10 rows: several 256-row chunks of the running sum */
             unsigned log_n = mi == 2 ? 4 : mi == 0 ? 10 : 5 + (unsigned)t % 2;
             size_t n = (size_t)1 << log_n, pw4 = 4 * (nb + 1);
-            /* the program: denominators in accumulators j, multiplicities in ni + j */
-            size_t nt = 0;
-            for (size_t j = 0; j < ni; j++)
-                nt += tb->inter[j].n_values + 1;
-            air_expr *xs = malloc(nt * sizeof *xs);
-            bb4_t *coef = malloc(nt * sizeof *coef), *init = calloc(2 * ni, sizeof *init);
-            uint32_t *acc_of = malloc(nt * sizeof *acc_of);
+            /* the program (denominators in accumulators j, multiplicities in ni + j) */
             int32_t *sign = malloc(ni * sizeof *sign);
-            size_t k = 0;
-            for (size_t j = 0; j < ni; j++) {
-                const air_interaction *it = &tb->inter[j];
-                init[j] = bb4_add(ch[AIR_CH_BETA], bb4_from_base(bb_from_u32(it->bus)));
-                for (unsigned v = 0; v < it->n_values; v++, k++)
-                    xs[k] = it->values[v], coef[k] = ch[AIR_CH_GAMMA1 + v], acc_of[k] = (uint32_t)j;
-                xs[k] = it->mult, coef[k] = bb4_one(), acc_of[k++] = (uint32_t)(ni + j);
-                sign[j] = it->sign;
-            }
+            for (size_t j = 0; j < ni; j++)
+                sign[j] = tb->inter[j].sign;
             air_program p;
             air_program_init(&p);
-            CHECK_EQ_U64(air_program_build_multi(&p, tb, xs, coef, acc_of, nt, 2 * ni, init, publics, ch, &e), RK_OK);
+            CHECK_EQ_U64(stark_logup_program(tb, ch, publics, &p, &e), RK_OK);
             bb_t *mt = rand_elems(n * tb->main_width), *pt = rand_elems(n * tb->pre_width + 1);
             bb_t *d_m = gpu_malloc(n * tb->main_width * sizeof(bb_t), &e), *d_p = NULL;
             bb_t *d_perm = gpu_malloc(n * pw4 * sizeof(bb_t), &e);
@@ -608,7 +596,7 @@ static void test_logup(void)
             gpu_free(d_p);
             gpu_free(d_perm);
             air_program_free(&p);
-            free(xs), free(coef), free(init), free(acc_of), free(sign), free(mt), free(pt), free(got), free(want);
+            free(sign), free(mt), free(pt), free(got), free(want);
             free(vals), free(ml), free(pl), free(zperm);
         }
         free(ch);
