@@ -76,10 +76,11 @@ static void batch_inv_ext_par(bb4_t *x, size_t n)
     }
 }
 /* ---- resident GPU proving ----
- * With rk_backend_resident(), each LDE is made on the device and kept there: its Merkle tree,
- * the quotient and FRI's row sums read the device copy (docs/gpu.md).  The host still gets the
- * LDE (the queries open its rows; the CPU redoes any step whose GPU call fails under "auto").
- * Every GPU step below returns RK_OK with nothing done when "auto" falls back to the CPU. */
+ * With rk_backend_resident(), each main and permutation LDE is made on the device and kept
+ * there only: its Merkle tree, the quotient and FRI's row sums read the device copy, and the
+ * queries download the rows they open (docs/gpu.md).  When a GPU call fails under "auto", the
+ * CPU makes the host LDEs from the traces (host_ldes) and redoes the step.  Every GPU step
+ * below returns RK_OK with nothing done when "auto" falls back to the CPU. */
 
 /* Resident proving for this proof: on, its LDEs big enough for the GPU (the size threshold of
  * rk_backend_offload, over all of them) and all of them fitting in the device's free memory. */
