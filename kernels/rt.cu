@@ -441,6 +441,13 @@ int gpu_download(void *h, const void *d, size_t bytes, rk_err *e)
     RK_API_LOCK;
     return rt_d2h(h, d, bytes, e);
 }
+int gpu_copy_dev(void *d_dst, const void *d_src, size_t bytes, rk_err *e)
+{
+    RK_API_LOCK;
+    if (injected_failure(e))
+        return RK_EINTERNAL;
+    return rt_d2d(d_dst, d_src, bytes, e);
+}
 void gpu_fail_after(long n)
 {
     RK_API_LOCK;

@@ -63,6 +63,8 @@ void gpu_free(void *d);
  * cudaMemcpy.  Every host-memory gpu_xxx call copies this way. */
 int gpu_upload(void *d, const void *h, size_t bytes, rk_err *e);
 int gpu_download(void *h, const void *d, size_t bytes, rk_err *e);
+/* Device to device. */
+int gpu_copy_dev(void *d_dst, const void *d_src, size_t bytes, rk_err *e);
 /* Tuning/test hook: the staging buffer size in bytes (>= 4096; 0 = the default 32 MiB);
  * returns the size in use.  Same bytes for any size. */
 size_t gpu_set_stage_bytes(size_t bytes);

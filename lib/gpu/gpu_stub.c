@@ -38,6 +38,11 @@ void gpu_free(void *d) { (void)d; }
 int gpu_upload(void *d, const void *h, size_t bytes, rk_err *e) { (void)d, (void)h, (void)bytes; return NO_CUDA(e); }
 int gpu_download(void *h, const void *d, size_t bytes, rk_err *e) { (void)d, (void)h, (void)bytes; return NO_CUDA(e); }
 int gpu_synchronize(rk_err *e) { return NO_CUDA(e); }
+int gpu_copy_dev(void *d_dst, const void *d_src, size_t bytes, rk_err *e)
+{
+    (void)d_dst, (void)d_src, (void)bytes;
+    return NO_CUDA(e);
+}
 void gpu_fail_after(long n) { (void)n; }
 size_t gpu_set_stage_bytes(size_t bytes) { (void)bytes; return 0; }
 

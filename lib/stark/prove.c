@@ -27,6 +27,7 @@ typedef struct tctx {
     bb4_t pts[2];        /* zeta, zeta * g */
     /* resident GPU proving (rk_backend_resident): device copies of the LDEs, or NULL */
     bb_t *d_main, *d_perm, *d_pre;
+    bb_t *d_trace;        /* resident: the main trace, kept on the device for the LogUp kernel */
     int d_perm_is_trace;  /* d_perm holds the LogUp trace in its first n rows, not yet its LDE */
 } tctx;
 
@@ -41,6 +42,7 @@ static void tctx_free(tctx *c)
     gpu_free(c->d_main);
     gpu_free(c->d_perm);
     gpu_free(c->d_pre);
+    gpu_free(c->d_trace);
 }
 
 static inline bb_t slot_base(const bb_t *s, air_expr x, size_t r) { return s[(size_t)x * 4 * B + r]; }
@@ -89,6 +91,8 @@ static int resident_ok(const tctx *T, size_t nt)
     size_t words = 0, fr = 0, tot = 0, N_max = 0;
     for (size_t t = 0; t < nt; t++) {
         words += T[t].N * (T[t].tb->main_width + (size_t)T[t].tb->pre_width + 4 * (size_t)T[t].tb->perm_width);
+        if (T[t].tb->n_inter) /* the main trace stays too, for the LogUp kernel */
+            words += T[t].n * T[t].tb->main_width;
         N_max = T[t].N > N_max ? T[t].N : N_max;
     }
     if (!rk_backend_resident() || !rk_backend_offload(words))
@@ -110,22 +114,29 @@ static int gpu_step_failed(const rk_err *ge, rk_err *e)
     return rc ? rk_fail(e, rc, "stark: %s", ge->msg) : RK_OK;
 }
 
-/* The coset LDE of evals (2^log_n x w) on the device into *d (kept; nothing comes down). */
-static int lde_on_device(const bb_t *evals, unsigned log_n, size_t w, unsigned lb, bb_t **d, rk_err *e)
+/* The coset LDE of evals (2^log_n x w) on the device into *d (kept; nothing comes down);
+ * with d_evals, the evaluations stay on the device too (a copy made before the LDE). */
+static int lde_on_device(const bb_t *evals, unsigned log_n, size_t w, unsigned lb, bb_t **d, bb_t **d_evals,
+                         rk_err *e)
 {
     const size_t n = (size_t)1 << log_n, N = n << lb;
     rk_err ge;
     rk_err_clear(&ge);
     double t0 = rk_backend_clock();
-    bb_t *dm = gpu_malloc(N * w * sizeof *dm, &ge);
-    int ok = dm && gpu_upload(dm, evals, n * w * sizeof *dm, &ge) == RK_OK &&
-             gpu_ntt_coset_lde_batch_dev(dm, log_n, w, lb, bb_generator(), 1, &ge) == RK_OK;
+    bb_t *dm = gpu_malloc(N * w * sizeof *dm, &ge), *dv = NULL;
+    int ok = dm && gpu_upload(dm, evals, n * w * sizeof *dm, &ge) == RK_OK;
+    if (ok && d_evals)
+        ok = (dv = gpu_malloc(n * w * sizeof *dv, &ge)) && gpu_copy_dev(dv, dm, n * w * sizeof *dv, &ge) == RK_OK;
+    ok = ok && gpu_ntt_coset_lde_batch_dev(dm, log_n, w, lb, bb_generator(), 1, &ge) == RK_OK;
     if (ok) {
         rk_backend_gpu_call_done(t0, n * w * sizeof *dm); /* the evaluations up */
         *d = dm;
+        if (d_evals)
+            *d_evals = dv;
         return RK_OK;
     }
     gpu_free(dm);
+    gpu_free(dv);
     *d = NULL;
     return gpu_step_failed(&ge, e);
 }
@@ -489,8 +500,13 @@ static int build_perm_gpu(tctx *c, const bb4_t *ch, const bb_t *publics, int kee
     bb4_t cum;
     const size_t mw = tb->main_width, prw = tb->pre_width;
     gpu_logup_job job = {&prog, c->log_n, ni, tb->n_batches, tb->batch_start, sign, NULL, NULL, mw, prw};
-    ok = (d_main = gpu_malloc(n * mw * sizeof(bb_t), &ge)) &&
-         gpu_upload(d_main, c->trace, n * mw * sizeof(bb_t), &ge) == RK_OK &&
+    const int had_trace = c->d_trace != NULL;
+    if (had_trace) { /* resident: the main trace is on the device already */
+        d_main = c->d_trace;
+        c->d_trace = NULL;
+    }
+    ok = (d_main || ((d_main = gpu_malloc(n * mw * sizeof(bb_t), &ge)) &&
+                     gpu_upload(d_main, c->trace, n * mw * sizeof(bb_t), &ge) == RK_OK)) &&
          (!prw || ((d_pre = gpu_malloc(n * prw * sizeof(bb_t), &ge)) &&
                    gpu_upload(d_pre, c->pre_trace, n * prw * sizeof(bb_t), &ge) == RK_OK)) &&
          (d_perm = gpu_malloc((keep ? c->N : n) * pw4 * sizeof(bb_t), &ge));
@@ -501,7 +517,7 @@ static int build_perm_gpu(tctx *c, const bb4_t *ch, const bb_t *publics, int kee
              gpu_download(c->perm_trace, d_perm, n * pw4 * sizeof(bb_t), &ge) == RK_OK;
     }
     if (ok) {
-        rk_backend_gpu_call_done(t0, n * (mw + prw + pw4) * sizeof(bb_t)); /* traces up, LogUp rows down */
+        rk_backend_gpu_call_done(t0, n * ((had_trace ? 0 : mw) + prw + pw4) * sizeof(bb_t)); /* traces up, rows down */
         if (zero) {
             rc = rk_fail(e, RK_EINTERNAL, "stark: table %s: a LogUp denominator is zero (negligible event)", tb->name);
             goto done;
@@ -1039,7 +1055,8 @@ int stark_prove(const stark_pk *pk, const bb_t *const *traces, const unsigned *l
         tctx *x = &T[t];
         size_t w = x->tb->main_width;
         /* resident: the LDE is made and kept on the device only (host copy on demand: host_ldes) */
-        if (resident && rk_backend_is_gpu() && (rc = lde_on_device(x->trace, x->log_n, w, lb, &x->d_main, e)))
+        if (resident && rk_backend_is_gpu() &&
+            (rc = lde_on_device(x->trace, x->log_n, w, lb, &x->d_main, x->tb->n_inter ? &x->d_trace : NULL, e)))
             goto out;
         if (!x->d_main && (rc = host_ldes(x, lb, e)))
             goto out;
@@ -1084,7 +1101,7 @@ int stark_prove(const stark_pk *pk, const bb_t *const *traces, const unsigned *l
                         goto out;
                 }
             } else if (resident && rk_backend_is_gpu() &&
-                       (rc = lde_on_device(x->perm_trace, x->log_n, w, lb, &x->d_perm, e))) {
+                       (rc = lde_on_device(x->perm_trace, x->log_n, w, lb, &x->d_perm, NULL, e))) {
                 goto out;
             }
             if (!x->d_perm && (rc = host_ldes(x, lb, e)))
