@@ -355,12 +355,8 @@ int fri_prove_ex(const fri_params *p, unsigned max_log_arity, chal *c, const fri
         for (unsigned st = 0; st < a; st++, lc--) {
             size_t half_n = (size_t)1 << (lc - 1);
             bb4_t *nxt = malloc(half_n * sizeof *nxt);
-            bb_t *nat = malloc(half_n * sizeof *nat);
-            if (!nxt || !nat) {
-                free(nxt);
-                free(nat);
+            if (!nxt)
                 goto oom;
-            }
             if (rk_backend_offload((size_t)4 << lc)) { /* big folds on the GPU (lib/gpu: same bytes) */
                 rk_err ge;
                 rk_err_clear(&ge);
@@ -371,13 +367,17 @@ int fri_prove_ex(const fri_params *p, unsigned max_log_arity, chal *c, const fri
                 }
                 if ((rc = rk_backend_gpu_failed(&ge)) != RK_OK) {
                     free(nxt);
-                    free(nat);
                     rc = rk_fail(e, rc, "fri: %s", ge.msg);
                     goto out;
                 }
                 rc = RK_EINTERNAL;
             }
             /* y_i^-1 = w_lc^-bitrev_{lc-1}(i): natural powers of w^-1, then permuted */
+            bb_t *nat = malloc(half_n * sizeof *nat);
+            if (!nat) {
+                free(nxt);
+                goto oom;
+            }
             bb_t winv = bb_inv(bb_two_adic_generator(lc)), acc = bb_one();
             for (size_t i = 0; i < half_n; i++) {
                 nat[i] = acc;
@@ -391,8 +391,8 @@ int fri_prove_ex(const fri_params *p, unsigned max_log_arity, chal *c, const fri
                 bb4_t odd = bb4_mul_base(bb4_sub(lo, hi), bb_mul(half, yi));
                 nxt[i] = bb4_add(even, bb4_mul(bpow, odd));
             }
-        folded:
             free(nat);
+        folded:
             if (cur != f[r])
                 free(cur);
             cur = nxt;
