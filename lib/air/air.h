@@ -350,7 +350,6 @@ typedef struct air_program {
     size_t n_acc;
     bb4_t *acc_init;        /* n_acc: the row-independent part of each sum */
     unsigned n_base_slots, n_ext_slots;
-    int reads_next;         /* some load has b = 1 */
 } air_program;
 
 void air_program_init(air_program *p);

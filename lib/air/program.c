@@ -105,7 +105,6 @@ static int emit(air_program *p, const air_table *t, uint32_t i, size_t *cap_ins,
         in->op = nd->op == AIR_OP_MAIN ? AIR_PROG_LD_MAIN : nd->op == AIR_OP_PRE ? AIR_PROG_LD_PRE : AIR_PROG_LD_PERM;
         in->a = nd->a;
         in->b = nd->b ? 1 : 0;
-        p->reads_next |= (int)in->b;
         break;
     case AIR_OP_IS_FIRST:
     case AIR_OP_IS_LAST:
