@@ -49,6 +49,50 @@ struct deep_dot_body {
     }
 };
 
+/* inv[i] = 1/(x_i - z), x_i = shift * w^bitrev_h(i): the FRI rows' points (lib/fri lde_points). */
+struct fri_inv_body {
+    bb4 *inv;
+    bb4 z;
+    uint32_t shift, w;
+    unsigned log_h;
+    RK_HD void operator()(uint64_t i) const
+    {
+        uint32_t x = bb_mul(shift, bb_pow(w, RK_BITREV(i, log_h)));
+        bb4 d;
+        d.c[0] = bb_sub(x, z.c[0]);
+        d.c[1] = bb_neg(z.c[1]);
+        d.c[2] = bb_neg(z.c[2]);
+        d.c[3] = bb_neg(z.c[3]);
+        inv[i] = bb4_inv(d);
+    }
+};
+
+/* One matrix's DEEP terms added to the reduced codeword, one thread per row:
+ *   R[i] += sum_j coef[j] (S_i - Y[j]) inv_j[i],  S_i = sum_k apow[k] m[i][k]. */
+#define RK_DEEP_MAX_PTS 4
+struct deep_reduce_body {
+    const uint32_t *m;
+    const bb4 *apow;
+    uint64_t w;
+    unsigned npts;
+    bb4 coef[RK_DEEP_MAX_PTS], Y[RK_DEEP_MAX_PTS];
+    const bb4 *inv[RK_DEEP_MAX_PTS];
+    bb4 *R;
+    RK_HD void operator()(uint64_t i) const
+    {
+        const uint32_t *row = m + i * w;
+        bb4 S;
+        S.c[0] = S.c[1] = S.c[2] = S.c[3] = 0;
+        RK_UNROLL1
+        for (uint64_t k = 0; k < w; k++)
+            S = bb4_add(S, bb4_mul_base(apow[k], row[k]));
+        bb4 r = R[i];
+        for (unsigned j = 0; j < npts; j++)
+            r = bb4_add(r, bb4_mul(coef[j], bb4_mul(bb4_sub(S, Y[j]), inv[j][i])));
+        R[i] = r;
+    }
+};
+
 static bb4 to_rk(bb4_t v)
 {
     bb4 r;
@@ -100,6 +144,55 @@ int gpu_deep_dot_dev(const bb_t *d_m, size_t n, size_t w, const bb4_t *coef, bb4
     if (!rc)
         rc = rt_sync("DEEP sum", e);
     rt_free(d_coef);
+    return rc;
+}
+
+int gpu_fri_inv_points_dev(unsigned log_h, bb_t shift, bb4_t z, bb4_t *d_inv, rk_err *e)
+{
+    RK_API_LOCK;
+    if (log_h > 27)
+        return rk_fail(e, RK_EINPUT, "gpu: FRI points: log height %u > 27", log_h);
+    int rc = rt_init(e);
+    if (rc)
+        return rc;
+    fri_inv_body body{(bb4 *)d_inv, to_rk(z), shift, bb_two_adic_gen(log_h), log_h};
+    rc = rt_flat("fri_inv_points", (uint64_t)1 << log_h, body, e);
+    return rc ? rc : rt_sync("FRI points", e);
+}
+
+int gpu_deep_reduce_dev(const bb_t *d_m, size_t n, size_t w, const bb4_t *apow, size_t npts,
+                        const bb4_t *coef, const bb4_t *Y, const bb4_t *const *d_inv, bb4_t *d_R,
+                        rk_err *e)
+{
+    RK_API_LOCK;
+    if (w == 0 || w > ((size_t)1 << 24))
+        return rk_fail(e, RK_EINPUT, "gpu: DEEP reduction: width %zu", w);
+    if (npts == 0 || npts > RK_DEEP_MAX_PTS)
+        return rk_fail(e, RK_EINPUT, "gpu: DEEP reduction: %zu points (1..%d)", npts, RK_DEEP_MAX_PTS);
+    int rc = rt_init(e);
+    if (rc)
+        return rc;
+    bb4 *d_apow = NULL;
+    rc = rt_alloc((void **)&d_apow, w * sizeof *d_apow, "DEEP coefficients", e);
+    if (!rc)
+        rc = rt_h2d(d_apow, apow, w * sizeof *d_apow, e);
+    if (!rc) {
+        deep_reduce_body body;
+        body.m = d_m;
+        body.apow = d_apow;
+        body.w = w;
+        body.npts = (unsigned)npts;
+        for (size_t j = 0; j < RK_DEEP_MAX_PTS; j++) {
+            body.coef[j] = to_rk(coef[j < npts ? j : 0]);
+            body.Y[j] = to_rk(Y[j < npts ? j : 0]);
+            body.inv[j] = (const bb4 *)d_inv[j < npts ? j : 0];
+        }
+        body.R = (bb4 *)d_R;
+        rc = rt_flat("deep_reduce", n, body, e);
+    }
+    if (!rc)
+        rc = rt_sync("DEEP reduction", e);
+    rt_free(d_apow);
     return rc;
 }
 

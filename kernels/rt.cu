@@ -26,6 +26,24 @@ static struct {
     size_t bytes;
 } g_live[RT_MAX_LIVE];
 static size_t g_cur, g_peak;
+/* $RAIKO_GPU_MEM_LIMIT: this library's device memory capped as on a smaller card (0 = none) */
+static size_t g_limit;
+
+static size_t parse_limit(const char *v)
+{
+    if (!v || !*v)
+        return 0;
+    char *end = NULL;
+    double x = strtod(v, &end);
+    size_t mul = 1;
+    if (end && (*end == 'k' || *end == 'K'))
+        mul = (size_t)1 << 10;
+    else if (end && (*end == 'm' || *end == 'M'))
+        mul = (size_t)1 << 20;
+    else if (end && (*end == 'g' || *end == 'G'))
+        mul = (size_t)1 << 30;
+    return x > 0 ? (size_t)(x * (double)mul) : 0;
+}
 
 int rt_emulating(void) { return g_emu; }
 
@@ -47,6 +65,7 @@ int rt_init(rk_err *e)
     if (g_emu)
         return RK_OK;
     if (g_init_state == 0) {
+        g_limit = parse_limit(getenv("RAIKO_GPU_MEM_LIMIT"));
         int n = 0;
         cudaError_t err = cudaGetDeviceCount(&n);
         if (err != cudaSuccess) {
@@ -90,6 +109,12 @@ int rt_alloc(void **p, size_t bytes, const char *what, rk_err *e)
         }
     if (slot < 0)
         return rk_fail(e, RK_EINTERNAL, "gpu: more than %d live device buffers", RT_MAX_LIVE);
+    if (g_limit && !g_emu && g_cur + bytes > g_limit)
+        return rk_fail(e, RK_EINTERNAL,
+                       "gpu: out of device memory: %s asked %zu bytes (%.2f GiB), %zu free (%.2f GiB) "
+                       "of the %.2f GiB that RAIKO_GPU_MEM_LIMIT allows",
+                       what, bytes, bytes / 1073741824.0, g_limit - g_cur, (g_limit - g_cur) / 1073741824.0,
+                       g_limit / 1073741824.0);
     if (g_emu) {
         *p = malloc(bytes);
         if (!*p)
@@ -413,6 +438,11 @@ int gpu_mem_info(size_t *free_bytes, size_t *total_bytes, rk_err *e)
     if (g_emu)
         return RK_OK;
     RK_CU(cudaMemGetInfo(free_bytes, total_bytes), e);
+    if (g_limit) { /* as on a card of g_limit bytes */
+        size_t left = g_limit > g_cur ? g_limit - g_cur : 0;
+        *free_bytes = *free_bytes < left ? *free_bytes : left;
+        *total_bytes = *total_bytes < g_limit ? *total_bytes : g_limit;
+    }
     return RK_OK;
 }
 
@@ -447,6 +477,13 @@ int gpu_copy_dev(void *d_dst, const void *d_src, size_t bytes, rk_err *e)
     if (injected_failure(e))
         return RK_EINTERNAL;
     return rt_d2d(d_dst, d_src, bytes, e);
+}
+int gpu_zero_dev(void *d, size_t bytes, rk_err *e)
+{
+    RK_API_LOCK;
+    if (injected_failure(e))
+        return RK_EINTERNAL;
+    return rt_zero(d, bytes, e);
 }
 void gpu_fail_after(long n)
 {

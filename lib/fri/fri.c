@@ -221,6 +221,128 @@ static int deep_dot_gpu(const bb_t *d_mat, size_t n, size_t w, const bb4_t *apow
     return 0;
 }
 
+/* Step 1 on the GPU: every matrix's terms go into device codewords (gpu_deep_reduce_dev: the
+ * row sums, minus the opened values, over x - z, times the running power of alpha), read from
+ * the device copy of the matrix or from an upload of the host one; then R[h] comes down.
+ * The same field elements as the CPU loop (exact arithmetic, any order).  1 when done; 0 to
+ * do it on the CPU (*rc = RK_OK: "auto" continues after a GPU failure; else *rc and e say
+ * why the proof fails). */
+#define FRI_GPU_MAX_INV 64
+static int reduce_gpu(const fri_batch *batches, size_t n_batches, const uint8_t *present, unsigned L,
+                      bb4_t alpha, bb4_t **R, int *rc, rk_err *e)
+{
+    rk_err ge;
+    rk_err_clear(&ge);
+    *rc = RK_OK;
+    double t0 = rk_backend_clock();
+    size_t pcie = 0;
+    bb4_t *d_R[FRI_MAX_LOG + 1] = {0};
+    struct {
+        bb4_t z;
+        unsigned h;
+        bb4_t *d;
+    } inv[FRI_GPU_MAX_INV];
+    size_t n_inv = 0;
+    bb4_t alpha_off[FRI_MAX_LOG + 1];
+    int ok = 1;
+    for (unsigned h = 0; h <= L && ok; h++) {
+        alpha_off[h] = bb4_one();
+        if (present[h])
+            ok = (d_R[h] = gpu_malloc(((size_t)1 << h) * sizeof(bb4_t), &ge)) &&
+                 gpu_zero_dev(d_R[h], ((size_t)1 << h) * sizeof(bb4_t), &ge) == RK_OK;
+    }
+    for (size_t b = 0; b < n_batches && ok; b++) {
+        const fri_batch *bt = &batches[b];
+        for (size_t m = 0; m < bt->n_mats && ok; m++) {
+            unsigned h = bt->log_heights[m], np = bt->n_points[m];
+            size_t w = bt->widths[m], n = (size_t)1 << h;
+            if (np == 0)
+                continue;
+            if (np > 4) {
+                ok = 0;
+                rk_fail(&ge, RK_EINTERNAL, "gpu: DEEP reduction of %u points", np);
+                break;
+            }
+            const bb4_t *d_inv[4];
+            bb4_t coef[4], Y[4];
+            bb4_t *apow = malloc(w * sizeof *apow);
+            if (!apow) {
+                *rc = rk_fail(e, RK_EINTERNAL, "fri: out of memory");
+                ok = 0;
+                break;
+            }
+            apow[0] = bb4_one();
+            for (size_t k = 1; k < w; k++)
+                apow[k] = bb4_mul(apow[k - 1], alpha);
+            const bb4_t alpha_w = bb4_mul(apow[w - 1], alpha);
+            for (unsigned j = 0; j < np && ok; j++) {
+                const bb4_t *y = bt->values[m] + (size_t)j * w, z = bt->points[m][j];
+                Y[j] = bb4_zero();
+                for (size_t k = 0; k < w; k++)
+                    Y[j] = bb4_add(Y[j], bb4_mul(apow[k], y[k]));
+                coef[j] = alpha_off[h];
+                alpha_off[h] = bb4_mul(alpha_off[h], alpha_w);
+                size_t i = 0;
+                while (i < n_inv && !(inv[i].h == h && bb4_eq(inv[i].z, z)))
+                    i++;
+                if (i == n_inv) {
+                    if (n_inv == FRI_GPU_MAX_INV) {
+                        ok = 0;
+                        rk_fail(&ge, RK_EINTERNAL, "gpu: DEEP reduction: more than %d points", FRI_GPU_MAX_INV);
+                        break;
+                    }
+                    inv[i].h = h;
+                    inv[i].z = z;
+                    ok = (inv[i].d = gpu_malloc(n * sizeof(bb4_t), &ge)) &&
+                         gpu_fri_inv_points_dev(h, bb_generator(), z, inv[i].d, &ge) == RK_OK;
+                    n_inv++;
+                }
+                d_inv[j] = inv[i].d;
+            }
+            /* the matrix: its device copy, else an upload of the host one */
+            const bb_t *d_mat = bt->d_mats ? bt->d_mats[m] : NULL;
+            bb_t *d_tmp = NULL;
+            if (ok && !d_mat) {
+                const bb_t *mat = bt->tree->mats[m];
+                if (!mat) {
+                    ok = 0;
+                    rk_fail(&ge, RK_EINTERNAL, "gpu: matrix %zu of batch %zu is in no memory", m, b);
+                } else {
+                    ok = (d_tmp = gpu_malloc(n * w * sizeof *d_tmp, &ge)) &&
+                         gpu_upload(d_tmp, mat, n * w * sizeof *d_tmp, &ge) == RK_OK;
+                    d_mat = d_tmp;
+                    pcie += n * w * sizeof *d_tmp;
+                }
+            }
+            if (ok)
+                ok = gpu_deep_reduce_dev(d_mat, n, w, apow, np, coef, Y, d_inv, d_R[h], &ge) == RK_OK;
+            gpu_free(d_tmp);
+            free(apow);
+        }
+    }
+    for (unsigned h = 0; h <= L && ok; h++)
+        if (present[h]) {
+            ok = gpu_download(R[h], d_R[h], ((size_t)1 << h) * sizeof(bb4_t), &ge) == RK_OK;
+            pcie += ((size_t)1 << h) * sizeof(bb4_t);
+        }
+    for (unsigned h = 0; h <= L; h++)
+        gpu_free(d_R[h]);
+    for (size_t i = 0; i < n_inv; i++)
+        gpu_free(inv[i].d);
+    if (ok) {
+        rk_backend_gpu_call_done(t0, pcie);
+        return 1;
+    }
+    if (*rc)
+        return 0;
+    for (unsigned h = 0; h <= L; h++) /* a download may have begun */
+        if (present[h])
+            memset(R[h], 0, ((size_t)1 << h) * sizeof(bb4_t));
+    if ((*rc = rk_backend_gpu_failed(&ge)) != RK_OK)
+        rk_fail(e, *rc, "fri: %s", ge.msg);
+    return 0;
+}
+
 int fri_prove(const fri_params *p, chal *c, const fri_batch *batches, size_t n_batches,
               rk_buf *out, rk_err *e)
 {
@@ -263,19 +385,25 @@ int fri_prove_ex(const fri_params *p, unsigned max_log_arity, chal *c, const fri
     bb4_t alpha_off[FRI_MAX_LOG + 1]; /* alpha^(next power) per height */
     for (unsigned h = 0; h <= FRI_MAX_LOG; h++)
         alpha_off[h] = bb4_one();
-    S = malloc(((size_t)1 << L) * sizeof *S);
-    if (!S)
-        goto oom;
-    for (unsigned h = 0; h <= L; h++) {
-        if (!present[h])
-            continue;
-        size_t n = (size_t)1 << h;
-        R[h] = calloc(n, sizeof(bb4_t));
-        xs[h] = lde_points(h);
-        if (!R[h] || !xs[h])
+    for (unsigned h = 0; h <= L; h++)
+        if (present[h] && !(R[h] = calloc((size_t)1 << h, sizeof(bb4_t))))
             goto oom;
+    int reduced = 0;
+    if (rk_backend_is_gpu() && rk_backend_offload((size_t)4 << L)) {
+        reduced = reduce_gpu(batches, n_batches, present, L, alpha, R, &rc, e);
+        if (rc)
+            goto out;
+        rc = RK_EINTERNAL;
     }
-    for (size_t b = 0; b < n_batches; b++) {
+    if (!reduced) {
+        S = malloc(((size_t)1 << L) * sizeof *S);
+        if (!S)
+            goto oom;
+        for (unsigned h = 0; h <= L; h++)
+            if (present[h] && !(xs[h] = lde_points(h)))
+                goto oom;
+    }
+    for (size_t b = 0; b < n_batches && !reduced; b++) {
         const fri_batch *bt = &batches[b];
         for (size_t m = 0; m < bt->n_mats; m++) {
             unsigned h = bt->log_heights[m];

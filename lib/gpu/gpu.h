@@ -65,6 +65,8 @@ int gpu_upload(void *d, const void *h, size_t bytes, rk_err *e);
 int gpu_download(void *h, const void *d, size_t bytes, rk_err *e);
 /* Device to device. */
 int gpu_copy_dev(void *d_dst, const void *d_src, size_t bytes, rk_err *e);
+/* Zero bytes of device memory. */
+int gpu_zero_dev(void *d, size_t bytes, rk_err *e);
 /* Tuning/test hook: the staging buffer size in bytes (>= 4096; 0 = the default 32 MiB);
  * returns the size in use.  Same bytes for any size. */
 size_t gpu_set_stage_bytes(size_t bytes);
@@ -146,6 +148,16 @@ int gpu_fri_fold(const bb4_t *f, unsigned log_h, bb4_t beta, const bb4_t *reduce
 /* The DEEP reduction's row sums (lib/fri step 1): S[i] = sum_k coef[k] * m[i*w + k],
  * i < n, for a device matrix (n rows of w base words) into device d_S. */
 int gpu_deep_dot_dev(const bb_t *d_m, size_t n, size_t w, const bb4_t *coef, bb4_t *d_S, rk_err *e);
+/* d_inv[i] = 1/(x_i - z) for the 2^log_h rows of a FRI codeword or LDE, x_i = shift *
+ * w_h^bitrev_h(i) (lib/fri step 1's points); log_h <= 27. */
+int gpu_fri_inv_points_dev(unsigned log_h, bb_t shift, bb4_t z, bb4_t *d_inv, rk_err *e);
+/* One matrix's part of the DEEP reduction (lib/fri step 1), into the device codeword d_R:
+ *   R[i] += sum_j coef[j] (S_i - Y[j]) d_inv[j][i],  S_i = sum_k apow[k] m[i*w + k],
+ * i < n; apow (w), coef and Y (npts) in host memory, d_inv a host array of npts device
+ * arrays from gpu_fri_inv_points_dev; 1 <= npts <= 4. */
+int gpu_deep_reduce_dev(const bb_t *d_m, size_t n, size_t w, const bb4_t *apow, size_t npts,
+                        const bb4_t *coef, const bb4_t *Y, const bb4_t *const *d_inv, bb4_t *d_R,
+                        rk_err *e);
 int gpu_fri_fold_dev(const bb4_t *d_f, unsigned log_h, bb4_t beta, const bb4_t *d_reduced,
                      bb4_t *d_out, rk_err *e);
 
@@ -171,6 +183,16 @@ int gpu_quotient_dev(const gpu_quotient_job *q, bb4_t *d_Q, rk_err *e);
 /* Test hook: rows per launch (0 = as the 256 MiB slot scratch allows); returns it.
  * Same results for any value. */
 size_t gpu_quotient_set_chunk_rows(size_t rows);
+
+/* ---- openings (lib/stark open_table) ---- */
+/* out[j*w + c] = p_c(z_j), j < npts, c < w, where p_c is the polynomial of degree < 2^log_N
+ * whose evaluations over shift*K (|K| = 2^log_N, rows in bit-reversed order: the LDE
+ * layout) are column c of the device matrix d_m (2^log_N rows of w words): the
+ * barycentric sum over the coset.  A trace's LDE gives the trace polynomial's values,
+ * the same words the CPU gets from the trace itself.  z_j not in shift*K (an extension
+ * point outside the base field); out in host memory; 1 <= npts <= 4, log_N <= 27. */
+int gpu_coset_eval_dev(const bb_t *d_m, unsigned log_N, size_t w, bb_t shift, size_t npts,
+                       const bb4_t *z, bb4_t *out, rk_err *e);
 
 /* ---- LogUp permutation trace (lib/stark build_perm) ---- */
 /* One table's LogUp columns over its 2^log_n trace rows: prog (air_program_build_multi, over

@@ -43,6 +43,11 @@ int gpu_copy_dev(void *d_dst, const void *d_src, size_t bytes, rk_err *e)
     (void)d_dst, (void)d_src, (void)bytes;
     return NO_CUDA(e);
 }
+int gpu_zero_dev(void *d, size_t bytes, rk_err *e)
+{
+    (void)d, (void)bytes;
+    return NO_CUDA(e);
+}
 void gpu_fail_after(long n) { (void)n; }
 size_t gpu_set_stage_bytes(size_t bytes) { (void)bytes; return 0; }
 
@@ -189,6 +194,27 @@ int gpu_fri_fold(const bb4_t *f, unsigned log_h, bb4_t beta, const bb4_t *reduce
 int gpu_deep_dot_dev(const bb_t *d_m, size_t n, size_t w, const bb4_t *coef, bb4_t *d_S, rk_err *e)
 {
     (void)d_m, (void)n, (void)w, (void)coef, (void)d_S;
+    return NO_CUDA(e);
+}
+
+int gpu_fri_inv_points_dev(unsigned log_h, bb_t shift, bb4_t z, bb4_t *d_inv, rk_err *e)
+{
+    (void)log_h, (void)shift, (void)z, (void)d_inv;
+    return NO_CUDA(e);
+}
+
+int gpu_deep_reduce_dev(const bb_t *d_m, size_t n, size_t w, const bb4_t *apow, size_t npts,
+                        const bb4_t *coef, const bb4_t *Y, const bb4_t *const *d_inv, bb4_t *d_R,
+                        rk_err *e)
+{
+    (void)d_m, (void)n, (void)w, (void)apow, (void)npts, (void)coef, (void)Y, (void)d_inv, (void)d_R;
+    return NO_CUDA(e);
+}
+
+int gpu_coset_eval_dev(const bb_t *d_m, unsigned log_N, size_t w, bb_t shift, size_t npts,
+                       const bb4_t *z, bb4_t *out, rk_err *e)
+{
+    (void)d_m, (void)log_N, (void)w, (void)shift, (void)npts, (void)z, (void)out;
     return NO_CUDA(e);
 }
 

@@ -808,6 +808,34 @@ static int mat_vec(const bb_t *m, size_t n, size_t w, const bb4_t *u, bb4_t *out
     return 0;
 }
 
+/* The trace columns at zeta and zeta*g from the device LDEs of a resident proof (the same
+ * values: gpu_coset_eval_dev).  *done = 0 when "auto" fell back: the CPU does them. */
+static int open_traces_gpu(tctx *c, int *done, rk_err *e)
+{
+    const air_table *tb = c->tb;
+    const bb_t *d[3] = {c->d_pre, c->d_main, c->d_perm};
+    const size_t ws[3] = {tb->pre_width, tb->main_width, 4 * (size_t)tb->perm_width};
+    rk_err ge;
+    rk_err_clear(&ge);
+    double t0 = rk_backend_clock();
+    bb4_t *o = c->open;
+    int ok = 1;
+    size_t bytes = 0;
+    for (int k = 0; k < 3 && ok; k++) {
+        if (!ws[k])
+            continue;
+        ok = gpu_coset_eval_dev(d[k], c->log_N, ws[k], bb_generator(), 2, c->pts, o, &ge) == RK_OK;
+        o += 2 * ws[k];
+        bytes += 2 * ws[k] * sizeof *o;
+    }
+    *done = ok;
+    if (ok) {
+        rk_backend_gpu_call_done(t0, bytes);
+        return RK_OK;
+    }
+    return gpu_step_failed(&ge, e);
+}
+
 static int open_table(tctx *c, bb4_t zeta, rk_err *e)
 {
     const air_table *tb = c->tb;
@@ -819,21 +847,28 @@ static int open_table(tctx *c, bb4_t zeta, rk_err *e)
         return rk_fail(e, RK_EINTERNAL, "stark: out of memory");
     c->pts[0] = zeta;
     c->pts[1] = bb4_mul_base(zeta, bb_two_adic_generator(c->log_n));
-    bb4_t *u[2] = {bary_weights(c->log_n, c->pts[0]), bary_weights(c->log_n, c->pts[1])};
-    int bad = !u[0] || !u[1];
-    bb4_t *o = c->open;
-    const bb_t *mats[3] = {c->pre_trace, c->trace, c->perm_trace};
-    size_t ws[3] = {tb->pre_width, tb->main_width, pw4};
-    for (int k = 0; k < 3 && !bad; k++) {
-        if (!ws[k])
-            continue;
-        for (int j = 0; j < 2 && !bad; j++) {
-            bad |= mat_vec(mats[k], c->n, ws[k], u[j], o) != 0;
-            o += ws[k];
+    int bad = 0, on_gpu = 0, rc;
+    if (rk_backend_is_gpu() && c->d_main && (!tb->pre_width || c->d_pre) && (!pw4 || c->d_perm) &&
+        (rc = open_traces_gpu(c, &on_gpu, e)))
+        return rc;
+    bb4_t *o = c->open + 2 * (tb->pre_width + tb->main_width + pw4);
+    if (!on_gpu) {
+        bb4_t *u[2] = {bary_weights(c->log_n, c->pts[0]), bary_weights(c->log_n, c->pts[1])};
+        bad = !u[0] || !u[1];
+        o = c->open;
+        const bb_t *mats[3] = {c->pre_trace, c->trace, c->perm_trace};
+        size_t ws[3] = {tb->pre_width, tb->main_width, pw4};
+        for (int k = 0; k < 3 && !bad; k++) {
+            if (!ws[k])
+                continue;
+            for (int j = 0; j < 2 && !bad; j++) {
+                bad |= mat_vec(mats[k], c->n, ws[k], u[j], o) != 0;
+                o += ws[k];
+            }
         }
+        free(u[0]);
+        free(u[1]);
     }
-    free(u[0]);
-    free(u[1]);
     /* quotient chunk columns at zeta, from the coefficients: sum_k zeta^k q_(tn+k).c[j],
      * piece by piece (each piece from its own power of zeta), pieces added in order */
     const size_t n = c->n, nch = (n + PAR_CHUNK - 1) / PAR_CHUNK, nq = 4 * (size_t)qd;
@@ -860,6 +895,32 @@ static int open_table(tctx *c, bb4_t zeta, rk_err *e)
         *o++ = a;
     }
     free(part);
+    return RK_OK;
+}
+
+/* The prover's check of its own openings: every table's out-of-domain equation, as the
+ * verifier checks it.  When one fails and the rows were not checked yet, they are now, to
+ * name the constraint and row; if they all hold, the prover itself (or its device) erred. */
+static int check_at_zeta(const tctx *T, size_t nt, bb4_t *ch, bb4_t alpha, bb4_t zeta, const bb_t *publics,
+                         int rows_checked, rk_err *e)
+{
+    for (size_t t = 0; t < nt; t++) {
+        const tctx *x = &T[t];
+        stark_topen o;
+        stark_table_open_layout(x->tb, x->log_qd, x->open, &o);
+        ch[AIR_CH_CUMSUM] = x->cumsum;
+        int rc = stark_table_check_at_zeta(x->tb, x->log_n, x->log_qd, &o, publics, ch, alpha, zeta);
+        if (rc == RK_EINTERNAL)
+            return rk_fail(e, RK_EINTERNAL, "stark: out of memory");
+        if (rc == RK_OK)
+            continue;
+        if (!rows_checked && (rc = check_constraints(x, publics, e)))
+            return rc;
+        return rk_fail(e, RK_EINTERNAL,
+                       "stark: table %s: the proof fails its own out-of-domain check although every "
+                       "row satisfies the constraints (a prover or device fault)",
+                       x->tb->name);
+    }
     return RK_OK;
 }
 
@@ -1037,7 +1098,13 @@ int stark_prove(const stark_pk *pk, const bb_t *const *traces, const unsigned *l
     memset(&tm, 0, sizeof tm);
     double t_ph = rk_backend_clock(), t_now;
 #define PHASE_DONE(field) (t_now = rk_backend_clock(), tm.field += t_now - t_ph, t_ph = t_now)
-    if (check)
+    /* The prover's own checks, so that a wrong trace gets a clear error instead of a false
+     * proof.  On the CPU every row is checked first (a few percent of the proof); on the GPU
+     * (where that would be ~15%) the proof's out-of-domain equation is checked after the
+     * openings instead - it fails with overwhelming probability when some row does, and then
+     * the rows are checked to name the culprit. */
+    const int row_check = check && !rk_backend_is_gpu();
+    if (row_check)
         for (size_t t = 0; t < nt; t++)
             if ((rc = check_constraints(&T[t], publics, e)))
                 goto out;
@@ -1157,8 +1224,10 @@ int stark_prove(const stark_pk *pk, const bb_t *const *traces, const unsigned *l
             chal_observe_ext(&c, T[t].open[i]);
         }
     }
-
     PHASE_DONE(open);
+    if (check && (rc = check_at_zeta(T, nt, ch, alpha, zeta, publics, row_check, e)))
+        goto out;
+    PHASE_DONE(check);
     /* FRI over the batches: preprocessed, main, permutation, quotient */
     fri_batch fb[4];
     size_t nfb = 0, slot = 0;

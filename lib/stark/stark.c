@@ -120,6 +120,62 @@ bb4_t stark_ext_from_parts(const bb4_t *parts)
     return r;
 }
 
+/* Where one table's opened values sit in its block of the proof (extension elements). */
+size_t stark_table_open_layout(const air_table *tb, unsigned log_qd, const bb4_t *base, stark_topen *o)
+{
+    size_t pw4 = 4 * (size_t)tb->perm_width, k = 0;
+    o->pre[0] = base + k, k += tb->pre_width;
+    o->pre[1] = base + k, k += tb->pre_width;
+    o->main[0] = base + k, k += tb->main_width;
+    o->main[1] = base + k, k += tb->main_width;
+    o->perm[0] = base + k, k += pw4;
+    o->perm[1] = base + k, k += pw4;
+    o->quot = base + k, k += 4 * ((size_t)1 << log_qd);
+    o->n = k;
+    return k;
+}
+
+/* The out-of-domain check of one table:
+ *   sum_i alpha^i C_i(zeta) == Z_H(zeta) * sum_t zeta^(t n) Q_t(zeta). */
+int stark_table_check_at_zeta(const air_table *tb, unsigned log_n, unsigned log_qd, const stark_topen *o,
+                              const bb_t *publics, const bb4_t *ch, bb4_t alpha, bb4_t zeta)
+{
+    const size_t n = (size_t)1 << log_n, pw = tb->perm_width;
+    const bb_t g_inv = bb_inv(bb_two_adic_generator(log_n));
+    bb4_t zh = bb4_sub(bb4_pow(zeta, n), bb4_one());
+    bb4_t zm1 = bb4_sub(zeta, bb4_one()), zmg = bb4_sub(zeta, bb4_from_base(g_inv));
+    if (bb4_eq(zh, bb4_zero()) || bb4_eq(zm1, bb4_zero()) || bb4_eq(zmg, bb4_zero()))
+        return RK_EFALSE;
+
+    bb4_t *perm = malloc((2 * pw + 1) * sizeof *perm);
+    bb4_t *v = malloc(tb->n_nodes * sizeof *v);
+    if (!perm || !v) {
+        free(perm);
+        free(v);
+        return RK_EINTERNAL;
+    }
+    for (int j = 0; j < 2; j++)
+        for (size_t a = 0; a < pw; a++)
+            perm[j * pw + a] = stark_ext_from_parts(o->perm[j] + 4 * a);
+    air_point pt = {o->main[0], o->main[1], o->pre[0],  o->pre[1],
+                    perm,       perm + pw,  publics,    ch,
+                    bb4_mul(zh, bb4_inv(zm1)), bb4_mul(zh, bb4_inv(zmg)), zmg};
+    air_eval_point(tb, &pt, v);
+    bb4_t acc = bb4_zero(), ap = bb4_one();
+    for (size_t i = 0; i < tb->n_constraints; i++) {
+        acc = bb4_add(acc, bb4_mul(ap, v[tb->constraints[i]]));
+        ap = bb4_mul(ap, alpha);
+    }
+    bb4_t q = bb4_zero(), zn = bb4_pow(zeta, n), zt = bb4_one();
+    for (size_t t = 0; t < ((size_t)1 << log_qd); t++) {
+        q = bb4_add(q, bb4_mul(zt, stark_ext_from_parts(o->quot + 4 * t)));
+        zt = bb4_mul(zt, zn);
+    }
+    free(perm);
+    free(v);
+    return bb4_eq(acc, bb4_mul(zh, q)) ? RK_OK : RK_EFALSE;
+}
+
 /* ---- keys ---- */
 
 int stark_keygen(const air_machine *m, const fri_params *fri, const bb_t *const *pre_traces,

@@ -124,4 +124,18 @@ void stark_observe_instance(chal *c, const air_machine *m, const stark_vk *vk, c
  * sum_j parts[j] * X^j. */
 bb4_t stark_ext_from_parts(const bb4_t *parts);
 
+/* Where one table's opened values sit in its block of the proof (extension elements:
+ * preprocessed, main and permutation columns at zeta and zeta*g, then the quotient chunks'
+ * parts at zeta); base NULL only counts them.  Returns the count. */
+typedef struct stark_topen {
+    const bb4_t *pre[2], *main[2], *perm[2], *quot;
+    size_t n;
+} stark_topen;
+size_t stark_table_open_layout(const air_table *tb, unsigned log_qd, const bb4_t *base, stark_topen *o);
+/* The out-of-domain check of one table (the verifier's, and the prover's check of its own
+ * openings): sum_i alpha^i C_i(zeta) == Z_H(zeta) * sum_t zeta^(t n) Q_t(zeta), with
+ * ch[AIR_CH_CUMSUM] the table's cumulative sum.  RK_OK, RK_EFALSE, RK_EINTERNAL (out of memory). */
+int stark_table_check_at_zeta(const air_table *tb, unsigned log_n, unsigned log_qd, const stark_topen *o,
+                              const bb_t *publics, const bb4_t *ch, bb4_t alpha, bb4_t zeta);
+
 #endif

@@ -375,6 +375,117 @@ static void test_fri_fold(void)
     CHECK_EQ_U64(gpu_fri_fold(one, 0, z, NULL, one, &e), RK_EINPUT);
 }
 
+static bb4_t rand_ext(void)
+{
+    bb4_t z = {{bb_from_u32(rnd32()), bb_from_u32(rnd32()), bb_from_u32(rnd32()), bb_from_u32(rnd32())}};
+    return z;
+}
+
+/* 1/(x_i - z) over the bit-reversed coset, as lib/fri step 1 computes it. */
+static bb4_t inv_point_ref(unsigned lh, size_t i, bb4_t z)
+{
+    bb_t x = bb_mul(bb_generator(), bb_pow(bb_two_adic_generator(lh), bitrev(i, lh)));
+    return bb4_inv(bb4_sub(bb4_from_base(x), z));
+}
+
+/* The DEEP reduction of one matrix: the points, then R += sum_j coef_j (S_i - Y_j) inv_j[i]
+ * against the formula on the CPU, R starting from random values; widths off the block size. */
+static void test_deep_reduce(void)
+{
+    const unsigned logs[] = {0, 1, 5, 9, 12};
+    const size_t widths[] = {1, 3, 17, 40, 7};
+    for (size_t k = 0; k < 5; k++) {
+        unsigned lh = logs[k] + (g_big ? 8 : 0);
+        size_t n = (size_t)1 << lh, w = widths[k], np = 1 + k % 4;
+        bb_t *m = rand_elems(n * w);
+        bb4_t *R = (bb4_t *)rand_elems(4 * n), *want = malloc(n * sizeof *want), *got = malloc(n * sizeof *got);
+        bb4_t apow[40], coef[4], Y[4], z[4];
+        for (size_t c = 0; c < w; c++)
+            apow[c] = rand_ext();
+        for (size_t j = 0; j < np; j++)
+            coef[j] = rand_ext(), Y[j] = rand_ext(), z[j] = rand_ext();
+        z[np - 1] = bb4_from_base(bb_from_u32(rnd32())); /* a base-field point too */
+        rk_err e;
+        bb4_t *d_inv[4] = {0}, *h_inv = malloc(n * sizeof *h_inv);
+        bb4_t *d_R = gpu_malloc(n * sizeof *d_R, &e);
+        bb_t *d_m = gpu_malloc(n * w * sizeof *d_m, &e);
+        CHECK(d_R && d_m && h_inv);
+        CHECK_EQ_U64(gpu_upload(d_m, m, n * w * sizeof *m, &e), RK_OK);
+        CHECK_EQ_U64(gpu_upload(d_R, R, n * sizeof *R, &e), RK_OK);
+        for (size_t j = 0; j < np; j++) {
+            d_inv[j] = gpu_malloc(n * sizeof(bb4_t), &e);
+            CHECK_EQ_U64(gpu_fri_inv_points_dev(lh, bb_generator(), z[j], d_inv[j], &e), RK_OK);
+            CHECK_EQ_U64(gpu_download(h_inv, d_inv[j], n * sizeof *h_inv, &e), RK_OK);
+            int same = 1;
+            for (size_t i = 0; i < n; i++)
+                same &= bb4_eq(h_inv[i], inv_point_ref(lh, i, z[j]));
+            CHECK(same);
+        }
+        for (size_t i = 0; i < n; i++) {
+            bb4_t S = bb4_zero(), r = R[i];
+            for (size_t c = 0; c < w; c++)
+                S = bb4_add(S, bb4_mul_base(apow[c], m[i * w + c]));
+            for (size_t j = 0; j < np; j++)
+                r = bb4_add(r, bb4_mul(coef[j], bb4_mul(bb4_sub(S, Y[j]), inv_point_ref(lh, i, z[j]))));
+            want[i] = r;
+        }
+        CHECK_EQ_U64(gpu_deep_reduce_dev(d_m, n, w, apow, np, coef, Y, (const bb4_t *const *)d_inv, d_R, &e), RK_OK);
+        CHECK_EQ_U64(gpu_download(got, d_R, n * sizeof *got, &e), RK_OK);
+        CHECK_MEM(want, got, n * sizeof *got);
+        CHECK_EQ_U64(gpu_deep_reduce_dev(d_m, n, w, apow, 5, coef, Y, (const bb4_t *const *)d_inv, d_R, &e), RK_EINPUT);
+        for (size_t j = 0; j < np; j++)
+            gpu_free(d_inv[j]);
+        gpu_free(d_R);
+        gpu_free(d_m);
+        free(h_inv);
+        free(m);
+        free(R);
+        free(want);
+        free(got);
+    }
+}
+
+/* Openings from a coset LDE: the values of the trace polynomials at random extension points,
+ * the reference by Horner from the trace's coefficients (lib/ntt inverse NTT). */
+static void test_coset_eval(void)
+{
+    const unsigned logs[] = {0, 1, 4, 9, 11};
+    const size_t widths[] = {1, 5, 33, 3, 70};
+    for (size_t k = 0; k < 5; k++) {
+        unsigned ln = logs[k] + (g_big ? 6 : 0), lb = 1 + k % 3, lN = ln + lb;
+        size_t n = (size_t)1 << ln, N = (size_t)1 << lN, w = widths[k], np = 1 + (k + 1) % 4;
+        bb_t *trace = rand_elems(n * w), *lde = malloc(N * w * sizeof *lde), *coef = malloc(n * w * sizeof *coef);
+        CHECK(lde && coef);
+        CHECK_EQ_U64(ntt_coset_lde_batch(trace, ln, w, lb, bb_generator(), lde, 1), 0);
+        memcpy(coef, trace, n * w * sizeof *coef);
+        CHECK_EQ_U64(ntt_inverse_batch(coef, ln, w), 0);
+        bb4_t z[4], *want = malloc(np * w * sizeof *want), *got = malloc(np * w * sizeof *got);
+        for (size_t j = 0; j < np; j++) {
+            z[j] = rand_ext();
+            for (size_t c = 0; c < w; c++) {
+                bb4_t a = bb4_zero();
+                for (size_t i = n; i-- > 0;)
+                    a = bb4_add(bb4_mul(a, z[j]), bb4_from_base(coef[i * w + c]));
+                want[j * w + c] = a;
+            }
+        }
+        rk_err e;
+        bb_t *d = gpu_malloc(N * w * sizeof *d, &e);
+        CHECK(d != NULL);
+        CHECK_EQ_U64(gpu_upload(d, lde, N * w * sizeof *d, &e), RK_OK);
+        CHECK_EQ_U64(gpu_coset_eval_dev(d, lN, w, bb_generator(), np, z, got, &e), RK_OK);
+        CHECK_MEM(want, got, np * w * sizeof *got);
+        CHECK_EQ_U64(gpu_coset_eval_dev(d, lN, w, bb_generator(), 0, z, got, &e), RK_EINPUT);
+        CHECK_EQ_U64(gpu_coset_eval_dev(d, lN, w, 0, np, z, got, &e), RK_EINPUT);
+        gpu_free(d);
+        free(trace);
+        free(lde);
+        free(coef);
+        free(want);
+        free(got);
+    }
+}
+
 /* The reference fold maps the codeword of p(x) = x to the constant beta. */
 static void test_fri_fold_reference(void)
 {
@@ -794,6 +905,8 @@ int main(void)
         RUN(test_ntt_coset_lde);
         RUN(test_ntt_bad_size);
         RUN(test_fri_fold);
+        RUN(test_deep_reduce);
+        RUN(test_coset_eval);
         RUN(test_quotient);
         RUN(test_logup);
         RUN(test_threads);

@@ -172,6 +172,44 @@ static void test_two_heights_arity4(void)
     air_machine_free(&m);
 }
 
+/* A wrong trace gets the CPU's error on the GPU too: the GPU backend skips the row-by-row
+ * check before the proof and checks the openings' out-of-domain equation instead; when that
+ * fails, the rows are checked to name the constraint and the row. */
+static void test_bad_trace_named(void)
+{
+    air_machine m;
+    rk_err e;
+    CHECK_EQ_U64(ex_mul_machine(&m, &e), RK_OK);
+    bb_t *ops, *chip;
+    ex_mul_traces(6, 4, &ops, &chip);
+    const bb_t *trs[2] = {ops, chip};
+    unsigned lh[2] = {6, 4};
+    /* a wrong product in the chip, used consistently by ops: the lookups balance, the
+     * chip's own constraint z = x*y fails at row 1 */
+    chip[4 * 1 + 2] = bb_add(chip[4 * 1 + 2], bb_one());
+    for (size_t i = 0; i < 32; i++)
+        if (i % 16 == 1)
+            ops[4 * i + 2] = chip[4 * 1 + 2];
+    const char *devs[3] = {"cpu", "gpu", "gpu"};
+    for (int k = 0; k < 3; k++) {
+        rk_backend_set_resident(k == 1);
+        rk_buf vk, pr;
+        rk_buf_init(&vk);
+        rk_buf_init(&pr);
+        rk_err_clear(&e);
+        int rc = prove_on(devs[k], &m, 1, NULL, NULL, trs, lh, NULL, &vk, &pr, &e);
+        CHECK_EQ_U64(rc, RK_EINPUT);
+        CHECK_STR_HAS(e.msg, "table mulchip: constraint 0 (z = x*y) fails at row 1");
+        rk_buf_free(&vk);
+        rk_buf_free(&pr);
+    }
+    rk_backend_set_resident(-1);
+    use("cpu");
+    free(ops);
+    free(chip);
+    air_machine_free(&m);
+}
+
 /* 19 columns: the NTT's wide-row paths (8-column vectors plus a remainder) */
 static void test_wide(void)
 {
@@ -553,6 +591,7 @@ int main(void)
     RUN(test_two_heights_arity4);
     RUN(test_wide);
     RUN(test_segment_receipt);
+    RUN(test_bad_trace_named);
     RUN(test_threshold_keeps_small_calls_on_cpu);
     RUN(test_gpu_failure_mid_proof);
     RUN(test_gpu_failure_at_each_step);
