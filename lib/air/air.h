@@ -285,6 +285,13 @@ void air_table_index_columns(air_table *t);
  * AVX-512 / AVX2 / portable arithmetic that lib/field's SIMD switch selects
  * (bb_simd_avx2, bb_simd_avx512); all three give the same words. */
 void air_eval_block(const air_table *t, const air_block *b, size_t n_nodes, bb_t *scratch);
+/* The same for the nodes i < n_nodes with need[i] != 0 only (need NULL: all); need must
+ * include every operand of a needed node (air_mark_needed makes such a mask). */
+void air_eval_block_needed(const air_table *t, const air_block *b, size_t n_nodes, const uint8_t *need,
+                           bb_t *scratch);
+/* need[i] = 1 for the nodes xs[0..count) and everything they are computed from, else 0
+ * (need holds t->n_nodes bytes). */
+void air_mark_needed(const air_table *t, const air_expr *xs, size_t count, uint8_t *need);
 /* The random linear combination of nodes over a block, after air_eval_block:
  * acc[j*AIR_BLOCK + r] = component j of sum_i coef[i] * (value of node xs[i]
  * at block row r), for r < n (acc holds 4 * AIR_BLOCK words).  The prover's

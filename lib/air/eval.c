@@ -355,6 +355,11 @@ static void load_selector(const row_kernels *K, bb_t *o, const bb_t *sel, size_t
 
 void air_eval_block(const air_table *t, const air_block *b, size_t n_nodes, bb_t *s)
 {
+    air_eval_block_needed(t, b, n_nodes, NULL, s);
+}
+
+void air_eval_block_needed(const air_table *t, const air_block *b, size_t n_nodes, const uint8_t *need, bb_t *s)
+{
     const row_kernels *K = kernels();
     const size_t n = b->n;
     /* Column nodes are leaves: with the table's column index, load them all first, matrix
@@ -372,6 +377,8 @@ void air_eval_block(const air_table *t, const air_block *b, size_t n_nodes, bb_t
         load_rows(s, d + 2 * (wm + wp) + wq, lim, b->perm, wq, b->next, n);
     }
     for (size_t i = 0; i < n_nodes; i++) {
+        if (need && !need[i])
+            continue;
         const air_node *nd = &t->nodes[i];
         bb_t *o = slot(s, i);
         if (node_uniform(nd)) {
@@ -477,5 +484,30 @@ void air_block_batch_inv(bb_t *x, size_t count, size_t n, bb_t *tmp)
         K->mul_ext(acc, acc, xi, n);
         for (int j = 0; j < 4; j++)
             memcpy(xi + j * B, ti + j * B, n * sizeof *xi);
+    }
+}
+
+void air_mark_needed(const air_table *t, const air_expr *xs, size_t count, uint8_t *need)
+{
+    memset(need, 0, t->n_nodes);
+    for (size_t i = 0; i < count; i++)
+        need[xs[i]] = 1;
+    /* operands come before their node: one sweep from the top */
+    for (size_t i = t->n_nodes; i-- > 0;) {
+        const air_node *nd = &t->nodes[i];
+        if (!need[i])
+            continue;
+        switch (nd->op) {
+        case AIR_OP_ADD:
+        case AIR_OP_SUB:
+        case AIR_OP_MUL:
+            need[nd->b] = 1;
+            /* fall through */
+        case AIR_OP_NEG:
+            need[nd->a] = 1;
+            break;
+        default:
+            break;
+        }
     }
 }

@@ -15,7 +15,8 @@ typedef int (*row_fn)(void *ctx, const air_table *t, size_t row, const bb_t *scr
 /* Evaluate the author's nodes of t over rows [lo, hi) (column-batched by
  * air_eval_block) and call fn for each row. */
 static int eval_rows_range(const air_table *t, const bb_t *main, unsigned log_h, const bb_t *pre,
-                           const bb_t *publics, size_t lo, size_t hi, row_fn fn, void *ctx, rk_err *e)
+                           const bb_t *publics, size_t lo, size_t hi, const uint8_t *need, row_fn fn, void *ctx,
+                           rk_err *e)
 {
     size_t n = (size_t)1 << log_h;
     bb_t *scratch = malloc(air_block_scratch_words(t) * sizeof(bb_t));
@@ -46,7 +47,7 @@ static int eval_rows_range(const air_table *t, const bb_t *main, unsigned log_h,
         blk.is_last = isl;
         blk.is_transition = ist;
         blk.publics = publics;
-        air_eval_block(t, &blk, t->is_public ? t->n_nodes : t->n_user_nodes, scratch);
+        air_eval_block_needed(t, &blk, t->is_public ? t->n_nodes : t->n_user_nodes, need, scratch);
         for (size_t r = 0; r < blk.n && !rc; r++)
             rc = fn(ctx, t, r0 + r, scratch, r);
     }
@@ -58,7 +59,7 @@ static int eval_rows_range(const air_table *t, const bb_t *main, unsigned log_h,
 static int eval_rows(const air_table *t, const bb_t *main, unsigned log_h, const bb_t *pre, const bb_t *publics,
                      row_fn fn, void *ctx, rk_err *e)
 {
-    return eval_rows_range(t, main, log_h, pre, publics, 0, (size_t)1 << log_h, fn, ctx, e);
+    return eval_rows_range(t, main, log_h, pre, publics, 0, (size_t)1 << log_h, NULL, fn, ctx, e);
 }
 
 static inline bb_t node_at(const bb_t *scratch, air_expr x, size_t r) { return scratch[(size_t)x * 4 * B + r]; }
@@ -125,22 +126,40 @@ int rvair_count_lookups(const air_machine *m, rvair_trace *tr, const bb_t *bytes
     for (int ti = 0; ti < RVAIR_N_TABLES && !rc; ti++) {
         if (ti == RVAIR_T_BYTES)
             continue;
+        const air_table *t = m->tables[ti];
         const size_t n = (size_t)1 << tr->log_h[ti], npc = (n + piece - 1) / piece;
         rk_err *errs = calloc(npc, sizeof *errs);
         int *rcs = calloc(npc, sizeof *rcs);
-        if (!errs || !rcs) {
+        /* only the nodes that the byte and 16-bit lookups read (not the constraints) */
+        uint8_t *need = malloc(t->n_nodes ? t->n_nodes : 1);
+        air_expr *outs = malloc((t->n_inter * 5 + 1) * sizeof *outs);
+        if (!errs || !rcs || !need || !outs) {
             free(errs);
             free(rcs);
+            free(need);
+            free(outs);
             rc = rk_fail(e, RK_EINTERNAL, "out of memory");
             break;
         }
+        size_t n_outs = 0;
+        for (size_t i = 0; i < t->n_inter; i++) {
+            const air_interaction *it = &t->inter[i];
+            if (it->bus != RVAIR_BUS_BYTE && it->bus != RVAIR_BUS_R16)
+                continue;
+            outs[n_outs++] = it->mult;
+            for (unsigned k = 0; k < it->n_values; k++)
+                outs[n_outs++] = it->values[k];
+        }
+        air_mark_needed(t, outs, n_outs, need);
+        free(outs);
 #pragma omp parallel for schedule(dynamic, 1) if (npc > 1)
         for (size_t k = 0; k < npc; k++) {
             count_ctx c = {cnt + ncnt * (size_t)omp_get_thread_num(), &errs[k]};
             size_t lo = k * piece, hi = lo + piece < n ? lo + piece : n;
-            rcs[k] = eval_rows_range(m->tables[ti], tr->main[ti], tr->log_h[ti], NULL, pub, lo, hi, count_row, &c,
+            rcs[k] = eval_rows_range(t, tr->main[ti], tr->log_h[ti], NULL, pub, lo, hi, need, count_row, &c,
                                      &errs[k]);
         }
+        free(need);
         for (size_t k = 0; k < npc && !rc; k++)
             if ((rc = rcs[k]))
                 *e = errs[k];

@@ -146,6 +146,12 @@ int rvair_builder_reserve(rvair_builder *b, uint64_t cycles, rk_err *e)
     if (threads > 1 && cycles >= PAR_MIN_CYCLES) {
         size_t nch = 4 * (size_t)threads > 64 ? 64 : 4 * (size_t)threads, c = (cycles + nch - 1) / nch;
         rvair_builder_set_parallel(b, c < 8192 ? 8192 : c);
+        /* the step log at its final length (no doubling copies of a few hundred MB) */
+        step_log *q = realloc(b->log, cycles * sizeof *q);
+        if (q) {
+            b->log = q;
+            b->cap_log = cycles;
+        }
     }
     return RK_OK;
 }

@@ -29,6 +29,10 @@ typedef struct tctx {
     bb_t *d_main, *d_perm, *d_pre;
     bb_t *d_trace;        /* resident: the main trace, kept on the device for the LogUp kernel */
     int d_perm_is_trace;  /* d_perm holds the LogUp trace in its first n rows, not yet its LDE */
+    /* the LogUp challenges and publics, for making perm_trace on the CPU later: a resident
+     * proof leaves it on the device only (the openings read its LDE there) */
+    const bb4_t *ch;
+    const bb_t *publics;
 } tctx;
 
 static void tctx_free(tctx *c)
@@ -158,11 +162,24 @@ static int upload_copy(const bb_t *m, size_t words, bb_t **d, rk_err *e)
     return gpu_step_failed(&ge, e);
 }
 
+static int build_perm(tctx *c, const bb4_t *ch, const bb_t *publics, rk_err *e);
+
+/* The LogUp rows in host memory (a resident proof left them on the device only). */
+static int host_perm_trace(tctx *x, rk_err *e)
+{
+    if (!x->tb->perm_width || x->perm_trace || !x->ch) /* none, made, or not yet due */
+        return RK_OK;
+    return build_perm(x, x->ch, x->publics, e);
+}
+
 /* The host LDEs of a table that a resident proof left on the device only, made on the CPU
  * from the traces: after the GPU failed under "auto", the CPU's steps need them. */
 static int host_ldes(tctx *x, unsigned lb, rk_err *e)
 {
     const size_t w = x->tb->main_width, pw = 4 * (size_t)x->tb->perm_width;
+    int rc;
+    if (pw && !x->perm_lde && (rc = host_perm_trace(x, e)))
+        return rc;
     if (!x->main_lde) {
         x->main_lde = malloc(x->N * w * sizeof(bb_t));
         if (!x->main_lde || ntt_coset_lde_batch(x->trace, x->log_n, w, lb, bb_generator(), x->main_lde, 1))
@@ -491,8 +508,8 @@ static int build_perm_gpu(tctx *c, const bb4_t *ch, const bb_t *publics, int kee
         sign[j] = tb->inter[j].sign;
     if ((rc = stark_logup_program(tb, ch, publics, &prog, e)))
         goto done;
-    c->perm_trace = malloc(n * pw4 * sizeof(bb_t));
-    if (!c->perm_trace) {
+    /* kept on the device: the rows do not come down (host_perm_trace makes them if needed) */
+    if (!keep && !(c->perm_trace = malloc(n * pw4 * sizeof(bb_t)))) {
         rc = rk_fail(e, RK_EINTERNAL, "stark: out of memory");
         goto done;
     }
@@ -514,10 +531,11 @@ static int build_perm_gpu(tctx *c, const bb4_t *ch, const bb_t *publics, int kee
         job.main = d_main;
         job.pre = d_pre;
         ok = gpu_logup_dev(&job, d_perm, &cum, &zero, &ge) == RK_OK &&
-             gpu_download(c->perm_trace, d_perm, n * pw4 * sizeof(bb_t), &ge) == RK_OK;
+             (keep || gpu_download(c->perm_trace, d_perm, n * pw4 * sizeof(bb_t), &ge) == RK_OK);
     }
     if (ok) {
-        rk_backend_gpu_call_done(t0, n * ((had_trace ? 0 : mw) + prw + pw4) * sizeof(bb_t)); /* traces up, rows down */
+        /* traces up (unless resident), rows down (unless kept) */
+        rk_backend_gpu_call_done(t0, n * ((had_trace ? 0 : mw) + prw + (keep ? 0 : pw4)) * sizeof(bb_t));
         if (zero) {
             rc = rk_fail(e, RK_EINTERNAL, "stark: table %s: a LogUp denominator is zero (negligible event)", tb->name);
             goto done;
@@ -852,6 +870,8 @@ static int open_table(tctx *c, bb4_t zeta, rk_err *e)
         (rc = open_traces_gpu(c, &on_gpu, e)))
         return rc;
     bb4_t *o = c->open + 2 * (tb->pre_width + tb->main_width + pw4);
+    if (!on_gpu && (rc = host_perm_trace(c, e)))
+        return rc;
     if (!on_gpu) {
         bb4_t *u[2] = {bary_weights(c->log_n, c->pts[0]), bary_weights(c->log_n, c->pts[1])};
         bad = !u[0] || !u[1];
@@ -1147,6 +1167,8 @@ int stark_prove(const stark_pk *pk, const bb_t *const *traces, const unsigned *l
                 continue;
             /* the LogUp rows on the GPU when the proof is resident or they are big */
             size_t w = 4 * (size_t)x->tb->perm_width;
+            x->ch = ch;
+            x->publics = publics;
             int on_gpu = 0;
             if (rk_backend_is_gpu() && (resident || rk_backend_offload(x->n * (x->tb->main_width + w))) &&
                 (rc = build_perm_gpu(x, ch, publics, resident, &on_gpu, e)))

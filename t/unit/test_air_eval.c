@@ -238,6 +238,52 @@ static void prefix_only(void)
     free(f);
 }
 
+/* air_mark_needed + air_eval_block_needed: a random few outputs and what they are made of
+ * get the full evaluation's words; the other nodes' scratch is not touched (the saving;
+ * column leaves excepted: an indexed table loads whole rows). */
+static void needed_only(void)
+{
+    for (int rep = 0; rep < 20; rep++) {
+        fixture *f = malloc(sizeof *f);
+        random_table(f, 200, rep % 2);
+        size_t words = air_block_scratch_words(&f->t), nn = f->t.n_nodes;
+        bb_t *full = malloc(words * sizeof *full), *part = malloc(words * sizeof *part);
+        uint8_t *need = malloc(nn);
+        air_expr outs[3] = {(air_expr)(150 + rnd32() % 50), (air_expr)(rnd32() % 200), (air_expr)(100 + rnd32() % 100)};
+        air_mark_needed(&f->t, outs, 3, need);
+        for (size_t i = 0; i < words; i++)
+            part[i] = SENTINEL;
+        air_block b = block_of(f, B - rep % 3, 1);
+        air_eval_block(&f->t, &b, nn, full);
+        air_eval_block_needed(&f->t, &b, nn, need, part);
+        size_t n_need = 0;
+        int same = 1, untouched = 1;
+        for (size_t x = 0; x < nn; x++) {
+            int comps = f->t.nodes[x].is_ext ? 4 : 1;
+            for (int j = 0; j < comps; j++)
+                for (size_t r = 0; r < b.n; r++) {
+                    size_t k = x * 4 * B + j * B + r;
+                    if (need[x])
+                        same &= part[k] == full[k];
+                    else if (f->t.nodes[x].op != AIR_OP_MAIN && f->t.nodes[x].op != AIR_OP_PRE &&
+                             f->t.nodes[x].op != AIR_OP_PERM) /* indexed tables load whole rows */
+                        untouched &= part[k] == SENTINEL;
+                }
+            n_need += need[x];
+        }
+        CHECK(same);
+        CHECK(untouched);
+        CHECK(need[outs[0]] && need[outs[1]] && need[outs[2]]);
+        CHECK(n_need < nn);
+        free(need);
+        free(full);
+        free(part);
+        free(f->t.nodes);
+        free(f->t.col_dst);
+        free(f);
+    }
+}
+
 /* air_block_combine: sum_i coef_i * node_i at each row, on each path. */
 static void combine_all_paths(void)
 {
@@ -559,6 +605,7 @@ int main(void)
 {
     RUN(random_dags_all_paths);
     RUN(prefix_only);
+    RUN(needed_only);
     RUN(combine_all_paths);
     RUN(program_matches_point);
     RUN(batch_inv_all_paths);
