@@ -166,7 +166,38 @@ static int quotient_rows(const gpu_quotient_job *q, bb4_t *d_Q, uint64_t lo, uin
     return rc;
 }
 
+/* out[k * 4qd + 4t + j] = component j of a[t n + k] * sinv_n^t, k < n, t < qd. */
+struct quotient_chunks_body {
+    const bb4 *a;
+    uint32_t *out;
+    uint64_t n;
+    unsigned qd;
+    uint32_t sinv_n;
+    RK_HD void operator()(uint64_t i) const
+    {
+        uint64_t k = i % n, t = i / n;
+        bb4 v = rk::bb4_mul_base(a[t * n + k], rk::bb_pow(sinv_n, t));
+        uint32_t *o = out + k * 4 * qd + 4 * t;
+        for (int j = 0; j < 4; j++)
+            o[j] = v.c[j];
+    }
+};
+
 extern "C" {
+
+int gpu_quotient_chunks_dev(const bb4_t *d_a, unsigned log_n, unsigned log_qd, bb_t sinv_n, bb_t *d_out,
+                            rk_err *e)
+{
+    RK_API_LOCK;
+    if (log_qd > 4 || log_n + log_qd > 27)
+        return rk_fail(e, RK_EINPUT, "gpu: quotient chunks: log_n %u, log_qd %u", log_n, log_qd);
+    int rc = rt_init(e);
+    if (rc)
+        return rc;
+    quotient_chunks_body body{(const bb4 *)d_a, d_out, (uint64_t)1 << log_n, 1u << log_qd, sinv_n};
+    rc = rt_flat("quotient_chunks", (uint64_t)1 << (log_n + log_qd), body, e);
+    return rc ? rc : rt_sync("quotient chunks", e);
+}
 
 int gpu_quotient_dev(const gpu_quotient_job *q, bb4_t *d_Q, rk_err *e)
 {

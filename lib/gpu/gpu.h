@@ -180,6 +180,12 @@ typedef struct gpu_quotient_job {
 int gpu_quotient(const gpu_quotient_job *q, bb4_t *Q, rk_err *e);
 /* Device matrices (q->main etc. from gpu_malloc) and device d_Q. */
 int gpu_quotient_dev(const gpu_quotient_job *q, bb4_t *d_Q, rk_err *e);
+/* The quotient's chunk columns before their LDE (lib/stark compute_quotient): from the
+ * coefficients a (2^(log_n+log_qd) extension elements, device) of Q(shift*y),
+ *   out[k*4qd + 4t + j] = component j of a[t n + k] * sinv_n^t,  k < n = 2^log_n, t < qd,
+ * into the device matrix out (rows of 4qd words; rows >= n are left as they are). */
+int gpu_quotient_chunks_dev(const bb4_t *d_a, unsigned log_n, unsigned log_qd, bb_t sinv_n, bb_t *d_out,
+                            rk_err *e);
 /* Test hook: rows per launch (0 = as the 256 MiB slot scratch allows); returns it.
  * Same results for any value. */
 size_t gpu_quotient_set_chunk_rows(size_t rows);

@@ -249,6 +249,13 @@ int gpu_quotient_dev(const gpu_quotient_job *q, bb4_t *d_Q, rk_err *e)
     return NO_CUDA(e);
 }
 
+int gpu_quotient_chunks_dev(const bb4_t *d_a, unsigned log_n, unsigned log_qd, bb_t sinv_n, bb_t *d_out,
+                            rk_err *e)
+{
+    (void)d_a, (void)log_n, (void)log_qd, (void)sinv_n, (void)d_out;
+    return NO_CUDA(e);
+}
+
 #else
 
 /* CUDA build: the definitions live in the kernels/ sources.  Keep this unit non-empty (ISO C). */

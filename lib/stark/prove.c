@@ -29,9 +29,11 @@ typedef struct tctx {
     bb_t *d_main, *d_perm, *d_pre;
     bb_t *d_trace;        /* resident: the main trace, kept on the device for the LogUp kernel */
     int d_perm_is_trace;  /* d_perm holds the LogUp trace in its first n rows, not yet its LDE */
-    /* the LogUp challenges and publics, for making perm_trace on the CPU later: a resident
-     * proof leaves it on the device only (the openings read its LDE there) */
-    const bb4_t *ch;
+    bb_t *d_q;            /* resident: the quotient chunks' LDE (N x 4*qd), on the device only */
+    /* the challenges and publics, for making perm_trace or the quotient on the CPU later: a
+     * resident proof leaves them on the device only (the openings read their LDEs there) */
+    bb4_t *ch;
+    bb4_t alpha;
     const bb_t *publics;
 } tctx;
 
@@ -47,6 +49,7 @@ static void tctx_free(tctx *c)
     gpu_free(c->d_perm);
     gpu_free(c->d_pre);
     gpu_free(c->d_trace);
+    gpu_free(c->d_q);
 }
 
 static inline bb_t slot_base(const bb_t *s, air_expr x, size_t r) { return s[(size_t)x * 4 * B + r]; }
@@ -97,6 +100,7 @@ static int resident_ok(const tctx *T, size_t nt)
         words += T[t].N * (T[t].tb->main_width + (size_t)T[t].tb->pre_width + 4 * (size_t)T[t].tb->perm_width);
         if (T[t].tb->n_inter) /* the main trace stays too, for the LogUp kernel */
             words += T[t].n * T[t].tb->main_width;
+        words += T[t].N * 4 * ((size_t)1 << T[t].log_qd); /* the quotient's LDE */
         N_max = T[t].N > N_max ? T[t].N : N_max;
     }
     if (!rk_backend_resident() || !rk_backend_offload(words))
@@ -163,6 +167,16 @@ static int upload_copy(const bb_t *m, size_t words, bb_t **d, rk_err *e)
 }
 
 static int build_perm(tctx *c, const bb4_t *ch, const bb_t *publics, rk_err *e);
+static int compute_quotient(tctx *c, const bb4_t *ch, bb4_t alpha, const bb_t *publics, rk_err *e);
+
+/* The quotient's host LDE and coefficients (a resident proof left its LDE on the device only). */
+static int host_quotient(tctx *x, rk_err *e)
+{
+    if (x->q_lde || !x->ch)
+        return RK_OK;
+    x->ch[AIR_CH_CUMSUM] = x->cumsum;
+    return compute_quotient(x, x->ch, x->alpha, x->publics, e);
+}
 
 /* The LogUp rows in host memory (a resident proof left them on the device only). */
 static int host_perm_trace(tctx *x, rk_err *e)
@@ -193,11 +207,12 @@ static int host_ldes(tctx *x, unsigned lb, rk_err *e)
     return RK_OK;
 }
 
-/* Commit the main (perm = 0) or permutation (perm = 1) LDEs of the tables: from their device
- * copies when every one has one and the GPU is in use, else on the CPU (making any host LDE
- * that a resident proof had left on the device). */
-static int commit_ldes(tctx *T, size_t nt, int perm, unsigned lb, merkle_tree *tree, rk_err *e)
+/* Commit the main (which = 0), permutation (1) or quotient (2) LDEs of the tables: from their
+ * device copies when every one has one and the GPU is in use, else on the CPU (making any host
+ * LDE that a resident proof had left on the device). */
+static int commit_ldes(tctx *T, size_t nt, int which, unsigned lb, merkle_tree *tree, rk_err *e)
 {
+    const int perm = which == 1;
     const bb_t **mats = calloc(nt, sizeof *mats), **d_mats = calloc(nt, sizeof *d_mats);
     size_t *widths = calloc(nt, sizeof *widths);
     unsigned *lh = calloc(nt, sizeof *lh);
@@ -212,9 +227,9 @@ static int commit_ldes(tctx *T, size_t nt, int perm, unsigned lb, merkle_tree *t
         tctx *x = &T[t];
         if (perm && !x->tb->perm_width)
             continue;
-        mats[k] = perm ? x->perm_lde : x->main_lde;
-        d_mats[k] = perm ? x->d_perm : x->d_main;
-        widths[k] = perm ? 4 * (size_t)x->tb->perm_width : x->tb->main_width;
+        mats[k] = which == 2 ? x->q_lde : perm ? x->perm_lde : x->main_lde;
+        d_mats[k] = which == 2 ? x->d_q : perm ? x->d_perm : x->d_main;
+        widths[k] = which == 2 ? 4 * ((size_t)1 << x->log_qd) : perm ? 4 * (size_t)x->tb->perm_width : x->tb->main_width;
         lh[k] = x->log_N;
         all_dev &= d_mats[k] != NULL;
         k++;
@@ -230,9 +245,9 @@ static int commit_ldes(tctx *T, size_t nt, int perm, unsigned lb, merkle_tree *t
         tctx *x = &T[t];
         if (perm && !x->tb->perm_width)
             continue;
-        if ((rc = host_ldes(x, lb, e)))
+        if ((rc = which == 2 ? host_quotient(x, e) : host_ldes(x, lb, e)))
             goto done;
-        mats[k++] = perm ? x->perm_lde : x->main_lde;
+        mats[k++] = which == 2 ? x->q_lde : perm ? x->perm_lde : x->main_lde;
     }
     rc = merkle_commit(tree, k, mats, widths, lh, e);
 done:
@@ -563,6 +578,26 @@ done:
 
 /* ---- 3. quotient ---- */
 
+/* The rest of compute_quotient on the device (a resident proof): from Q's values d_Q (bit-
+ * reversed over shift*K_M) to the chunks' LDE in c->d_q, the same steps as the host code
+ * below (bit reversal, inverse NTT, chunk columns scaled by shift^-(tn), forward NTT). */
+static int quotient_lde_dev(tctx *c, bb4_t *d_Q, rk_err *ge)
+{
+    const unsigned log_M = c->log_n + c->log_qd;
+    const size_t w = 4 * ((size_t)1 << c->log_qd), bytes = c->N * w * sizeof(bb_t);
+    bb_t *d = gpu_malloc(bytes, ge);
+    int ok = d && gpu_ntt_bit_reverse_rows_dev((bb_t *)d_Q, log_M, 4, ge) == RK_OK &&
+             gpu_ntt_inverse_batch_dev((bb_t *)d_Q, log_M, 4, ge) == RK_OK && gpu_zero_dev(d, bytes, ge) == RK_OK &&
+             gpu_quotient_chunks_dev(d_Q, c->log_n, c->log_qd, bb_pow(bb_inv(bb_generator()), c->n), d, ge) == RK_OK &&
+             gpu_ntt_forward_batch_bitrev_out_dev(d, c->log_N, w, ge) == RK_OK;
+    if (!ok) {
+        gpu_free(d);
+        return RK_EINTERNAL;
+    }
+    c->d_q = d;
+    return RK_OK;
+}
+
 static int compute_quotient(tctx *c, const bb4_t *ch, bb4_t alpha, const bb_t *publics, rk_err *e)
 {
     const air_table *tb = c->tb;
@@ -611,14 +646,21 @@ static int compute_quotient(tctx *c, const bb4_t *ch, bb4_t alpha, const bb_t *p
             job.main = c->d_main, job.pre = c->d_pre, job.perm = c->d_perm;
             d_Q = gpu_malloc(M * sizeof *d_Q, &ge);
         }
-        if (!rc && (dev ? d_Q && gpu_quotient_dev(&job, d_Q, &ge) == RK_OK &&
-                              gpu_download(Q, d_Q, M * sizeof *Q, &ge) == RK_OK
+        if (!rc && (dev ? d_Q && gpu_quotient_dev(&job, d_Q, &ge) == RK_OK && quotient_lde_dev(c, d_Q, &ge) == RK_OK
                         : gpu_quotient(&job, Q, &ge) == RK_OK)) {
-            /* (LDE rows up unless resident,) Q down */
-            rk_backend_gpu_call_done(t0, ((dev ? 0 : gpu_words) + 4 * M) * sizeof(bb_t));
+            /* resident: nothing moves (the chunks' LDE stays on the device); else the LDE
+             * rows up and Q down */
+            rk_backend_gpu_call_done(t0, dev ? 0 : (gpu_words + 4 * M) * sizeof(bb_t));
             on_gpu = 1;
         }
         gpu_free(d_Q);
+        if (on_gpu && dev) { /* done: c->d_q; no host copy (host_quotient makes one if needed) */
+            air_program_free(&prog);
+            free(Q);
+            free(wpow);
+            free(apow);
+            return RK_OK;
+        }
         if (!on_gpu && (rc || (rc = rk_backend_gpu_failed(&ge)) != RK_OK)) {
             air_program_free(&prog);
             free(Q);
@@ -827,8 +869,9 @@ static int mat_vec(const bb_t *m, size_t n, size_t w, const bb4_t *u, bb4_t *out
 }
 
 /* The trace columns at zeta and zeta*g from the device LDEs of a resident proof (the same
- * values: gpu_coset_eval_dev).  *done = 0 when "auto" fell back: the CPU does them. */
-static int open_traces_gpu(tctx *c, int *done, rk_err *e)
+ * values: gpu_coset_eval_dev), and with *q_done the quotient chunks at zeta from theirs.
+ * *done = 0 when "auto" fell back: the CPU does them. */
+static int open_traces_gpu(tctx *c, int *done, int *q_done, rk_err *e)
 {
     const air_table *tb = c->tb;
     const bb_t *d[3] = {c->d_pre, c->d_main, c->d_perm};
@@ -846,11 +889,19 @@ static int open_traces_gpu(tctx *c, int *done, rk_err *e)
         o += 2 * ws[k];
         bytes += 2 * ws[k] * sizeof *o;
     }
+    if (ok && c->d_q) { /* the quotient chunks at zeta, from their LDE too */
+        o = c->open + 2 * (ws[0] + ws[1] + ws[2]);
+        ok = gpu_coset_eval_dev(c->d_q, c->log_N, 4 * ((size_t)1 << c->log_qd), bb_generator(), 1, c->pts, o, &ge) ==
+             RK_OK;
+        bytes += 4 * ((size_t)1 << c->log_qd) * sizeof *o;
+        *q_done = ok;
+    }
     *done = ok;
     if (ok) {
         rk_backend_gpu_call_done(t0, bytes);
         return RK_OK;
     }
+    *q_done = 0;
     return gpu_step_failed(&ge, e);
 }
 
@@ -865,9 +916,13 @@ static int open_table(tctx *c, bb4_t zeta, rk_err *e)
         return rk_fail(e, RK_EINTERNAL, "stark: out of memory");
     c->pts[0] = zeta;
     c->pts[1] = bb4_mul_base(zeta, bb_two_adic_generator(c->log_n));
-    int bad = 0, on_gpu = 0, rc;
+    int bad = 0, on_gpu = 0, q_on_gpu = 0, rc;
     if (rk_backend_is_gpu() && c->d_main && (!tb->pre_width || c->d_pre) && (!pw4 || c->d_perm) &&
-        (rc = open_traces_gpu(c, &on_gpu, e)))
+        (rc = open_traces_gpu(c, &on_gpu, &q_on_gpu, e)))
+        return rc;
+    if (q_on_gpu)
+        return RK_OK;
+    if ((rc = host_quotient(c, e)))
         return rc;
     bb4_t *o = c->open + 2 * (tb->pre_width + tb->main_width + pw4);
     if (!on_gpu && (rc = host_perm_trace(c, e)))
@@ -1220,13 +1275,13 @@ int stark_prove(const stark_pk *pk, const bb_t *const *traces, const unsigned *l
     for (size_t t = 0; t < nt; t++) {
         tctx *x = &T[t];
         ch[AIR_CH_CUMSUM] = x->cumsum;
+        x->ch = ch;
+        x->alpha = alpha;
+        x->publics = publics;
         if ((rc = compute_quotient(x, ch, alpha, publics, e)))
             goto out;
-        mats[t] = x->q_lde;
-        widths[t] = 4 * ((size_t)1 << x->log_qd);
-        lh[t] = x->log_N;
     }
-    if ((rc = merkle_commit(&q_tree, nt, mats, widths, lh, e)))
+    if ((rc = commit_ldes(T, nt, 2, lb, &q_tree, e)))
         goto out;
     fri_put_digest(out, merkle_root(&q_tree));
     chal_observe_digest(&c, merkle_root(&q_tree));
@@ -1277,7 +1332,7 @@ int stark_prove(const stark_pk *pk, const bb_t *const *traces, const unsigned *l
                 w = 4 * ((size_t)1 << x->log_qd);
             }
             widths[slot] = w;
-            fri_dm[slot] = round == 0 ? x->d_pre : round == 1 ? x->d_main : round == 2 ? x->d_perm : NULL;
+            fri_dm[slot] = round == 0 ? x->d_pre : round == 1 ? x->d_main : round == 2 ? x->d_perm : x->d_q;
             lh[slot] = x->log_N;
             np[slot] = round == 3 ? 1 : 2;
             pts[slot] = x->pts;
@@ -1305,8 +1360,9 @@ int stark_prove(const stark_pk *pk, const bb_t *const *traces, const unsigned *l
         /* "auto": the GPU failed while FRI read LDEs that only it held; make them on the CPU
          * and prove FRI again from the same transcript (same bytes) */
         size_t k = 0;
-        for (size_t t = 0; t < nt && !(rc = host_ldes(&T[t], lb, e)); t++) {
+        for (size_t t = 0; t < nt && !(rc = host_ldes(&T[t], lb, e)) && !(rc = host_quotient(&T[t], e)); t++) {
             main_tree.mats[t] = T[t].main_lde;
+            q_tree.mats[t] = T[t].q_lde;
             if (T[t].tb->perm_width)
                 perm_tree.mats[k++] = T[t].perm_lde;
         }

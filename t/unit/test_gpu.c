@@ -486,6 +486,40 @@ static void test_coset_eval(void)
     }
 }
 
+/* The quotient's chunk columns: out[k*4qd + 4t + j] = (a[t n + k] * s^t).c[j]; the rows
+ * past n keep what they held. */
+static void test_quotient_chunks(void)
+{
+    const unsigned lns[] = {0, 1, 5, 10}, lqs[] = {0, 1, 2, 4};
+    for (size_t k = 0; k < 4; k++) {
+        unsigned ln = lns[k] + (g_big ? 8 : 0), lq = lqs[k];
+        size_t n = (size_t)1 << ln, qd = (size_t)1 << lq, M = n * qd, w = 4 * qd, rows = 2 * n;
+        bb4_t *a = (bb4_t *)rand_elems(4 * M);
+        bb_t *out = rand_elems(rows * w), *want = malloc(rows * w * sizeof *want), s = bb_from_u32(rnd32());
+        memcpy(want, out, rows * w * sizeof *want);
+        for (size_t t = 0; t < qd; t++)
+            for (size_t r = 0; r < n; r++) {
+                bb4_t v = bb4_mul_base(a[t * n + r], bb_pow(s, t));
+                memcpy(want + r * w + 4 * t, v.c, sizeof v.c);
+            }
+        rk_err e;
+        bb4_t *d_a = gpu_malloc(M * sizeof *d_a, &e);
+        bb_t *d_o = gpu_malloc(rows * w * sizeof *d_o, &e);
+        CHECK(d_a && d_o);
+        CHECK_EQ_U64(gpu_upload(d_a, a, M * sizeof *a, &e), RK_OK);
+        CHECK_EQ_U64(gpu_upload(d_o, out, rows * w * sizeof *out, &e), RK_OK);
+        CHECK_EQ_U64(gpu_quotient_chunks_dev(d_a, ln, lq, s, d_o, &e), RK_OK);
+        CHECK_EQ_U64(gpu_download(out, d_o, rows * w * sizeof *out, &e), RK_OK);
+        CHECK_MEM(want, out, rows * w * sizeof *out);
+        CHECK_EQ_U64(gpu_quotient_chunks_dev(d_a, ln, 5, s, d_o, &e), RK_EINPUT);
+        gpu_free(d_a);
+        gpu_free(d_o);
+        free(a);
+        free(out);
+        free(want);
+    }
+}
+
 /* The reference fold maps the codeword of p(x) = x to the constant beta. */
 static void test_fri_fold_reference(void)
 {
@@ -907,6 +941,7 @@ int main(void)
         RUN(test_fri_fold);
         RUN(test_deep_reduce);
         RUN(test_coset_eval);
+        RUN(test_quotient_chunks);
         RUN(test_quotient);
         RUN(test_logup);
         RUN(test_threads);
