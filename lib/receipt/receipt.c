@@ -340,6 +340,7 @@ int rcpt_prove_segment(const segment *s, const fri_params *fri, const rcpt_prove
     rc = machine_and_key(&m, (uint32_t)s->n_pages, fri, &pk, e);
     if (rc)
         goto out;
+    double t_key = now_s();
     replay_ctx c = {NULL, {0}, e};
     rk_rd_init(&c.items, s->tape_items, s->tape_items_len);
     rc = rvair_builder_new(&c.b, sc->start_pc, s->regs, s->committed, s->deferred, s->pages,
@@ -353,6 +354,7 @@ int rcpt_prove_segment(const segment *s, const fri_params *fri, const rcpt_prove
         rvair_builder_free(c.b);
         goto out;
     }
+    double t_replay = now_s();
     rc = rvair_builder_finish(c.b, &m, &tr, e);
     if (rc)
         goto out;
@@ -425,6 +427,11 @@ int rcpt_prove_segment(const segment *s, const fri_params *fri, const rcpt_prove
         stats->cycles = tr.bnd.cycles;
         stats->proof_bytes = proof.len;
         stats->trace_s = t1 - t0;
+        stats->key_s = t_key - t0;
+        stats->replay_s = t_replay - t_key;
+        stats->fill_s = tr.fill_s;
+        stats->tables_s = tr.tables_s;
+        stats->count_s = tr.count_s;
         stats->prove_s = t2 - t1;
     }
 out:

@@ -74,6 +74,9 @@ typedef struct rcpt_stats {
     uint64_t cycles;
     size_t proof_bytes;
     double trace_s, prove_s;
+    /* trace_s by phase: the machine and key, the replay (serial), filling its rows (threads),
+     * the other tables, the lookup multiplicities */
+    double key_s, replay_s, fill_s, tables_s, count_s;
     stark_phase_times phases; /* prove_s by phase */
 } rcpt_stats;
 

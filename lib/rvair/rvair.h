@@ -114,6 +114,9 @@ typedef struct rvair_trace {
     unsigned log_h[RVAIR_N_TABLES];
     bb_t *main[RVAIR_N_TABLES];   /* row-major, internal form (owned) */
     rvair_boundary bnd;
+    /* rvair_builder_finish's time (seconds): the logged rows filled on the threads, the other
+     * tables' rows, the lookup multiplicities */
+    double fill_s, tables_s, count_s;
 } rvair_trace;
 
 void rvair_trace_init(rvair_trace *tr);

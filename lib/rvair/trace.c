@@ -871,10 +871,12 @@ int rvair_builder_finish(rvair_builder *b, const air_machine *m, rvair_trace *tr
         rvair_builder_free(b);
         return rk_fail(e, RK_EINPUT, "empty segment");
     }
+    double t0 = omp_get_wtime();
     if ((rc = fill_parallel(b, e))) {
         rvair_builder_free(b);
         return rc;
     }
+    double t1 = omp_get_wtime();
     rc = RK_EINTERNAL;
     /* CPU */
     unsigned lc = log_height(b->n_cpu);
@@ -991,6 +993,7 @@ int rvair_builder_finish(rvair_builder *b, const air_machine *m, rvair_trace *tr
     rvair_builder_free(b);
     b = NULL;
 
+    double t2 = omp_get_wtime();
     {
         bb_t *pre = rvair_bytes_preprocessed();
         if (!pre)
@@ -1002,6 +1005,9 @@ int rvair_builder_finish(rvair_builder *b, const air_machine *m, rvair_trace *tr
             return rc;
         }
     }
+    tr->fill_s = t1 - t0;
+    tr->tables_s = t2 - t1;
+    tr->count_s = omp_get_wtime() - t2;
     return RK_OK;
 oom:
     rvair_builder_free(b);

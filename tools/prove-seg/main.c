@@ -141,6 +141,13 @@ int main(int argc, char **argv)
             rk_json_f64(&j, "wall_s", wall);
             rk_json_f64(&j, "trace_s", st.trace_s);
             rk_json_f64(&j, "prove_s", st.prove_s);
+            rk_json_obj_begin(&j, "trace_phases");
+            rk_json_f64(&j, "key_s", st.key_s);
+            rk_json_f64(&j, "replay_s", st.replay_s);
+            rk_json_f64(&j, "fill_s", st.fill_s);
+            rk_json_f64(&j, "tables_s", st.tables_s);
+            rk_json_f64(&j, "count_s", st.count_s);
+            rk_json_obj_end(&j);
             rk_json_obj_begin(&j, "phases");
             rk_json_f64(&j, "check_s", st.phases.check);
             rk_json_f64(&j, "main_s", st.phases.main);
@@ -168,10 +175,10 @@ int main(int argc, char **argv)
         rk_cli_info(&c, "%s: segment %u, %llu cycles, %.2f s (%.1f kHz), proof %zu bytes, peak RSS %.1f MiB",
                     out, s.claim.index, (unsigned long long)st.cycles, wall, khz, st.proof_bytes,
                     (double)rss / 1048576.0);
-        rk_cli_info(&c, "time: trace %.2f s, prove %.2f s (check %.2f, main %.2f, perm %.2f, quotient %.2f, open "
-                        "%.2f, fri %.2f)",
-                    st.trace_s, st.prove_s, st.phases.check, st.phases.main, st.phases.perm, st.phases.quotient,
-                    st.phases.open, st.phases.fri);
+        rk_cli_info(&c, "time: trace %.2f s (key %.2f, replay %.2f, fill %.2f, tables %.2f, count %.2f), prove %.2f s "
+                        "(check %.2f, main %.2f, perm %.2f, quotient %.2f, open %.2f, fri %.2f)",
+                    st.trace_s, st.key_s, st.replay_s, st.fill_s, st.tables_s, st.count_s, st.prove_s, st.phases.check,
+                    st.phases.main, st.phases.perm, st.phases.quotient, st.phases.open, st.phases.fri);
         if (rk_backend_is_gpu())
             rk_cli_info(&c, "device gpu: %s, %llu calls, %.2f s in them (%.2f GB over PCIe), peak device memory %.1f MiB",
                         gpu_device_name(), gs.calls, gs.seconds, (double)gs.pcie_bytes / 1e9,
