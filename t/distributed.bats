@@ -65,6 +65,23 @@ SH
     grep -q 'h[123]' "$T/w/joblog"
 }
 
+@test "distributed: -j N gives each remote job 1/N of its host's cores, --gpus its GPU" {
+    mkdir -p "$T/env"
+    cat >"$T/env/raiko-prove-seg" <<SH
+#!/usr/bin/env bash
+echo "\${OMP_NUM_THREADS:-unset} \${CUDA_VISIBLE_DEVICES:-unset}" >>"$T/env.log"
+exec "$RAIKO_BIN/raiko-prove-seg" "\$@"
+SH
+    chmod +x "$T/env/raiko-prove-seg"
+    HOST_PATH_1="$T/env:$RAIKO_BIN:/usr/bin:/bin" start_hosts 1 "$H"
+    run env -u OMP_NUM_THREADS raiko-prove -w "$T/w" --po2 12 --input-item "$F/n150" --ssh "ssh -F $H/ssh_config" \
+        -S h1 -j 2 --gpus 1 "$fib"
+    assert_success
+    cmp "$T/w/run.ragg" "$F/local/run.ragg"
+    want=$(( $(nproc) / 2 )); [ "$want" -ge 1 ] || want=1
+    [ "$(sort -u "$T/env.log")" = "$want 0" ] || fail "jobs ran with: $(sort -u "$T/env.log")"
+}
+
 @test "distributed: a host that dies mid-run: its segments are retried elsewhere, same result" {
     fault_tool "$T/bad" die 1
     HOST_PATH_1="$T/bad:$RAIKO_BIN:/usr/bin:/bin" start_hosts 2 "$H"
