@@ -60,6 +60,15 @@ RK_UNROLL
     }
 };
 
+/* out[t] = word t % w of element idx[t / w] of src (elements of w words). */
+struct gather_body {
+    const uint32_t *src;
+    const uint64_t *idx;
+    uint32_t *out;
+    uint64_t w;
+    RK_HD void operator()(uint64_t t) const { out[t] = src[idx[t / w] * w + t % w]; }
+};
+
 /* Device copies of a list of matrices (or of the caller's device pointers). */
 struct dev_mats {
     uint32_t **h_ptrs;   /* host array of device pointers */
@@ -236,9 +245,12 @@ int gpu_p2_compress_layer(const p2_digest *in, size_t n, p2_digest *out, rk_err 
 
 /* Whole tree as lib/merkle builds it (merkle.h): the matrices are device
  * pointers (dev=1) or host pointers (dev=0, uploaded here); layers[k] (host)
- * receives the 2^k digests of layer k, k = 0..L, layers[0] = the root. */
+ * receives the 2^k digests of layer k, k = 0..L, layers[0] = the root.
+ * With keep (dev only): every layer stays in one device buffer *keep (layer k at
+ * digest 2^k - 1, the heap order) and only layers k <= host_top come down. */
 static int merkle_commit_any(size_t n_mats, const uint32_t *const *mats, const size_t *widths,
-                             const unsigned *log_heights, p2_digest **layers, int dev, rk_err *e)
+                             const unsigned *log_heights, p2_digest **layers, int dev, rk_err *e,
+                             p2_digest **keep = NULL, unsigned host_top = 0)
 {
     int rc = rt_init(e);
     if (rc)
@@ -260,11 +272,19 @@ static int merkle_commit_any(size_t n_mats, const uint32_t *const *mats, const s
     uint32_t *d_cur = NULL, *d_next = NULL;
     if (!sel || !selw)
         rc = rk_fail(e, RK_EINTERNAL, "gpu merkle: out of host memory");
-    if (!rc)
+    uint32_t *d_all = NULL; /* keep: every layer */
+    if (!rc && keep)
+        rc = rt_alloc((void **)&d_all, ((((size_t)2) << L) - 1) * 32, "Merkle layers (kept)", e);
+    if (!rc && !keep)
         rc = rt_alloc((void **)&d_cur, ((size_t)32) << L, "Merkle layer", e);
-    if (!rc && L)
+    if (!rc && L && !keep)
         rc = rt_alloc((void **)&d_next, ((size_t)32) << (L - 1), "Merkle layer", e);
     for (int k = (int)L; k >= 0 && !rc; k--) {
+        if (keep) { /* layer k at digest 2^k - 1 (d_next, or d_cur for the leaves), the one below it
+                     * at 2^(k+1) - 1 */
+            d_next = d_all + ((((size_t)1) << k) - 1) * 8;
+            d_cur = k == (int)L ? d_next : d_all + ((((size_t)1) << (k + 1)) - 1) * 8;
+        }
         /* the matrices of height 2^k, in the caller's order */
         unsigned ns = 0;
         for (size_t i = 0; i < n_mats; i++)
@@ -290,11 +310,18 @@ static int merkle_commit_any(size_t n_mats, const uint32_t *const *mats, const s
             d_cur = d_next;
             d_next = t;
         }
-        if (!rc && layers)
+        if (!rc && layers && (!keep || (unsigned)k <= host_top))
             rc = rt_d2h(layers[k], d_cur, cnt * 32, e);
     }
-    rt_free(d_cur);
-    rt_free(d_next);
+    if (keep) {
+        if (rc)
+            rt_free(d_all);
+        else
+            *keep = (p2_digest *)d_all;
+    } else {
+        rt_free(d_cur);
+        rt_free(d_next);
+    }
     free(sel);
     free(selw);
     return rc;
@@ -312,6 +339,45 @@ int gpu_merkle_commit_dev(size_t n_mats, const uint32_t *const *d_mats, const si
 {
     RK_API_LOCK;
     return merkle_commit_any(n_mats, d_mats, widths, log_heights, layers, 1, e);
+}
+
+int gpu_gather(const void *d_src, size_t elem_words, const uint64_t *idx, size_t n, void *out, rk_err *e)
+{
+    RK_API_LOCK;
+    if (n == 0)
+        return RK_OK;
+    if (elem_words == 0 || elem_words > ((size_t)1 << 24))
+        return rk_fail(e, RK_EINPUT, "gpu gather: %zu words an element", elem_words);
+    int rc = rt_init(e);
+    if (rc)
+        return rc;
+    uint64_t *d_idx = NULL;
+    uint32_t *d_out = NULL;
+    rc = rt_alloc((void **)&d_idx, n * sizeof *d_idx, "gather indices", e);
+    if (!rc)
+        rc = rt_alloc((void **)&d_out, n * elem_words * 4, "gathered words", e);
+    if (!rc)
+        rc = rt_h2d(d_idx, idx, n * sizeof *d_idx, e);
+    if (!rc) {
+        gather_body body{(const uint32_t *)d_src, d_idx, d_out, elem_words};
+        rc = rt_flat("gather", (uint64_t)n * elem_words, body, e);
+    }
+    if (!rc)
+        rc = rt_sync("gather", e);
+    if (!rc)
+        rc = rt_d2h(out, d_out, n * elem_words * 4, e);
+    rt_free(d_idx);
+    rt_free(d_out);
+    return rc;
+}
+
+int gpu_merkle_commit_keep(size_t n_mats, const bb_t *const *d_mats, const size_t *widths,
+                           const unsigned *log_heights, p2_digest **layers, unsigned host_top,
+                           p2_digest **d_layers, rk_err *e)
+{
+    RK_API_LOCK;
+    *d_layers = NULL;
+    return merkle_commit_any(n_mats, d_mats, widths, log_heights, layers, 1, e, d_layers, host_top);
 }
 
 } /* extern "C" */

@@ -60,6 +60,23 @@ static int injected_failure(rk_err *e)
     return RK_OK;
 }
 
+/* How a host thread waits for the device ($RAIKO_GPU_SYNC, before the context exists):
+ * "spin" (lowest latency, burns a core while waiting), "yield", "block" (sleeps: leaves the
+ * cores to other processes sharing the host, e.g. several provers per GPU), else CUDA's
+ * default (spin while the host has more cores than active contexts, else yield). */
+static cudaError_t set_sync_policy(void)
+{
+    const char *v = getenv("RAIKO_GPU_SYNC");
+    unsigned flags = cudaDeviceScheduleAuto;
+    if (v && !strcmp(v, "spin"))
+        flags = cudaDeviceScheduleSpin;
+    else if (v && !strcmp(v, "yield"))
+        flags = cudaDeviceScheduleYield;
+    else if (v && !strcmp(v, "block"))
+        flags = cudaDeviceScheduleBlockingSync;
+    return flags == cudaDeviceScheduleAuto ? cudaSuccess : cudaSetDeviceFlags(flags);
+}
+
 int rt_init(rk_err *e)
 {
     if (g_emu)
@@ -76,7 +93,8 @@ int rt_init(rk_err *e)
             snprintf(g_init_msg, sizeof g_init_msg, "no CUDA device (CUDA_VISIBLE_DEVICES=%s)",
                      getenv("CUDA_VISIBLE_DEVICES") ? getenv("CUDA_VISIBLE_DEVICES") : "unset");
             g_init_state = -1;
-        } else if ((err = cudaSetDevice(0)) != cudaSuccess || (err = cudaFree(0)) != cudaSuccess) {
+        } else if ((err = cudaSetDevice(0)) != cudaSuccess || (err = set_sync_policy()) != cudaSuccess ||
+                   (err = cudaFree(0)) != cudaSuccess) {
             snprintf(g_init_msg, sizeof g_init_msg, "CUDA device 0 unusable: %s",
                      cudaGetErrorString(err));
             g_init_state = -1;

@@ -565,32 +565,41 @@ int fri_prove_ex(const fri_params *p, unsigned max_log_arity, chal *c, const fri
         chal_check_witness(c, p->pow_bits, w);
     }
 
-    /* 5. queries */
+    /* 5. queries: every index first (the openings do not touch the transcript), then each
+     * batch's tree opened at all of them at once (merkle_open_many: one transfer for what only
+     * the device holds), then the proof in query order */
     {
-        size_t maxw = 0;
-        for (size_t b = 0; b < n_batches; b++)
-            if (batches[b].tree->total_width > maxw)
-                maxw = batches[b].tree->total_width;
-        bb_t *rows = malloc((maxw + 64) * sizeof *rows);
-        p2_digest path[FRI_MAX_LOG + 1];
-        if (!rows)
-            goto oom;
-        for (unsigned q = 0; q < p->num_queries; q++) {
-            size_t index = chal_sample_bits(c, L);
+        const size_t nq = p->num_queries;
+        size_t *index = malloc((nq ? nq : 1) * sizeof *index), *bidx = malloc((nq ? nq : 1) * sizeof *bidx);
+        bb_t **brows = calloc(n_batches + 1, sizeof *brows), *rows = malloc(64 * sizeof *rows);
+        p2_digest **bpath = calloc(n_batches + 1, sizeof *bpath), path[FRI_MAX_LOG + 1];
+        int ok = index && bidx && rows && brows && bpath;
+        for (size_t q = 0; q < nq && ok; q++)
+            index[q] = chal_sample_bits(c, L);
+        for (size_t b = 0; b < n_batches && ok; b++) {
+            const merkle_tree *t = batches[b].tree;
+            brows[b] = malloc((nq * t->total_width + 1) * sizeof *brows[b]);
+            bpath[b] = malloc((nq * t->log_max + 1) * sizeof *bpath[b]);
+            if (!brows[b] || !bpath[b]) {
+                ok = 0;
+                break;
+            }
+            for (size_t q = 0; q < nq; q++)
+                bidx[q] = index[q] >> (L - t->log_max);
+            if ((rc = merkle_open_many(t, nq, bidx, brows[b], bpath[b], e))) /* a row only on the device, lost */
+                break;
+        }
+        for (size_t q = 0; q < nq && ok && !rc; q++) {
             for (size_t b = 0; b < n_batches; b++) {
                 const merkle_tree *t = batches[b].tree;
-                size_t idx = index >> (L - t->log_max);
-                if ((rc = merkle_open(t, idx, rows, path, e))) { /* a row only on the device, lost */
-                    free(rows);
-                    goto out;
-                }
+                const bb_t *rw = brows[b] + q * t->total_width;
                 for (size_t k = 0; k < t->total_width; k++)
-                    rk_buf_u32(out, bb_to_u32(rows[k]));
+                    rk_buf_u32(out, bb_to_u32(rw[k]));
                 for (unsigned k = 0; k < t->log_max; k++)
-                    fri_put_digest(out, &path[k]);
+                    fri_put_digest(out, &bpath[b][q * t->log_max + k]);
             }
             for (unsigned r = 0; r < n_rounds; r++) {
-                size_t idx = index >> (L - lcs[r]), row = idx >> ars[r], k = idx & ((1u << ars[r]) - 1);
+                size_t idx = index[q] >> (L - lcs[r]), row = idx >> ars[r], k = idx & ((1u << ars[r]) - 1);
                 for (size_t m = 0; m < ((size_t)1 << ars[r]); m++)
                     if (m != k)
                         fri_put_ext(out, f[r][(row << ars[r]) + m]);
@@ -599,7 +608,19 @@ int fri_prove_ex(const fri_params *p, unsigned max_log_arity, chal *c, const fri
                     fri_put_digest(out, &path[q2]);
             }
         }
+        for (size_t b = 0; b < n_batches && brows && bpath; b++) {
+            free(brows[b]);
+            free(bpath[b]);
+        }
+        free(brows);
+        free(bpath);
+        free(index);
+        free(bidx);
         free(rows);
+        if (rc)
+            goto out;
+        if (!ok)
+            goto oom;
     }
     rc = out->oom ? rk_fail(e, RK_EINTERNAL, "fri: out of memory") : RK_OK;
     goto out;

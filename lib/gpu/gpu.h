@@ -131,6 +131,16 @@ int gpu_merkle_commit(size_t n_mats, const bb_t *const *mats, const size_t *widt
 int gpu_merkle_commit_dev(size_t n_mats, const bb_t *const *d_mats, const size_t *widths,
                           const unsigned *log_heights, p2_digest **layers, rk_err *e);
 
+/* The same from device matrices, every layer kept on the device: *d_layers (gpu_free it) gets
+ * all of them in one buffer, layer k at digest 2^k - 1 (heap order), and only the host
+ * layers[k] with k <= host_top are filled (the others may be NULL). */
+int gpu_merkle_commit_keep(size_t n_mats, const bb_t *const *d_mats, const size_t *widths,
+                           const unsigned *log_heights, p2_digest **layers, unsigned host_top,
+                           p2_digest **d_layers, rk_err *e);
+/* out (host) gets the n elements idx[0..n) of the device array d_src of elements of elem_words
+ * 32-bit words, in order: one kernel and one download for rows or digests scattered anywhere. */
+int gpu_gather(const void *d_src, size_t elem_words, const uint64_t *idx, size_t n, void *out, rk_err *e);
+
 /* ---- the prover's commit step: LDE then Merkle tree, one upload ---- */
 /* = ntt_coset_lde_batch(evals, ..., shift, lde_out, bitrev_out = 1) followed by
  * merkle_commit of that single matrix (log height log_n + log_blowup): lde_out

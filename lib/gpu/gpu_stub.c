@@ -256,6 +256,21 @@ int gpu_quotient_chunks_dev(const bb4_t *d_a, unsigned log_n, unsigned log_qd, b
     return NO_CUDA(e);
 }
 
+int gpu_merkle_commit_keep(size_t n_mats, const bb_t *const *d_mats, const size_t *widths,
+                           const unsigned *log_heights, p2_digest **layers, unsigned host_top,
+                           p2_digest **d_layers, rk_err *e)
+{
+    (void)n_mats, (void)d_mats, (void)widths, (void)log_heights, (void)layers, (void)host_top;
+    *d_layers = NULL;
+    return NO_CUDA(e);
+}
+
+int gpu_gather(const void *d_src, size_t elem_words, const uint64_t *idx, size_t n, void *out, rk_err *e)
+{
+    (void)d_src, (void)elem_words, (void)idx, (void)n, (void)out;
+    return NO_CUDA(e);
+}
+
 #else
 
 /* CUDA build: the definitions live in the kernels/ sources.  Keep this unit non-empty (ISO C). */

@@ -7,6 +7,16 @@
 #include "backend/backend.h"
 #include "gpu/gpu.h"
 
+/* merkle_commit_dev keeps the layers below this one on the device (when the tree is taller) */
+static unsigned g_host_top = 16;
+
+unsigned merkle_set_host_top(unsigned k)
+{
+    unsigned old = g_host_top;
+    g_host_top = k;
+    return old;
+}
+
 void merkle_tree_init(merkle_tree *t) { memset(t, 0, sizeof *t); }
 
 void merkle_tree_free(merkle_tree *t)
@@ -15,6 +25,7 @@ void merkle_tree_free(merkle_tree *t)
         for (unsigned k = 0; k <= t->log_max; k++)
             free(t->layers[k]);
     free(t->layers);
+    gpu_free(t->d_layers);
     free(t->mats);
     free(t->widths);
     free(t->log_heights);
@@ -77,6 +88,8 @@ static int hash_height(const merkle_tree *t, unsigned k, p2_digest *out)
     return (int)n;
 }
 
+static int build_on_cpu(merkle_tree *t);
+
 /* merkle_commit, and merkle_commit_dev when d_mats is not NULL. */
 static int commit(merkle_tree *t, size_t n_mats, const bb_t *const *mats, const bb_t *const *d_mats,
                   const size_t *widths, const unsigned *log_heights, rk_err *e)
@@ -106,7 +119,11 @@ static int commit(merkle_tree *t, size_t n_mats, const bb_t *const *mats, const 
         memcpy(t->d_mats, d_mats, n_mats * sizeof *t->d_mats);
     memcpy(t->widths, widths, n_mats * sizeof *widths);
     memcpy(t->log_heights, log_heights, n_mats * sizeof *log_heights);
-    for (unsigned k = 0; k <= L; k++)
+    /* device matrices of a tall tree: its lower layers stay on the device (merkle_open_many
+     * gathers what the openings need) */
+    const int keep = d_mats && L > g_host_top;
+    t->host_top = keep ? g_host_top : L;
+    for (unsigned k = 0; k <= t->host_top; k++)
         if (!(t->layers[k] = malloc(((size_t)1 << k) * sizeof(p2_digest))))
             goto oom;
     /* Big trees: the whole tree on the GPU (lib/gpu, same digests), one upload of the matrices. */
@@ -117,11 +134,13 @@ static int commit(merkle_tree *t, size_t n_mats, const bb_t *const *mats, const 
         rk_err ge;
         rk_err_clear(&ge);
         double t0 = rk_backend_clock();
-        if ((d_mats ? gpu_merkle_commit_dev(n_mats, d_mats, widths, log_heights, t->layers, &ge)
-                    : gpu_merkle_commit(n_mats, mats, widths, log_heights, t->layers, &ge)) == RK_OK) {
-            /* the matrices up (unless they are on the device already), every layer down */
+        if ((keep ? gpu_merkle_commit_keep(n_mats, d_mats, widths, log_heights, t->layers, t->host_top,
+                                           &t->d_layers, &ge)
+             : d_mats ? gpu_merkle_commit_dev(n_mats, d_mats, widths, log_heights, t->layers, &ge)
+                      : gpu_merkle_commit(n_mats, mats, widths, log_heights, t->layers, &ge)) == RK_OK) {
+            /* the matrices up (unless they are on the device already), the host layers down */
             rk_backend_gpu_call_done(t0, (d_mats ? 0 : words * sizeof(bb_t)) +
-                                             (((size_t)2 << L) - 1) * sizeof(p2_digest));
+                                             (((size_t)2 << t->host_top) - 1) * sizeof(p2_digest));
             return RK_OK;
         }
         rc = rk_backend_gpu_failed(&ge);
@@ -130,8 +149,25 @@ static int commit(merkle_tree *t, size_t n_mats, const bb_t *const *mats, const 
             return rk_fail(e, RK_EINTERNAL, "merkle: %s", ge.msg);
         }
     }
-    if (hash_height(t, L, t->layers[L]) < 0)
+    if (build_on_cpu(t) != RK_OK)
         goto oom;
+    return RK_OK;
+oom:
+    merkle_tree_free(t);
+    return rk_fail(e, RK_EINTERNAL, "merkle: out of memory");
+}
+
+/* Every layer on the CPU from the host matrices (the ones a kept tree left on the device too). */
+static int build_on_cpu(merkle_tree *t)
+{
+    const unsigned L = t->log_max;
+    const size_t n_mats = t->n_mats;
+    const unsigned *log_heights = t->log_heights;
+    for (unsigned k = 0; k <= L; k++)
+        if (!t->layers[k] && !(t->layers[k] = malloc(((size_t)1 << k) * sizeof(p2_digest))))
+            return RK_EINTERNAL;
+    if (hash_height(t, L, t->layers[L]) < 0)
+        return RK_EINTERNAL;
     p2_digest *pair = NULL, *inj = NULL;
     for (unsigned k = L; k-- > 0;) {
         size_t n = (size_t)1 << k;
@@ -148,13 +184,13 @@ static int commit(merkle_tree *t, size_t n_mats, const bb_t *const *mats, const 
             if (!pair || !inj) {
                 free(pair);
                 free(inj);
-                goto oom;
+                return RK_EINTERNAL;
             }
         }
         if (hash_height(t, k, inj) < 0) {
             free(pair);
             free(inj);
-            goto oom;
+            return RK_EINTERNAL;
         }
 #pragma omp parallel for schedule(static) if (n >= 4096)
         for (size_t i = 0; i < n; i++) {
@@ -165,10 +201,22 @@ static int commit(merkle_tree *t, size_t n_mats, const bb_t *const *mats, const 
     }
     free(pair);
     free(inj);
+    gpu_free(t->d_layers);
+    t->d_layers = NULL;
+    t->host_top = L;
     return RK_OK;
-oom:
-    merkle_tree_free(t);
-    return rk_fail(e, RK_EINTERNAL, "merkle: out of memory");
+}
+
+int merkle_rebuild_on_host(merkle_tree *t, rk_err *e)
+{
+    if (!t->d_layers)
+        return RK_OK;
+    for (size_t i = 0; i < t->n_mats; i++)
+        if (!t->mats[i])
+            return rk_fail(e, RK_EINTERNAL, "merkle: matrix %zu is not in host memory", i);
+    if (build_on_cpu(t) != RK_OK)
+        return rk_fail(e, RK_EINTERNAL, "merkle: out of memory");
+    return RK_OK;
 }
 
 int merkle_commit(merkle_tree *t, size_t n_mats, const bb_t *const *mats, const size_t *widths,
@@ -182,6 +230,8 @@ int merkle_commit_dev(merkle_tree *t, size_t n_mats, const bb_t *const *mats, co
 {
     return commit(t, n_mats, mats, d_mats, widths, log_heights, e);
 }
+
+static int open_paths(const merkle_tree *t, size_t n, const size_t *index, p2_digest *path_out, rk_err *e);
 
 int merkle_open(const merkle_tree *t, size_t index, bb_t *rows_out, p2_digest *path_out, rk_err *e)
 {
@@ -206,9 +256,90 @@ int merkle_open(const merkle_tree *t, size_t index, bb_t *rows_out, p2_digest *p
         }
         off += w;
     }
-    for (unsigned k = L; k >= 1; k--)
-        path_out[L - k] = t->layers[k][(index >> (L - k)) ^ 1];
-    return RK_OK;
+    return open_paths(t, 1, &index, path_out, e);
+}
+
+/* The sibling digests of n leaves: from the host layers, and the kept device layers with one
+ * gather. */
+static int open_paths(const merkle_tree *t, size_t n, const size_t *index, p2_digest *path_out, rk_err *e)
+{
+    const unsigned L = t->log_max, top = t->host_top;
+    for (size_t q = 0; q < n; q++)
+        for (unsigned k = top < L ? top : L; k >= 1; k--)
+            path_out[q * L + L - k] = t->layers[k][(index[q] >> (L - k)) ^ 1];
+    if (top >= L)
+        return RK_OK;
+    const size_t per = L - top; /* levels k = L .. top + 1 */
+    uint64_t *idx = malloc(n * per * sizeof *idx);
+    p2_digest *got = malloc(n * per * sizeof *got);
+    int rc = RK_OK;
+    if (!idx || !got) {
+        rc = rk_fail(e, RK_EINTERNAL, "merkle: out of memory");
+    } else {
+        for (size_t q = 0; q < n; q++)
+            for (unsigned k = L; k > top; k--)
+                idx[q * per + (L - k)] = (((uint64_t)1 << k) - 1) + ((index[q] >> (L - k)) ^ 1);
+        rk_err ge;
+        rk_err_clear(&ge);
+        double t0 = rk_backend_clock();
+        if (gpu_gather(t->d_layers, 8, idx, n * per, got, &ge) != RK_OK) {
+            rk_backend_gpu_failed(&ge); /* recorded; the caller rebuilds the tree on the host */
+            rc = rk_fail(e, RK_EINTERNAL, "merkle: the tree's lower layers are on the device: %s", ge.msg);
+        } else {
+            rk_backend_gpu_call_done(t0, n * per * sizeof *got);
+            for (size_t q = 0; q < n; q++)
+                for (size_t j = 0; j < per; j++)
+                    path_out[q * L + j] = got[q * per + j];
+        }
+    }
+    free(idx);
+    free(got);
+    return rc;
+}
+
+int merkle_open_many(const merkle_tree *t, size_t n, const size_t *index, bb_t *rows_out, p2_digest *path_out,
+                     rk_err *e)
+{
+    const unsigned L = t->log_max;
+    const size_t tw = t->total_width;
+    size_t off = 0;
+    for (size_t q = 0; q < n; q++)
+        if (index[q] >> L)
+            return rk_fail(e, RK_EINPUT, "merkle: index %zu out of range", index[q]);
+    for (size_t i = 0; i < t->n_mats; i++) {
+        const size_t w = t->widths[i];
+        const unsigned sh = L - t->log_heights[i];
+        if (t->mats[i]) {
+            for (size_t q = 0; q < n; q++)
+                memcpy(rows_out + q * tw + off, t->mats[i] + (index[q] >> sh) * w, w * sizeof(bb_t));
+        } else { /* only on the device: every query's row in one gather */
+            uint64_t *idx = malloc(n * sizeof *idx);
+            bb_t *got = malloc(n * w * sizeof *got);
+            rk_err ge;
+            rk_err_clear(&ge);
+            double t0 = rk_backend_clock();
+            int ok = idx && got && t->d_mats && t->d_mats[i];
+            if (ok) {
+                for (size_t q = 0; q < n; q++)
+                    idx[q] = index[q] >> sh;
+                ok = gpu_gather(t->d_mats[i], w, idx, n, got, &ge) == RK_OK;
+                if (!ok)
+                    rk_backend_gpu_failed(&ge);
+            }
+            if (ok) {
+                rk_backend_gpu_call_done(t0, n * w * sizeof(bb_t));
+                for (size_t q = 0; q < n; q++)
+                    memcpy(rows_out + q * tw + off, got + q * w, w * sizeof(bb_t));
+            }
+            free(idx);
+            free(got);
+            if (!ok)
+                return rk_fail(e, RK_EINTERNAL, "merkle: matrix %zu is not in host memory: %s", i,
+                               ge.msg[0] ? ge.msg : "and could not be read from the device");
+        }
+        off += w;
+    }
+    return open_paths(t, n, index, path_out, e);
 }
 
 /* Hash the opened rows of the matrices of height 2^k (concatenated in caller order). */

@@ -105,9 +105,10 @@ static int resident_ok(const tctx *T, size_t nt)
     }
     if (!rk_backend_resident() || !rk_backend_offload(words))
         return 0;
-    /* headroom for the calls' own buffers: a tree's two digest layers and FRI's row sums
-     * (<= 64 bytes a row), the quotient's values and slot scratch, twiddles */
-    size_t need = words * sizeof(bb_t) + N_max * 64 + ((size_t)512 << 20);
+    /* the main, permutation and quotient trees keep their layers (lib/merkle: 64 bytes a
+     * leaf); headroom for the calls' own buffers: FRI's codewords (<= 64 bytes a row), the
+     * quotient's values and slot scratch, twiddles */
+    size_t need = words * sizeof(bb_t) + 4 * N_max * 64 + ((size_t)512 << 20);
     rk_err ge;
     rk_err_clear(&ge);
     if (gpu_mem_info(&fr, &tot, &ge) != RK_OK)
@@ -1368,6 +1369,10 @@ int stark_prove(const stark_pk *pk, const bb_t *const *traces, const unsigned *l
         }
         for (size_t b = 0; b < nfb; b++)
             fb[b].d_mats = NULL;
+        /* trees that kept their lower layers on the device: those layers again, on the CPU */
+        if (!rc && !(rc = merkle_rebuild_on_host(&main_tree, e)) && !(rc = merkle_rebuild_on_host(&q_tree, e)) &&
+            perm_tree.n_mats)
+            rc = merkle_rebuild_on_host(&perm_tree, e);
         c = c_fri;
         out->len = len_fri;
         if (!rc)

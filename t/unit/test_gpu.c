@@ -173,6 +173,71 @@ static void test_merkle_commit(void)
     }
 }
 
+/* A device tree that keeps its lower layers on the device (merkle_set_host_top): the same root
+ * as the host tree, and merkle_open_many (rows of device-only matrices and sibling digests
+ * gathered on the device) gives merkle_open's rows and paths on the host tree, for every
+ * leaf of mixed heights; an index out of range is refused. */
+static void test_merkle_kept_layers(void)
+{
+    const size_t widths[3] = {7, 16, 3};
+    const unsigned logs[3] = {9, 9, 6}, L = 9;
+    bb_t *m[3];
+    const bb_t *hm[3], *dm[3], *only_dev[3];
+    rk_err e;
+    for (int i = 0; i < 3; i++) {
+        size_t words = widths[i] << logs[i];
+        m[i] = rand_elems(words);
+        hm[i] = m[i];
+        bb_t *d = gpu_malloc(words * sizeof *d, &e);
+        CHECK(d != NULL);
+        CHECK_EQ_U64(gpu_upload(d, m[i], words * sizeof *d, &e), RK_OK);
+        dm[i] = d;
+        only_dev[i] = i == 1 ? m[i] : NULL; /* matrices 0 and 2 only on the device */
+    }
+    merkle_tree host, dev;
+    merkle_tree_init(&host);
+    merkle_tree_init(&dev);
+    unsigned old = merkle_set_host_top(3);
+    CHECK_EQ_U64(merkle_commit(&host, 3, hm, widths, logs, &e), RK_OK);
+    CHECK_EQ_U64(merkle_commit_dev(&dev, 3, only_dev, dm, widths, logs, &e), RK_OK);
+    CHECK(dev.d_layers != NULL && dev.host_top == 3 && dev.layers[4] == NULL);
+    CHECK_MEM(merkle_root(&host), merkle_root(&dev), sizeof(p2_digest));
+    size_t n = (size_t)1 << L, idx[512];
+    for (size_t i = 0; i < n; i++)
+        idx[i] = (i * 37 + 5) % n;
+    bb_t *rows = malloc(n * 26 * sizeof *rows), want_rows[26];
+    p2_digest *paths = malloc(n * L * sizeof *paths), want_path[9];
+    CHECK_EQ_U64(merkle_open_many(&dev, n, idx, rows, paths, &e), RK_OK);
+    int same = 1;
+    for (size_t q = 0; q < n; q++) {
+        CHECK_EQ_U64(merkle_open(&host, idx[q], want_rows, want_path, &e), RK_OK);
+        same &= !memcmp(rows + q * 26, want_rows, sizeof want_rows) && !memcmp(paths + q * L, want_path, sizeof want_path);
+    }
+    CHECK(same);
+    /* one leaf through merkle_open on the kept tree too */
+    CHECK_EQ_U64(merkle_open(&dev, idx[7], rows, paths, &e), RK_OK);
+    CHECK_EQ_U64(merkle_open(&host, idx[7], want_rows, want_path, &e), RK_OK);
+    CHECK_MEM(rows, want_rows, sizeof want_rows);
+    CHECK_MEM(paths, want_path, sizeof want_path);
+    size_t bad = n;
+    CHECK_EQ_U64(merkle_open_many(&dev, 1, &bad, rows, paths, &e), RK_EINPUT);
+    /* the layers again on the host (after a GPU failure): same tree, nothing left on the device */
+    dev.mats[0] = m[0];
+    dev.mats[2] = m[2];
+    CHECK_EQ_U64(merkle_rebuild_on_host(&dev, &e), RK_OK);
+    CHECK(dev.d_layers == NULL && dev.host_top == L);
+    CHECK_MEM(dev.layers[L], host.layers[L], n * sizeof(p2_digest));
+    merkle_set_host_top(old);
+    merkle_tree_free(&host);
+    merkle_tree_free(&dev);
+    for (int i = 0; i < 3; i++) {
+        free(m[i]);
+        gpu_free((void *)dm[i]);
+    }
+    free(rows);
+    free(paths);
+}
+
 /* LDE + commit in one call equals ntt_coset_lde_batch (bit-reversed) + merkle_commit. */
 static void test_lde_commit(void)
 {
@@ -933,6 +998,7 @@ int main(void)
         RUN(test_p2_compress_layer);
         RUN(test_merkle_commit);
         RUN(test_lde_commit);
+        RUN(test_merkle_kept_layers);
         RUN(test_merkle_bad_shapes);
         RUN(test_ntt_forward_inverse);
         RUN(test_ntt_tile_sizes);

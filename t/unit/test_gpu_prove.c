@@ -20,6 +20,7 @@
 #include "common/buf.h"
 #include "elf/elf.h"
 #include "gpu/gpu.h"
+#include "merkle/merkle.h"
 #include "receipt/receipt.h"
 #include "rvasm.h"
 #include "segment/segment.h"
@@ -586,6 +587,9 @@ int main(void)
     /* small staging buffers, so the chunked host<->device copies run at these sizes:
      * 4 KiB here, 12 KiB (not a power of two) for the segment receipt */
     CHECK_EQ_U64(gpu_set_stage_bytes(4096), 4096);
+    /* device trees keep every layer below the top 2 on the device (a proof's big trees do
+     * below layer 16): the openings gather their sibling digests, a failure rebuilds them */
+    merkle_set_host_top(2);
     RUN(test_fib);
     RUN(test_range_preprocessed);
     RUN(test_two_heights_arity4);
