@@ -93,14 +93,6 @@ struct deep_reduce_body {
     }
 };
 
-static bb4 to_rk(bb4_t v)
-{
-    bb4 r;
-    for (int i = 0; i < 4; i++)
-        r.c[i] = v.c[i];
-    return r;
-}
-
 } /* namespace rk */
 
 using namespace rk;

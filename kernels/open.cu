@@ -79,14 +79,6 @@ struct open_sum_body {
     }
 };
 
-static bb4 to_rk4(bb4_t v)
-{
-    bb4 r;
-    for (int i = 0; i < 4; i++)
-        r.c[i] = v.c[i];
-    return r;
-}
-
 static bb4 pow4(bb4 a, uint64_t e)
 {
     bb4 r;
@@ -134,7 +126,7 @@ extern "C" int gpu_coset_eval_dev(const bb_t *d_m, unsigned log_N, size_t w, bb_
     /* c_j = (z_j^N - s^N) / (N s^N) */
     uint32_t sN = rk::bb_pow(shift, N), inv_NsN = rk::bb_inv(rk::bb_mul(rk::bb_to_mont((uint32_t)(N % RK_P)), sN));
     for (unsigned j = 0; j < RK_OPEN_MAX_PTS; j++) {
-        bb4 zj = to_rk4(z[j < npts ? j : 0]), zN = pow4(zj, N);
+        bb4 zj = to_rk(z[j < npts ? j : 0]), zN = pow4(zj, N);
         zN.c[0] = rk::bb_sub(zN.c[0], sN);
         wb.z[j] = zj;
         wb.c[j] = rk::bb4_mul_base(zN, inv_NsN);
