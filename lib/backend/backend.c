@@ -26,10 +26,51 @@ static pthread_mutex_t g_fail_lock = PTHREAD_MUTEX_INITIALIZER;
 static int g_failed;
 static char g_fail_msg[RK_ERR_MSG_MAX];
 
+/* ---- rk_backend_select_later: the device opened on a thread of its own ---- */
+static pthread_t g_init_thread;
+static atomic_int g_pending;          /* 1 while g_init_thread may still run gpu_init */
+static pthread_mutex_t g_pending_lock = PTHREAD_MUTEX_INITIALIZER;
+static int g_later_gpu;               /* "gpu" was asked for (a failure is an error) */
+static int g_later_ok, g_later_failed;
+static rk_err g_later_err;
+static char g_later_from[64];
+
+static void *open_device(void *arg)
+{
+    (void)arg;
+    rk_err_clear(&g_later_err);
+    g_later_ok = gpu_init(&g_later_err) == RK_OK;
+    return NULL;
+}
+
+/* Wait for the device thread (once) and apply its result. */
+static void finish_pending(void)
+{
+    pthread_mutex_lock(&g_pending_lock);
+    if (atomic_load(&g_pending)) {
+        pthread_join(g_init_thread, NULL);
+        if (g_later_ok) {
+            atomic_store(&g_is_gpu, 1);
+        } else {
+            atomic_store(&g_is_gpu, 0);
+            if (g_later_gpu)
+                g_later_failed = 1;
+            else if (g_verbose && !g_said_fallback) {
+                fprintf(stderr, "%s: device auto: using the CPU (%s)\n", g_tool, g_later_err.msg);
+                g_said_fallback = 1;
+            }
+        }
+        atomic_store(&g_pending, 0);
+    }
+    pthread_mutex_unlock(&g_pending_lock);
+}
+
 int rk_backend_select(const char *name, rk_err *e) { return rk_backend_select_from(name, "--device", e); }
 
 int rk_backend_select_from(const char *name, const char *source, rk_err *e)
 {
+    finish_pending(); /* a device thread of rk_backend_select_later: its result is replaced */
+    g_later_failed = 0;
     const char *from = source && *source ? source : "--device";
     pthread_mutex_lock(&g_fail_lock);
     g_failed = 0;
@@ -78,7 +119,57 @@ int rk_backend_select_from(const char *name, const char *source, rk_err *e)
     return rk_fail(e, RK_EINPUT, "%s: unknown device '%s' (want cpu, gpu or auto)", from, name);
 }
 
-int rk_backend_is_gpu(void) { return atomic_load(&g_is_gpu); }
+int rk_backend_select_later(const char *name, const char *source, rk_err *e)
+{
+    const char *from = source && *source ? source : "--device";
+    if (!name || !*name) {
+        name = getenv(RK_DEVICE_ENV);
+        from = RK_DEVICE_ENV;
+        if (!name || !*name) {
+            name = "auto";
+            from = "default";
+        }
+    }
+    const char *emu = getenv(RK_GPU_EMULATE_ENV);
+    if (strcmp(name, "gpu") != 0 && strcmp(name, "auto") != 0)
+        return rk_backend_select_from(name, from, e); /* "cpu", or the error */
+    if (emu && strcmp(emu, "1") == 0)
+        return rk_backend_select_from(name, from, e); /* no device to wait for */
+    finish_pending();
+    pthread_mutex_lock(&g_fail_lock);
+    g_failed = 0;
+    g_fail_msg[0] = 0;
+    pthread_mutex_unlock(&g_fail_lock);
+    g_auto = strcmp(name, "auto") == 0;
+    g_later_gpu = !g_auto;
+    g_later_ok = g_later_failed = 0;
+    snprintf(g_later_from, sizeof g_later_from, "%s", from);
+    atomic_store(&g_is_gpu, 0);
+    atomic_store(&g_pending, 1);
+    if (pthread_create(&g_init_thread, NULL, open_device, NULL) != 0) {
+        atomic_store(&g_pending, 0);
+        return rk_backend_select_from(name, from, e);
+    }
+    return RK_OK;
+}
+
+int rk_backend_ready(rk_err *e)
+{
+    if (atomic_load(&g_pending))
+        finish_pending();
+    if (g_later_failed) {
+        const char *why = strncmp(g_later_err.msg, "gpu: ", 5) == 0 ? g_later_err.msg + 5 : g_later_err.msg;
+        return rk_fail(e, RK_EINTERNAL, "%s gpu: %s", g_later_from, why);
+    }
+    return RK_OK;
+}
+
+int rk_backend_is_gpu(void)
+{
+    if (atomic_load(&g_pending))
+        finish_pending();
+    return atomic_load(&g_is_gpu);
+}
 
 void rk_backend_set_resident(int on) { g_resident = on < 0 ? -1 : on != 0; }
 

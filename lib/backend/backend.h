@@ -40,6 +40,13 @@ int rk_backend_select(const char *name, rk_err *e);
 /* The same with the name's origin for messages ("--device", "prover.device in
  * raiko.yaml"); NULL or "" name still falls back to $RAIKO_DEVICE, then "auto". */
 int rk_backend_select_from(const char *name, const char *source, rk_err *e);
+/* The same, but "gpu" and "auto" open the device on a thread of their own (CUDA's start takes
+ * a fraction of a second) while the caller goes on (raiko-prove-seg builds the traces); the
+ * first rk_backend_is_gpu or rk_backend_ready waits for it.  A "gpu" that cannot open the
+ * device is reported by rk_backend_ready (with rk_backend_select_from's message); call it
+ * before the first GPU work, and before exiting (so the thread is not left running). */
+int rk_backend_select_later(const char *name, const char *source, rk_err *e);
+int rk_backend_ready(rk_err *e);
 /* 1 iff the selected backend is the GPU (and no failure has switched "auto" to the CPU). */
 int rk_backend_is_gpu(void);
 /* "cpu" or "gpu". */

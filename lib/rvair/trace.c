@@ -41,6 +41,10 @@ struct rvair_builder {
     size_t n_hint_bytes, cap_hint_bytes;
     struct snapshot *snaps;
     size_t n_snaps, cap_snaps;
+    /* word_index's cache: the last pages looked up (by the page's low 2 bits) and their first
+     * word's index; code and data mostly stay on a few pages */
+    uint32_t wi_pg[4];
+    long wi_base[4];
 };
 
 /* One logged step of the parallel replay: the executor's record and where its hint bytes
@@ -102,6 +106,8 @@ int rvair_builder_new(rvair_builder **bp, uint32_t pc, const uint32_t regs[32], 
     }
     memcpy(b->cell_pre, b->cell, sizeof b->cell);
     b->n_pages = n_pages;
+    for (int i = 0; i < 4; i++)
+        b->wi_pg[i] = UINT32_MAX; /* no page: addresses have 32 - RV_PAGE_LOG bits of page */
     size_t words = (size_t)n_pages * RV_PAGE_WORDS;
     b->pages = malloc((n_pages ? n_pages : 1) * sizeof *b->pages);
     b->pre = malloc((words ? words : 1) * 4);
@@ -177,9 +183,12 @@ void rvair_builder_free(rvair_builder *b)
 }
 
 /* index of the word at addr (multiple of 4), or -1 if its page is not in the segment */
-static long word_index(const rvair_builder *b, uint32_t addr)
+static long word_index(rvair_builder *b, uint32_t addr)
 {
     uint32_t pg = addr >> RV_PAGE_LOG;
+    const long off = (long)((addr & (RV_PAGE_SIZE - 1)) >> 2);
+    if (b->wi_pg[pg & 3] == pg)
+        return b->wi_base[pg & 3] + off;
     size_t lo = 0, hi = b->n_pages;
     while (lo < hi) {
         size_t mid = (lo + hi) / 2;
@@ -190,7 +199,9 @@ static long word_index(const rvair_builder *b, uint32_t addr)
     }
     if (lo == b->n_pages || b->pages[lo] != pg)
         return -1;
-    return (long)(lo * RV_PAGE_WORDS + ((addr & (RV_PAGE_SIZE - 1)) >> 2));
+    b->wi_pg[pg & 3] = pg;
+    b->wi_base[pg & 3] = (long)(lo * RV_PAGE_WORDS);
+    return b->wi_base[pg & 3] + off;
 }
 
 static void set_bytes(bb_t *row, unsigned col, uint32_t v, int n)

@@ -87,10 +87,10 @@ int main(int argc, char **argv)
             dev_from = "prover.device";
         }
     }
-    if (rk_backend_select_from(device, dev_from, &e))
+    /* the device opens on a thread of its own while the segment is read and its traces built
+     * (CUDA's start overlaps them); rcpt_prove_segment waits for it before the first GPU work */
+    if (rk_backend_select_later(device, dev_from, &e))
         return rk_cli_fail(&c, &e);
-    if (rk_backend_is_gpu())
-        gpu_mem_reset_peak();
     rk_backend_reset_stats();
     const char *in = argv[optind];
     char *def_out = NULL;
@@ -116,11 +116,27 @@ int main(int argc, char **argv)
     int rc = seg_load(&s, in, &e);
     if (!rc) {
         rc = rcpt_prove_segment(&s, &fri, NULL, &rcpt, &st, &e);
-        /* a GPU failure reaches the prover as a bare RK_EINTERNAL: say the GPU's reason */
-        if (rc == RK_EINTERNAL && rk_backend_gpu_error())
-            rk_fail(&e, RK_EINTERNAL, "%s", rk_backend_gpu_error());
-        if (rc)
-            rk_err_prefix(&e, "%s", in);
+        rk_err be;
+        rk_err_clear(&be);
+        if (rc && rk_backend_ready(&be)) { /* the device asked for could not be opened: its message */
+            e = be;
+            rc = be.code;
+        } else {
+            /* a GPU failure reaches the prover as a bare RK_EINTERNAL: say the GPU's reason */
+            if (rc == RK_EINTERNAL && rk_backend_gpu_error())
+                rk_fail(&e, RK_EINTERNAL, "%s", rk_backend_gpu_error());
+            if (rc)
+                rk_err_prefix(&e, "%s", in);
+        }
+    }
+    {
+        rk_err be; /* no device thread left running at exit (a segment that did not load) */
+        rk_err_clear(&be);
+        int brc = rk_backend_ready(&be);
+        if (!rc && brc) {
+            e = be;
+            rc = brc;
+        }
     }
     if (!rc)
         rc = rk_file_write(out, &rcpt, &e);
