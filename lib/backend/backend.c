@@ -26,6 +26,19 @@ static pthread_mutex_t g_fail_lock = PTHREAD_MUTEX_INITIALIZER;
 static int g_failed;
 static char g_fail_msg[RK_ERR_MSG_MAX];
 
+/* NULL or "" name: $RAIKO_DEVICE, else "auto"; *from says which. */
+static void resolve_name(const char **name, const char **from)
+{
+    if (*name && **name)
+        return;
+    *name = getenv(RK_DEVICE_ENV);
+    *from = RK_DEVICE_ENV;
+    if (!*name || !**name) {
+        *name = "auto";
+        *from = "default";
+    }
+}
+
 /* ---- rk_backend_select_later: the device opened on a thread of its own ---- */
 static pthread_t g_init_thread;
 static atomic_int g_pending;          /* 1 while g_init_thread may still run gpu_init */
@@ -76,14 +89,7 @@ int rk_backend_select_from(const char *name, const char *source, rk_err *e)
     g_failed = 0;
     g_fail_msg[0] = 0;
     pthread_mutex_unlock(&g_fail_lock);
-    if (!name || !*name) {
-        name = getenv(RK_DEVICE_ENV);
-        from = RK_DEVICE_ENV;
-        if (!name || !*name) {
-            name = "auto";
-            from = "default";
-        }
-    }
+    resolve_name(&name, &from);
     g_auto = 0;
     const char *emu = getenv(RK_GPU_EMULATE_ENV);
     if (emu && strcmp(emu, "1") == 0 && gpu_emulation_compiled())
@@ -122,14 +128,7 @@ int rk_backend_select_from(const char *name, const char *source, rk_err *e)
 int rk_backend_select_later(const char *name, const char *source, rk_err *e)
 {
     const char *from = source && *source ? source : "--device";
-    if (!name || !*name) {
-        name = getenv(RK_DEVICE_ENV);
-        from = RK_DEVICE_ENV;
-        if (!name || !*name) {
-            name = "auto";
-            from = "default";
-        }
-    }
+    resolve_name(&name, &from);
     const char *emu = getenv(RK_GPU_EMULATE_ENV);
     if (strcmp(name, "gpu") != 0 && strcmp(name, "auto") != 0)
         return rk_backend_select_from(name, from, e); /* "cpu", or the error */
