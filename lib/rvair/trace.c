@@ -275,6 +275,25 @@ static int is_op(int op, const int *l)
     return 0;
 }
 
+/* The instruction classes fill_step and advance share. */
+static const int L_LOAD[] = {RV_LB, RV_LH, RV_LW, RV_LBU, RV_LHU, 0};
+static const int L_STORE[] = {RV_SB, RV_SH, RV_SW, 0};
+static const int L_NORD[] = {RV_BEQ, RV_BNE, RV_BLT, RV_BGE, RV_BLTU, RV_BGEU, RV_SB, RV_SH, RV_SW,
+                             RV_FENCE, RV_ECALL, 0}; /* no rd written */
+
+/* What fill_step and advance check before a step: the machine runs, the record is the next
+ * step, and the CPU rows have room for it. */
+static int step_begin(rvair_builder *b, const rv_step_rec *rec, rk_err *e)
+{
+    if (b->halted)
+        return rk_fail(e, RK_EINTERNAL, "rvair: step after HALT");
+    if (rec->pc != b->pc)
+        return rk_fail(e, RK_EINTERNAL, "rvair: step at pc 0x%08x, expected 0x%08x", rec->pc, b->pc);
+    if (grow_rows(&b->cpu, &b->cap_cpu, b->n_cpu + 1, CPU_WIDTH))
+        return rk_fail(e, RK_EINTERNAL, "out of memory for the CPU trace");
+    return RK_OK;
+}
+
 /* One step with its row: the state advances and row n_cpu (and any hint rows) is filled. */
 static int fill_step(rvair_builder *b, const rv_step_rec *rec, const uint8_t *hint_data, rk_err *e)
 {
@@ -282,21 +301,14 @@ static int fill_step(rvair_builder *b, const rv_step_rec *rec, const uint8_t *hi
     static const int L_BR[] = {RV_BEQ, RV_BNE, RV_BLT, RV_BGE, RV_BLTU, RV_BGEU, 0};
     static const int L_SLTS[] = {RV_SLT, RV_SLTI, RV_SLTU, RV_SLTIU, 0};
     static const int L_SGN[] = {RV_SLT, RV_SLTI, RV_BLT, RV_BGE, 0};
-    static const int L_LOAD[] = {RV_LB, RV_LH, RV_LW, RV_LBU, RV_LHU, 0};
-    static const int L_STORE[] = {RV_SB, RV_SH, RV_SW, 0};
     static const int L_SH[] = {RV_SLL, RV_SLLI, RV_SRL, RV_SRLI, RV_SRA, RV_SRAI, 0};
     static const int L_SHL[] = {RV_SLL, RV_SLLI, 0};
     static const int L_MULS[] = {RV_MUL, RV_MULH, RV_MULHSU, RV_MULHU, 0};
     static const int L_DIVS[] = {RV_DIV, RV_DIVU, RV_REM, RV_REMU, 0};
-    static const int L_NORD[] = {RV_BEQ, RV_BNE, RV_BLT, RV_BGE, RV_BLTU, RV_BGEU, RV_SB, RV_SH, RV_SW,
-                                 RV_FENCE, RV_ECALL, 0};
 
-    if (b->halted)
-        return rk_fail(e, RK_EINTERNAL, "rvair: step after HALT");
-    if (rec->pc != b->pc)
-        return rk_fail(e, RK_EINTERNAL, "rvair: step at pc 0x%08x, expected 0x%08x", rec->pc, b->pc);
-    if (grow_rows(&b->cpu, &b->cap_cpu, b->n_cpu + 1, CPU_WIDTH))
-        return rk_fail(e, RK_EINTERNAL, "out of memory for the CPU trace");
+    int rc = step_begin(b, rec, e);
+    if (rc)
+        return rc;
     bb_t *row = b->cpu + b->n_cpu * CPU_WIDTH;
     memset(row, 0, CPU_WIDTH * sizeof(bb_t));
     uint64_t clk = ++b->clk;
@@ -611,16 +623,9 @@ static int fill_step(rvair_builder *b, const rv_step_rec *rec, const uint8_t *hi
  * stored word, the next pc) are taken from the executor's record; fill_step checks them. */
 static int advance(rvair_builder *b, const rv_step_rec *rec, const uint8_t *hint_data, rk_err *e)
 {
-    static const int L_LOAD[] = {RV_LB, RV_LH, RV_LW, RV_LBU, RV_LHU, 0};
-    static const int L_STORE[] = {RV_SB, RV_SH, RV_SW, 0};
-    static const int L_NORD[] = {RV_BEQ, RV_BNE, RV_BLT, RV_BGE, RV_BLTU, RV_BGEU, RV_SB, RV_SH, RV_SW,
-                                 RV_FENCE, RV_ECALL, 0};
-    if (b->halted)
-        return rk_fail(e, RK_EINTERNAL, "rvair: step after HALT");
-    if (rec->pc != b->pc)
-        return rk_fail(e, RK_EINTERNAL, "rvair: step at pc 0x%08x, expected 0x%08x", rec->pc, b->pc);
-    if (grow_rows(&b->cpu, &b->cap_cpu, b->n_cpu + 1, CPU_WIDTH))
-        return rk_fail(e, RK_EINTERNAL, "out of memory for the CPU trace");
+    int rc = step_begin(b, rec, e);
+    if (rc)
+        return rc;
     uint64_t clk = ++b->clk;
     if (clk >= (1u << 25))
         return rk_fail(e, RK_EINPUT, "segment longer than 2^25 cycles");
