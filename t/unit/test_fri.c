@@ -255,6 +255,73 @@ static void deterministic_across_threads(void)
     setup_free(&s);
 }
 
+/* The proof-of-work check alone: a proof made with no grinding (witness 0) is consistent in
+ * every other respect (the transcript after the witness does not depend on pow_bits: the
+ * witness is observed and one element sampled either way), so a verifier that asks for 12
+ * bits must reject it at the witness and nowhere else; without that check it would pass. */
+static void wrong_pow_witness_rejected(void)
+{
+    fri_params p0 = {1, 6, 0, 0}, p12 = {1, 6, 12, 0};
+    setup s;
+    setup_make(&s, 0);
+    chal c;
+    chal_init(&c);
+    rk_buf proof;
+    rk_buf_init(&proof);
+    rk_err e = {0};
+    CHECK_EQ_U64(fri_prove_ex(&p0, 1, &c, s.b, 2, &proof, &e), RK_OK);
+    fri_batch vb[2] = {s.b[0], s.b[1]};
+    vb[0].tree = vb[1].tree = NULL;
+    for (int k = 0; k < 2; k++) {
+        const fri_params *p = k ? &p12 : &p0;
+        chal v;
+        chal_init(&v);
+        rk_rd rd;
+        rk_rd_init(&rd, proof.data, proof.len);
+        int rc = fri_verify_ex(p, 1, &v, vb, 2, &rd, &e);
+        if (!k) { /* the same bytes are a valid proof at 0 bits */
+            CHECK_EQ_U64(rc, RK_OK);
+            CHECK(rk_rd_done(&rd));
+        } else {
+            CHECK_EQ_U64(rc, RK_EFALSE);
+            if (rc)
+                CHECK_STR_HAS(e.msg, "proof-of-work witness is wrong");
+        }
+    }
+    rk_buf_free(&proof);
+    /* an honest 12-bit proof with its witness changed: rejected at the witness (before the
+     * queries that the changed transcript no longer matches) */
+    chal_init(&c);
+    rk_buf_init(&proof);
+    CHECK_EQ_U64(fri_prove_ex(&p12, 1, &c, s.b, 2, &proof, &e), RK_OK);
+    rk_rd rd;
+    chal v;
+    chal_init(&v);
+    rk_rd_init(&rd, proof.data, proof.len);
+    CHECK_EQ_U64(fri_verify_ex(&p12, 1, &v, vb, 2, &rd, &e), RK_OK);
+    /* the witness: the u32 after the roots and the final polynomial (every field before it is
+     * a multiple of 4 bytes); find it as the first word that differs from the same openings
+     * proven at 0 bits, whose witness is 0 */
+    chal_init(&c);
+    rk_buf p0b;
+    rk_buf_init(&p0b);
+    CHECK_EQ_U64(fri_prove_ex(&p0, 1, &c, s.b, 2, &p0b, &e), RK_OK);
+    size_t at = 0;
+    while (at + 4 <= proof.len && at + 4 <= p0b.len && !memcmp(proof.data + at, p0b.data + at, 4))
+        at += 4;
+    CHECK(at + 4 <= proof.len && rk_le32(p0b.data + at) == 0 && rk_le32(proof.data + at) != 0);
+    if (at + 4 <= proof.len) {
+        rk_put_le32(proof.data + at, rk_le32(proof.data + at) + 1);
+        chal_init(&v);
+        rk_rd_init(&rd, proof.data, proof.len);
+        CHECK_EQ_U64(fri_verify_ex(&p12, 1, &v, vb, 2, &rd, &e), RK_EFALSE);
+        CHECK_STR_HAS(e.msg, "proof-of-work witness is wrong");
+    }
+    rk_buf_free(&p0b);
+    rk_buf_free(&proof);
+    setup_free(&s);
+}
+
 int main(void)
 {
     RUN(low_degree_accepted);
@@ -262,5 +329,6 @@ int main(void)
     RUN(wrong_value_rejected);
     RUN(deterministic_across_threads);
     RUN(arity_accepts_and_rejects);
+    RUN(wrong_pow_witness_rejected);
     return t_done();
 }
