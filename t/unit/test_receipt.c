@@ -173,9 +173,10 @@ typedef struct cheat {
     const char *name;
     int kind;
     int op;        /* the instruction class whose row is tampered with, or -1 */
+    const char *want; /* the verifier's message that must reject it (a substring) */
 } cheat;
 
-enum { CH_RESULT, CH_BRANCH, CH_JUMP, CH_SKIP, CH_REPEAT, CH_LOAD, CH_X0, CH_PAGE, CH_EXIT, CH_PCPOST };
+enum { CH_RESULT, CH_BRANCH, CH_JUMP, CH_SKIP, CH_REPEAT, CH_LOAD, CH_X0, CH_PAGE, CH_EXIT, CH_PCPOST, CH_INDEX0 };
 
 static bb_t *cpu_row(rvair_trace *tr, size_t i) { return tr->main[RVAIR_T_CPU] + i * CPU_WIDTH; }
 
@@ -250,6 +251,10 @@ static void tamper(rvair_trace *tr, void *vc)
     case CH_PCPOST:
         tr->bnd.pc_post += 4;
         break;
+    case CH_INDEX0: /* a later segment labelled segment 0: a valid proof of a run that does not
+                     * start from the program (the claim's index is only a label in the proof) */
+        tr->bnd.index = 0;
+        break;
     }
 }
 
@@ -283,7 +288,11 @@ static void run_cheat(const cheat *c, const segment *s)
         rc = verify_file(&f, &e);
         if (rc == RK_OK)
             printf("# cheat '%s' was accepted\n", c->name);
+        else
+            printf("# cheat '%s': %s\n", c->name, e.msg);
         CHECK(rc == RK_EFALSE);
+        if (rc == RK_EFALSE && c->want)
+            CHECK_STR_HAS(e.msg, c->want);
     } else {
         /* the prover could not even produce bytes: that is a rejection too */
         CHECK(rc != RK_OK);
@@ -291,21 +300,39 @@ static void run_cheat(const cheat *c, const segment *s)
     rk_file_free(&f);
 }
 
+#define LOGUP "stark: the LogUp cumulative sums do not add to zero"
+#define CPU_CONSTRAINTS "stark: table cpu: constraints do not hold at zeta"
 static void test_cheats(void)
 {
+    /* each names the check that must catch it: removing or weakening a check changes the message */
     static const cheat cheats[] = {
-        {"wrong mul result", CH_RESULT, RV_MUL},   {"wrong divu result", CH_RESULT, RV_DIVU},
-        {"wrong addi result", CH_RESULT, RV_ADDI}, {"wrong lw result", CH_RESULT, RV_LW},
-        {"wrong branch direction", CH_BRANCH, -1}, {"wrong jump target", CH_JUMP, -1},
-        {"skipped instruction", CH_SKIP, -1},      {"repeated instruction", CH_REPEAT, -1},
-        {"forged load", CH_LOAD, -1},              {"write to x0", CH_X0, -1},
-        {"forged page", CH_PAGE, -1},              {"forged post-state pc", CH_PCPOST, -1},
+        {"wrong mul result", CH_RESULT, RV_MUL, LOGUP},
+        {"wrong divu result", CH_RESULT, RV_DIVU, LOGUP},
+        {"wrong addi result", CH_RESULT, RV_ADDI, LOGUP},
+        {"wrong lw result", CH_RESULT, RV_LW, LOGUP},
+        {"wrong branch direction", CH_BRANCH, -1, CPU_CONSTRAINTS},
+        {"wrong jump target", CH_JUMP, -1, CPU_CONSTRAINTS},
+        {"skipped instruction", CH_SKIP, -1, LOGUP},
+        {"repeated instruction", CH_REPEAT, -1, LOGUP},
+        {"forged load", CH_LOAD, -1, LOGUP},
+        {"write to x0", CH_X0, -1, "x0 is not zero"},
+        {"forged page", CH_PAGE, -1, LOGUP},
+        {"forged post-state pc", CH_PCPOST, -1, LOGUP},
     };
     for (size_t i = 0; i < sizeof cheats / sizeof cheats[0]; i++)
         run_cheat(&cheats[i], &segs[0]);
-    static const cheat last[] = {{"changed exit code", CH_EXIT, -1}, {"wrong lw result (last)", CH_RESULT, RV_LW}};
+    static const cheat last[] = {
+        {"changed exit code", CH_EXIT, -1, LOGUP},
+        {"wrong lw result (last)", CH_RESULT, RV_LW, LOGUP},
+        /* the AIR forces a HALT row's next pc to 0 too: this names the verifier's own check */
+        {"halted at a pc other than 0", CH_PCPOST, -1, "a halted segment must end at pc 0"},
+    };
     for (size_t i = 0; i < sizeof last / sizeof last[0]; i++)
         run_cheat(&last[i], &segs[n_segs - 1]);
+    /* only the image-id rule stands between this receipt and acceptance */
+    static const cheat mid = {"segment 1 proven as segment 0", CH_INDEX0, -1,
+                              "segment 0 does not start from the image id"};
+    run_cheat(&mid, &segs[1]);
 }
 
 /* claim-level attacks on honest receipts */
@@ -324,6 +351,7 @@ static void test_claims(void)
         rcpt_claim_encode(&r.claim, f.meta);
         rcpt_free(&r);
         CHECK(verify_file(&f, &e) == RK_EFALSE);
+        CHECK_STR_HAS(e.msg, "the claimed public-values digest is not the committed one");
     }
     /* exit code changed in the claim */
     {
@@ -334,7 +362,8 @@ static void test_claims(void)
         rcpt_claim_encode(&r.claim, f.meta);
         memcpy(f.payload, rc_last.payload, f.payload_len < rc_last.payload_len ? f.payload_len : rc_last.payload_len);
         rcpt_free(&r);
-        CHECK(verify_file(&f, &e) != RK_OK);
+        CHECK(verify_file(&f, &e) == RK_EFALSE);
+        CHECK_STR_HAS(e.msg, LOGUP); /* the exit code is a public value of the HALT bus */
     }
     rk_file_free(&f);
     /* a claim swapped with another segment's */
@@ -346,16 +375,20 @@ static void test_claims(void)
     f.payload = rc_first.payload;
     f.payload_len = rc_first.payload_len;
     CHECK(verify_file(&f, &e) == RK_EFALSE);
-    /* segment 0 of this program presented under another image id */
+    CHECK_STR_HAS(e.msg, "the boundary does not match the claimed pre-state");
+    /* segment 0 of this program presented under another image id (the image id is also a
+     * label in the proof's public values: without the image-id rule the STARK rejects it) */
     uint8_t meta[RCPT_META_LEN];
     memcpy(meta, rc_first.meta, RCPT_META_LEN);
     meta[0] ^= 1;
     f.meta = meta;
     f.payload = rc_first.payload;
     CHECK(verify_file(&f, &e) == RK_EFALSE);
+    CHECK_STR_HAS(e.msg, "segment 0 does not start from the image id");
     /* ... even with the pre-state claimed to be that image id */
     memcpy(meta + 36, meta, 32);
     CHECK(verify_file(&f, &e) == RK_EFALSE);
+    CHECK_STR_HAS(e.msg, "the boundary does not match the claimed pre-state");
 }
 
 /* Every single-byte change of the claim, of the payload and of every proof byte is rejected by
