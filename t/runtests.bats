@@ -55,3 +55,12 @@ runtests() { RAIKO_UNITS="$T/units" run "$top/scripts/run-tests" "$@"; }
     [ "$SECONDS" -lt 30 ]
     assert_output --partial "not ok - test_fakehang: timed out after 2s"
 }
+
+@test "run-tests: skips are listed, and missing snarkjs/node is a visible warning" {
+    fake_unit test_fakeskip 'echo "ok 1 - a"; echo "ok 2 - g16 # skip snarkjs is not installed"; echo "1..2"'
+    runtests test_fakeskip
+    assert_success
+    assert_output --partial "# WARNING: 1 tests skipped:"
+    assert_output --partial "#   test_fakeskip: 2 - g16 # skip snarkjs is not installed"
+    assert_output --partial "# WARNING: the live snarkjs/EVM cross-checks did not run"
+}
