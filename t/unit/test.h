@@ -51,8 +51,20 @@ static int t_case_failed, t_case_count, t_fail_count;
         }                                                                      \
     } while (0)
 
+/* A CHECK that failed outside any case (in main(), between cases) is a failing case of its own. */
+static void t_stray_checks(const char *where)
+{
+    if (!t_case_failed)
+        return;
+    t_case_count++;
+    t_fail_count++;
+    printf("not ok %d - a CHECK outside any case failed (%s)\n", t_case_count, where);
+    t_case_failed = 0;
+}
+
 static void t_run(const char *name, void (*fn)(void))
 {
+    t_stray_checks(name);
     t_case_failed = 0;
     fn();
     t_case_count++;
@@ -92,6 +104,7 @@ static inline void t_rm_tree(const char *d)
 
 static int t_done(void)
 {
+    t_stray_checks("after the last case");
     printf("1..%d\n", t_case_count);
     return t_fail_count ? 1 : 0;
 }

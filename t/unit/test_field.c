@@ -309,7 +309,10 @@ int main(void)
     RUN(test_simd_switch);
     RUN(test_simd512_switch);
 #if defined(__x86_64__)
-    RUN(test_avx512_lanes);
+    if (bb_simd_avx512())
+        RUN(test_avx512_lanes);
+    else
+        SKIP(test_avx512_lanes, "no AVX-512 on this CPU (or RAIKO_NO_AVX512)");
 #endif
     RUN(test_montgomery_constants);
     RUN(test_conversion);

@@ -567,6 +567,9 @@ static void skip_all(const char *why)
     SKIP(test_gpu_failure_at_each_step, why);
 }
 
+/* (a case of its own: a CHECK in main() outside any case would not count) */
+static void test_stage_bytes(void) { CHECK_EQ_U64(gpu_set_stage_bytes(4096), 4096); }
+
 int main(void)
 {
     unsetenv(RK_GPU_EMULATE_ENV); /* this program decides on the emulation itself */
@@ -586,7 +589,7 @@ int main(void)
     rk_backend_set_gpu_min_words(0); /* every call through the GPU code */
     /* small staging buffers, so the chunked host<->device copies run at these sizes:
      * 4 KiB here, 12 KiB (not a power of two) for the segment receipt */
-    CHECK_EQ_U64(gpu_set_stage_bytes(4096), 4096);
+    RUN(test_stage_bytes);
     /* device trees keep every layer below the top 2 on the device (a proof's big trees do
      * below layer 16): the openings gather their sibling digests, a failure rebuilds them */
     merkle_set_host_top(2);
