@@ -72,6 +72,7 @@ static void t_run(const char *name, void (*fn)(void))
         t_fail_count++;
     printf("%sok %d - %s\n", t_case_failed ? "not " : "", t_case_count, name);
     fflush(stdout);
+    t_case_failed = 0; /* counted: what fails from here on is outside any case */
 }
 
 #define RUN(fn) t_run(#fn, fn)

@@ -6,7 +6,7 @@
 #include "test.h"
 
 static const fri_params SMALL = {1, 4, 2, 0};
-static char last_msg[RK_ERR_MSG_MAX]; /* the prover's last error */
+static char last_msg[RK_ERR_MSG_MAX]; /* the last error: the prover's check, or the verifier's */
 
 /* keygen + prove (+ verify); returns the verifier's code, or 100 + the prover's. */
 static int run(air_machine *m, const fri_params *fp, const bb_t *const *pre, const unsigned *pre_lh,
@@ -33,8 +33,10 @@ static int run(air_machine *m, const fri_params *fp, const bb_t *const *pre, con
         return 100 + rc;
     }
     rc = stark_verify(m, &pk.vk, vpublics ? vpublics : publics, proof.data, proof.len, &e);
-    if (rc)
+    if (rc) {
         printf("# verify: %s\n", e.msg);
+        memcpy(last_msg, e.msg, sizeof last_msg);
+    }
     if (proof_out)
         *proof_out = proof;
     else
@@ -88,6 +90,7 @@ static void fib_wrong_public_rejected(void)
     unsigned lh[1] = {4};
     bb_t vpub[3] = {pub[0], pub[1], bb_add(pub[2], bb_one())};
     CHECK_EQ_U64(run(&m, &SMALL, NULL, NULL, trs, lh, pub, vpub, 0, NULL), RK_EFALSE);
+    CHECK_STR_HAS(last_msg, "stark: table fib: constraints do not hold at zeta"); /* the verifier's check that caught it */
     free(tr);
     air_machine_free(&m);
 }
@@ -105,6 +108,7 @@ static void fib_bad_transition(void)
     unsigned lh[1] = {4};
     CHECK_EQ_U64(run(&m, &SMALL, NULL, NULL, trs, lh, pub, NULL, 0, NULL), 100 + RK_EINPUT);
     CHECK_EQ_U64(run(&m, &SMALL, NULL, NULL, trs, lh, pub, NULL, 1, NULL), RK_EFALSE);
+    CHECK_STR_HAS(last_msg, "stark: table fib: constraints do not hold at zeta");
     free(tr);
     air_machine_free(&m);
 }
@@ -122,6 +126,7 @@ static void fib_bad_boundary(void)
     bb_t bad[3] = {bb_one(), pub[1], pub[2]}; /* a0 = 1 claimed, trace has 0 */
     CHECK_EQ_U64(run(&m, &SMALL, NULL, NULL, trs, lh, bad, NULL, 0, NULL), 100 + RK_EINPUT);
     CHECK_EQ_U64(run(&m, &SMALL, NULL, NULL, trs, lh, bad, NULL, 1, NULL), RK_EFALSE);
+    CHECK_STR_HAS(last_msg, "stark: table fib: constraints do not hold at zeta");
     free(tr);
     air_machine_free(&m);
 }
@@ -142,11 +147,13 @@ static void range_check(void)
     vals[3] = ex_u(16);
     CHECK_EQ_U64(run(&m, &SMALL, pres, plh, trs, lh, NULL, NULL, 0, NULL), 100 + RK_EINPUT);
     CHECK_EQ_U64(run(&m, &SMALL, pres, plh, trs, lh, NULL, NULL, 1, NULL), RK_EFALSE);
+    CHECK_STR_HAS(last_msg, "stark: the LogUp cumulative sums do not add to zero");
     vals[3] = save;
     /* a wrong multiplicity */
     mult[2] = bb_add(mult[2], bb_one());
     CHECK_EQ_U64(run(&m, &SMALL, pres, plh, trs, lh, NULL, NULL, 0, NULL), 100 + RK_EINPUT);
     CHECK_EQ_U64(run(&m, &SMALL, pres, plh, trs, lh, NULL, NULL, 1, NULL), RK_EFALSE);
+    CHECK_STR_HAS(last_msg, "stark: the LogUp cumulative sums do not add to zero");
     free(vals);
     free(mult);
     free(pre);
@@ -168,6 +175,7 @@ static void two_tables_lookup(void)
     CHECK_EQ_U64(run(&m, &SMALL, NULL, NULL, trs, lh, NULL, NULL, 0, NULL), 100 + RK_EINPUT);
     CHECK_STR_HAS(last_msg, "bus mul");
     CHECK_EQ_U64(run(&m, &SMALL, NULL, NULL, trs, lh, NULL, NULL, 1, NULL), RK_EFALSE);
+    CHECK_STR_HAS(last_msg, "stark: the LogUp cumulative sums do not add to zero");
     ops[4 * 2 + 2] = bb_sub(ops[4 * 2 + 2], bb_one());
     /* a wrong product in the chip, used consistently by ops: the lookups balance, the
      * chip's own constraint z = x*y fails */
@@ -178,6 +186,7 @@ static void two_tables_lookup(void)
     CHECK_EQ_U64(run(&m, &SMALL, NULL, NULL, trs, lh, NULL, NULL, 0, NULL), 100 + RK_EINPUT);
     CHECK_STR_HAS(last_msg, "table mulchip: constraint 0 (z = x*y) fails at row 1");
     CHECK_EQ_U64(run(&m, &SMALL, NULL, NULL, trs, lh, NULL, NULL, 1, NULL), RK_EFALSE);
+    CHECK_STR_HAS(last_msg, "stark: table mulchip: constraints do not hold at zeta");
     free(ops);
     free(chip);
     air_machine_free(&m);
@@ -213,8 +222,10 @@ static void public_interactions(void)
     bb_t pub[2] = {ex_u(100), ex_u(7)}, bad[2] = {ex_u(100), ex_u(8)};
     CHECK_EQ_U64(run(&m, &SMALL, NULL, NULL, trs, lh, pub, NULL, 0, NULL), RK_OK);
     CHECK_EQ_U64(run(&m, &SMALL, NULL, NULL, trs, lh, pub, bad, 0, NULL), RK_EFALSE);
+    CHECK_STR_HAS(last_msg, "stark: the LogUp cumulative sums do not add to zero");
     CHECK_EQ_U64(run(&m, &SMALL, NULL, NULL, trs, lh, bad, NULL, 0, NULL), 100 + RK_EINPUT);
     CHECK_EQ_U64(run(&m, &SMALL, NULL, NULL, trs, lh, bad, NULL, 1, NULL), RK_EFALSE);
+    CHECK_STR_HAS(last_msg, "stark: the LogUp cumulative sums do not add to zero");
     air_machine_free(&m);
 }
 
@@ -423,6 +434,7 @@ static void degree5_blowup4(void)
     CHECK_EQ_U64(run(&m, &fp, NULL, NULL, trs, lh, NULL, NULL, 0, NULL), RK_OK);
     tr[9] = bb_add(tr[9], bb_one());
     CHECK_EQ_U64(run(&m, &fp, NULL, NULL, trs, lh, NULL, NULL, 1, NULL), RK_EFALSE);
+    CHECK_STR_HAS(last_msg, "stark: table pow4: constraints do not hold at zeta");
     air_machine_free(&m);
 }
 
