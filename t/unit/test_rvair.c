@@ -340,7 +340,11 @@ static void test_stark_rejects_bad_trace(void)
     }
     rk_err e = {0};
     CHECK(check(&R_, &e) == RK_EFALSE);
+    CHECK_STR_HAS(e.msg, "(cpu: comparisons, branches) fails at row");
+    /* proven anyway: the verifier rejects it, and says which check did (the changed result
+     * is also the register written, so the memory bus's LogUp sum fails first) */
     CHECK(prove_verify(&R_, 1, &e) == RK_EFALSE);
+    CHECK_STR_HAS(e.msg, "stark: the LogUp cumulative sums do not add to zero");
     run_free(&R_);
 }
 
