@@ -24,7 +24,7 @@ teardown() {
     done
     # password authentication is refused
     run ssh -F "$T/hosts/ssh_config" -o PubkeyAuthentication=no -o PreferredAuthentications=password h1 true
-    assert_failure
+    assert_failure 255   # ssh: connection or authentication refused
 }
 
 @test "GNU parallel runs raiko tools across the hosts, transferring files both ways" {
@@ -46,7 +46,7 @@ teardown() {
     start_hosts 2 "$T/hosts"
     kill_host "$T/hosts" 1
     run ssh -F "$T/hosts/ssh_config" h1 true
-    assert_failure
+    assert_failure 255   # ssh: connection or authentication refused
     run ssh -F "$T/hosts/ssh_config" h2 true
     assert_success
 }

@@ -294,8 +294,10 @@ static void run_cheat(const cheat *c, const segment *s)
         if (rc == RK_EFALSE && c->want)
             CHECK_STR_HAS(e.msg, c->want);
     } else {
-        /* the prover could not even produce bytes: that is a rejection too */
-        CHECK(rc != RK_OK);
+        /* with its checks skipped the prover proves anything: a refusal here means the cheat
+         * never reached the verifier, so the test would prove nothing */
+        printf("# cheat '%s': the prover refused: %s\n", c->name, e.msg);
+        CHECK(rc == RK_OK);
     }
     rk_file_free(&f);
 }
