@@ -41,6 +41,8 @@ typedef struct agg_claim {
     uint32_t committed[8];             /* public-values digest words after `last` */
     uint64_t cycles;                   /* sum over the range */
     uint32_t mode;                     /* AGG_MODE_* */
+    unsigned security_bits;            /* not stored: set by agg_verify / agg_build to the least
+                                          conjectured FRI security of the receipts it verified */
 } agg_claim;
 
 void agg_claim_encode(const agg_claim *c, uint8_t out[AGG_META_LEN]);
