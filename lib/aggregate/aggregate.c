@@ -136,6 +136,17 @@ static void parts_free(parts *p)
     memset(p, 0, sizeof *p);
 }
 
+static agg_progress_fn progress_fn;
+static void *progress_ctx;
+static size_t progress_count;
+
+void agg_set_progress(agg_progress_fn fn, void *ctx)
+{
+    progress_fn = fn;
+    progress_ctx = ctx;
+    progress_count = 0;
+}
+
 /* Verify one receipt file and take it (moves f into the set). */
 static int add_receipt(parts *p, rk_file *f, const char *name, unsigned min_bits, rk_err *e)
 {
@@ -164,6 +175,8 @@ static int add_receipt(parts *p, rk_file *f, const char *name, unsigned min_bits
     memset(q, 0, sizeof *q);
     q->claim = claim;
     q->security_bits = bits;
+    if (progress_fn)
+        progress_fn(progress_ctx, name, ++progress_count);
     snprintf(q->name, sizeof q->name, "%s", name);
     q->file = *f;
     rk_file_init(f);
@@ -283,8 +296,8 @@ int agg_build(const char *const *paths, size_t n_paths, unsigned min_bits, rk_fi
             else /* verifies it and takes its receipts */
                 rc = add_aggregate(&p, &f, paths[i], min_bits, &sub, e);
         } else if (!rc) {
-            rc = rk_fail(e, RK_EINPUT, "%s: wrong kind of file: this is a %s, expected a receipt or an aggregate",
-                         paths[i], rk_kind_name(f.kind));
+            rc = rk_fail(e, RK_EINPUT, "%s: wrong kind of file: this is %s, expected a receipt or an aggregate",
+                         paths[i], rk_kind_a(f.kind));
         }
         rk_file_free(&f);
     }

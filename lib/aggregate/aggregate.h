@@ -69,5 +69,10 @@ int agg_build(const char *const *paths, size_t n_paths, unsigned min_bits, rk_fi
  * claim in meta is exactly the chain's.  RK_OK valid, RK_EFALSE invalid,
  * RK_EINPUT malformed. */
 int agg_verify(const rk_file *f, const char *name, unsigned min_bits, agg_claim *claim, rk_err *e);
+/* Optional progress report (the tools' --progress): called after each segment
+ * receipt agg_verify / agg_build has verified, with its name and how many so
+ * far.  NULL (the default) reports nothing.  Not thread-safe: set it once. */
+typedef void (*agg_progress_fn)(void *ctx, const char *name, size_t verified);
+void agg_set_progress(agg_progress_fn fn, void *ctx);
 
 #endif

@@ -54,6 +54,18 @@ const char *rk_kind_name(int kind)
     return kind_names[kind];
 }
 
+const char *rk_kind_a(int kind)
+{
+    static const char *const a[] = {
+        [RK_KIND_SEGMENT] = "a segment", [RK_KIND_RECEIPT] = "a receipt",
+        [RK_KIND_AGGREGATE] = "an aggregate", [RK_KIND_WRAPPED] = "a wrapped proof",
+        [RK_KIND_INPUT] = "an input", [RK_KIND_PROOF] = "a proof",
+    };
+    if (kind < 1 || kind > RK_KIND_MAX_)
+        return "an unknown kind of file";
+    return a[kind];
+}
+
 void rk_file_init(rk_file *f)
 {
     memset(f, 0, sizeof *f);
@@ -207,8 +219,8 @@ static int decode_checked(const uint8_t *buf, size_t len, const char *name, int 
     if (kind < 1 || kind > RK_KIND_MAX_)
         return rk_fail(e, RK_EINPUT, "%s: unknown file kind %u (written by a newer raiko?)", name, kind);
     if (expect_kind && (int)kind != expect_kind)
-        return rk_fail(e, RK_EINPUT, "%s: wrong kind of file: this is a %s, expected a %s", name,
-                       rk_kind_name(kind), rk_kind_name(expect_kind));
+        return rk_fail(e, RK_EINPUT, "%s: wrong kind of file: this is %s, expected %s", name,
+                       rk_kind_a((int)kind), rk_kind_a(expect_kind));
     if (meta_len > RK_META_MAX)
         return rk_fail(e, RK_EINPUT, "%s: metadata block of %u bytes exceeds the limit of %u", name,
                        meta_len, RK_META_MAX);

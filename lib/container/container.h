@@ -94,5 +94,7 @@ uint64_t rk_kind_payload_max(int kind);
 
 /* "segment", "receipt", ...; "unknown" for anything else. */
 const char *rk_kind_name(int kind);
+/* The same with its article, for messages: "a receipt", "an aggregate". */
+const char *rk_kind_a(int kind);
 
 #endif

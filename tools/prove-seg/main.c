@@ -48,21 +48,27 @@ int main(int argc, char **argv)
         {"quiet", no_argument, 0, 'q'},        {"verbose", no_argument, 0, 'v'},
         {"help", no_argument, 0, 'h'},         {"version", no_argument, 0, RK_OPT_VERSION},
         {0, 0, 0, 0}};
+    static const char optstring[] = "o:c:qvh";
     int o;
-    while ((o = getopt_long(argc, argv, "o:c:qvh", opts, NULL)) != -1) {
+    opterr = 0;
+    while ((o = getopt_long(argc, argv, optstring, opts, NULL)) != -1) {
         if (rk_cli_common_opt(&c, o))
             continue;
         switch (o) {
         case 'o': out = optarg; break;
         case 'c': config = optarg; break;
         case RK_OPT_TOOL_BASE: device = optarg; break;
-        case 'h': fputs(usage, stdout); return 0;
-        case RK_OPT_VERSION: rk_cli_print_version(&c); return 0;
-        default: return rk_cli_usage(&c, "unknown option");
+        case 'h': fputs(usage, stdout); return rk_cli_finish(&c, 0);
+        case RK_OPT_VERSION: rk_cli_print_version(&c); return rk_cli_finish(&c, 0);
+        default: return rk_cli_bad_option(&c, argv, optstring);
         }
     }
     if (optind >= argc)
         return rk_cli_usage(&c, "no segment file given");
+    if (!argv[optind][0] || (out && !out[0]) || (config && !config[0]))
+        return rk_cli_usage(&c, "an empty file name");
+    if (c.json && out && strcmp(out, "-") == 0)
+        return rk_cli_usage(&c, "--json and -o - would both write to stdout");
     if (argc - optind > 1)
         return rk_cli_usage(&c, "one segment file at a time (use GNU parallel for many)");
     if (device && strcmp(device, "cpu") && strcmp(device, "gpu") && strcmp(device, "auto"))
@@ -114,6 +120,10 @@ int main(int argc, char **argv)
     rcpt_stats st;
     memset(&st, 0, sizeof st);
     int rc = seg_load(&s, in, &e);
+    /* claims that cannot hold whatever the replay: segment 0 is where the run starts, the image */
+    if (!rc && s.claim.index == 0 && memcmp(&s.claim.pre_state, &s.claim.image_id, sizeof s.claim.image_id))
+        rc = rk_fail(&e, RK_EFALSE, "%s: the segment's claims cannot hold: segment 0 does not start from the image id",
+                     in);
     if (!rc) {
         rc = rcpt_prove_segment(&s, &fri, NULL, &rcpt, &st, &e);
         rk_err be;
@@ -207,5 +217,5 @@ int main(int argc, char **argv)
     free(def_out);
     if (rc)
         return rk_cli_fail(&c, &e);
-    return 0;
+    return rk_cli_finish(&c, 0);
 }

@@ -394,6 +394,12 @@ static int check_input(const rk_cli *c, const char *name, const rk_file *f, rk_e
     return rc;
 }
 
+static void show_agg_progress(void *ctx, const char *name, size_t verified)
+{
+    const rk_cli *c = ctx;
+    fprintf(stderr, "%s: verified %zu receipt%s (%s)\n", c->tool, verified, verified == 1 ? "" : "s", name);
+}
+
 static int verify_one(const rk_cli *c, const verify_opts *o, int info, const char *path, rk_err *e)
 {
     const char *name = strcmp(path, "-") == 0 ? "<stdin>" : path;
@@ -417,9 +423,9 @@ static int verify_one(const rk_cli *c, const verify_opts *o, int info, const cha
     else if (f.kind == RK_KIND_AGGREGATE)
         rc = verify_aggregate(c, o, name, &f, e);
     else if (o->complete || o->for_segment) /* checks that cannot apply are errors, never passes */
-        rc = rk_fail(e, RK_EINPUT, "%s: %s applies to receipts%s, and this is %s %s", name,
+        rc = rk_fail(e, RK_EINPUT, "%s: %s applies to receipts%s, and this is %s", name,
                      o->complete ? "--complete" : "--segment", o->complete ? " and aggregates" : "",
-                     f.kind == RK_KIND_INPUT ? "an" : "a", rk_kind_name(f.kind));
+                     rk_kind_a(f.kind));
     else if (f.kind == RK_KIND_SEGMENT)
         rc = check_segment(c, name, &f, e);
     else if (f.kind == RK_KIND_INPUT)
@@ -496,6 +502,8 @@ int main(int argc, char **argv)
                 c.tool, vo.min_bits, RK_MIN_SECURITY_BITS, config ? "--config " : "--min-bits", config ? config : "");
     /* progress: asked for, or a terminal watching several files being verified */
     int progress = !c.quiet && (progress_asked || (c.progress && !info && argc - optind > 1));
+    if (!c.quiet && !info && (progress_asked || c.progress)) /* an aggregate's receipts, one by one */
+        agg_set_progress(show_agg_progress, &c);
     double t0 = rk_now_seconds();
     int worst = 0;
     for (int i = optind; i < argc; i++) {
