@@ -3,6 +3,7 @@
 # receipts verify, print their claims, are deterministic, and every kind of
 # damage is refused with the documented exit code.
 load helper
+bats_require_minimum_version 1.5.0
 
 G=${RAIKO_GUESTS:-$top/guests/build}
 
@@ -260,4 +261,23 @@ setup() {
     assert_output --partial "\"image_id\":\"$img\",\"index\":0,\"po2\":10,\"cycles\":1024"
     run raiko-verify --info --complete "$R0"
     assert_failure 2
+}
+
+@test "prove-seg --progress: each phase and the elapsed time on stderr; nothing in a pipe unless asked; shown on a terminal" {
+    run --separate-stderr raiko-prove-seg --progress "$F/fib/seg-00001.rseg" -o "$T/p.rrcpt"
+    assert_success
+    [ -z "$output" ]
+    for phase in "replay done" "trace rows and tables done" "main trace commit done" "quotient done" "FRI done"; do
+        [[ "$stderr" == *"raiko-prove-seg: $F/fib/seg-00001.rseg: ["*"] $phase, "*" s"* ]] || fail "no '$phase' in: $stderr"
+    done
+    [[ "$stderr" == *"raiko-prove-seg: $F/fib/seg-00001.rseg: proven, "* ]]
+    run --separate-stderr raiko-prove-seg "$F/fib/seg-00001.rseg" -o "$T/q.rrcpt"
+    assert_success
+    [ -z "$stderr" ]
+    cmp "$T/p.rrcpt" "$T/q.rrcpt"     # progress changes no byte
+    run script -qec "raiko-prove-seg '$F/fib/seg-00001.rseg' -o '$T/r.rrcpt'" /dev/null
+    assert_success
+    assert_output --partial "FRI done"
+    run --separate-stderr raiko-prove-seg -q --progress "$F/fib/seg-00001.rseg" -o "$T/s.rrcpt"
+    [ -z "$stderr" ]
 }

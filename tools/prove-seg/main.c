@@ -35,6 +35,30 @@ static const char usage[] =
     "2 bad input (unreadable or wrong kind of file),\n"
     "3 internal or resource error (also: --device gpu without a usable GPU).\n";
 
+/* --progress (or a terminal): each phase of the proof as it ends, with the
+ * time since the start, on stderr.  The phases are those of -v's report. */
+typedef struct progress_ctx {
+    const char *tool, *segment;
+    double t0;
+    int step;
+} progress_ctx;
+
+static void show_progress(void *ctx, const char *phase)
+{
+    progress_ctx *p = ctx;
+    static const struct { const char *key, *words; } names[] = {
+        {"machine", "machine built"}, {"replay", "replay"},       {"trace", "trace rows and tables"},
+        {"key", "proving key"},       {"check", "self-check"},    {"main", "main trace commit"},
+        {"perm", "permutation traces"}, {"quotient", "quotient"}, {"open", "openings"},
+        {"fri", "FRI"}};
+    const char *words = phase;
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        if (strcmp(names[i].key, phase) == 0)
+            words = names[i].words;
+    p->step++;
+    fprintf(stderr, "%s: %s: [%d] %s done, %.2f s\n", p->tool, p->segment, p->step, words, rk_now_seconds() - p->t0);
+}
+
 int main(int argc, char **argv)
 {
     rk_cli_prefer_hugepages(argv);
@@ -125,7 +149,18 @@ int main(int argc, char **argv)
         rc = rk_fail(&e, RK_EFALSE, "%s: the segment's claims cannot hold: segment 0 does not start from the image id",
                      in);
     if (!rc) {
-        rc = rcpt_prove_segment(&s, &fri, NULL, &rcpt, &st, &e);
+        progress_ctx pc = {c.tool, in, rk_now_seconds(), 0};
+        rcpt_prove_opts po;
+        memset(&po, 0, sizeof po);
+        if (c.progress && !c.quiet) {
+            po.progress = show_progress;
+            po.progress_ctx = &pc;
+            fprintf(stderr, "%s: %s: segment %u, %llu cycles: proving\n", c.tool, in, s.claim.index,
+                    (unsigned long long)s.claim.cycles);
+        }
+        rc = rcpt_prove_segment(&s, &fri, &po, &rcpt, &st, &e);
+        if (!rc && c.progress && !c.quiet)
+            fprintf(stderr, "%s: %s: proven, %.2f s\n", c.tool, in, rk_now_seconds() - pc.t0);
         rk_err be;
         rk_err_clear(&be);
         if (rc && rk_backend_ready(&be)) { /* the device asked for could not be opened: its message */
