@@ -127,3 +127,13 @@ tools="raiko-verify raiko-prove-seg raiko-aggregate raiko-wrap"
     assert_failure 3
     assert_output "raiko-verify: $T/w.rwrap: not implemented yet: verification of wrapped proofs (--info describes it)"
 }
+
+@test "every tool: a write error on stdout (--help > /dev/full) is exit 3" {
+    for t in $tools; do
+        run bash -c "$t --help >/dev/full"
+        assert_failure 3
+        assert_output "$t: <stdout>: write error: No space left on device"
+        run bash -c "$t --version >/dev/full"
+        assert_failure 3
+    done
+}
