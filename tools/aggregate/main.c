@@ -33,14 +33,13 @@ static const char usage[] =
     "chain (gap, duplicate, mixed programs), 2 bad input or usage, 3 internal error\n"
     "or stdout write error.\n";
 
+static double progress_t0; /* the start of the verification */
+
 static void show_progress(void *ctx, const char *name, size_t verified)
 {
     const rk_cli *c = ctx;
-    static double t0;
-    if (verified == 1)
-        t0 = rk_now_seconds();
     fprintf(stderr, "%s: verified %zu receipt%s (%s), %.1f s\n", c->tool, verified, verified == 1 ? "" : "s", name,
-            rk_now_seconds() - t0);
+            rk_now_seconds() - progress_t0);
 }
 
 int main(int argc, char **argv)
@@ -108,6 +107,7 @@ int main(int argc, char **argv)
     if (c.progress && !c.quiet)
         agg_set_progress(show_progress, &c);
     double t0 = rk_now_seconds();
+    progress_t0 = t0;
     rk_file f;
     agg_claim cl;
     rk_file_init(&f);
