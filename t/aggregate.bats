@@ -2,6 +2,7 @@
 # raiko-aggregate: joining real segment receipts, and every way a set of
 # receipts can fail to be one run.
 load helper
+bats_require_minimum_version 1.5.0
 
 fib=$top/guests/build/fib.elf
 
@@ -128,4 +129,55 @@ setup() {
     assert_success
     run raiko-verify --segment "$F/b/seg-00001.rseg" "$A1"    # same index, another run
     assert_failure 1
+}
+
+@test "verify --segment on an aggregate is an error (exit 2), never a pass" {
+    raiko-aggregate -o "$T/a.ragg" "$A0"
+    run raiko-verify --segment "$F/a/seg-00000.rseg" "$T/a.ragg"
+    assert_failure 2
+    assert_output "raiko-verify: $T/a.ragg: --segment applies to segment receipts, and this is an aggregate"
+    run raiko-verify --json --segment "$F/a/seg-00000.rseg" "$T/a.ragg"
+    assert_failure 2
+    refute_output --partial '"valid":true'
+}
+
+@test "verify: an aggregate of default receipts shows their bits; a whole run's single receipt passes --complete" {
+    raiko-aggregate -o "$T/all.ragg" "$A0" "$A1" "$A2"
+    run raiko-verify "$T/all.ragg"
+    assert_success
+    assert_output --regexp ", 1[0-9][0-9]-bit FRI \(its weakest receipt\)$"
+    x=$F/x/seg-00000.rrcpt
+    [ -f "$x" ] && [ ! -f "$F/x/seg-00001.rseg" ] || skip "exit3.elf is not one segment at po2 10"
+    run raiko-verify --complete "$x"
+    assert_success
+}
+
+@test "wrap: a valid receipt or aggregate reaches 'not implemented yet' (exit 3); a tampered one is exit 1" {
+    raiko-aggregate -o "$T/all.ragg" "$A0" "$A1" "$A2"
+    run raiko-wrap -o "$T/w.rwrap" "$T/all.ragg"
+    assert_failure 3
+    assert_output --partial "raiko-wrap: not implemented yet:"
+    [ ! -e "$T/w.rwrap" ]
+    cp "$A0" "$T/bad.rrcpt"
+    "$RAIKO_HELPERS/reseal" "$T/bad.rrcpt" $((40 + 140)) 0x01     # cycles field of the claim
+    run raiko-wrap -o "$T/w.rwrap" "$T/bad.rrcpt"
+    assert_failure 1
+    assert_output --partial "raiko-wrap: $T/bad.rrcpt: invalid receipt:"
+}
+
+@test "progress: receipts verified are shown with --progress or on a terminal, never in a pipe unless asked" {
+    run --separate-stderr raiko-aggregate -o "$T/p.ragg" "$A0" "$A1" "$A2"
+    assert_success
+    [ -z "$stderr" ]
+    run --separate-stderr raiko-aggregate --progress -o "$T/p.ragg" "$A0" "$A1" "$A2"
+    assert_success
+    [[ "$stderr" == *"raiko-aggregate: verified 3 receipts ($A2)"* ]]
+    run --separate-stderr raiko-verify --progress "$T/p.ragg"
+    assert_success
+    [[ "$stderr" == *"raiko-verify: [1/1] $T/p.ragg"* ]]
+    [[ "$stderr" == *"raiko-verify: verified 3 receipts ($T/p.ragg[receipt 2])"* ]]
+    # a terminal (script gives the tool a pty): shown without asking
+    run script -qec "raiko-aggregate -o '$T/q.ragg' '$A0' '$A1' '$A2'" /dev/null
+    assert_success
+    assert_output --partial "raiko-aggregate: verified 3 receipts"
 }

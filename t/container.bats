@@ -152,3 +152,37 @@ load helper
     run raiko-verify --info "$T/copy"
     assert_success
 }
+
+@test "a zstd bomb (a small file that decompresses to 2 GiB) is refused by its kind's limit before any allocation" {
+    "$RAIKO_HELPERS/mkbomb" 2 $((2 << 30)) "$T/bomb.rrcpt"
+    [ "$(stat -c %s "$T/bomb.rrcpt")" -lt 200000 ]
+    # 1 GiB of address space: allocating the announced payload would fail (exit 3); not under
+    # ASan, which reserves terabytes of address space for its shadow memory
+    lim="ulimit -v 1048576;"
+    [[ "$RAIKO_BIN" != *build-san* ]] || lim=""
+    run bash -c "$lim"' raiko-verify "$1"' _ "$T/bomb.rrcpt"
+    assert_failure 2
+    assert_one_line
+    assert_output "raiko-verify: $T/bomb.rrcpt: payload of 2147483648 bytes exceeds the limit of 268435456 for a receipt"
+    "$RAIKO_HELPERS/mkbomb" 1 $((2 << 30)) "$T/bomb.rseg"
+    run bash -c "$lim"' raiko-prove-seg "$1" -o "$2"' _ "$T/bomb.rseg" "$T/out.rrcpt"
+    assert_failure 2
+    assert_output --partial "$T/bomb.rseg: payload of 2147483648 bytes exceeds the limit of 268435456 for a segment"
+    [ ! -e "$T/out.rrcpt" ]
+}
+
+@test "an aggregate that decompresses far beyond its compressed receipts is refused as a bomb" {
+    "$RAIKO_HELPERS/mkbomb" 3 $((64 << 20)) "$T/bomb.ragg"
+    run raiko-verify "$T/bomb.ragg"
+    assert_failure 2
+    assert_one_line
+    assert_output --partial "$T/bomb.ragg: payload of 67108864 bytes from "
+    assert_output --partial "a decompression bomb"
+}
+
+@test "a payload within its kind's limit is decompressed in steps and read whole" {
+    "$RAIKO_HELPERS/mkbomb" 5 $((40 << 20)) "$T/big.rin"
+    run raiko-verify --info "$T/big.rin"
+    assert_success
+    assert_output --partial "payload 41943040 bytes"
+}

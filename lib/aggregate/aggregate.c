@@ -118,6 +118,7 @@ int agg_check_chain(const rcpt_claim *cl, const char *const *names, size_t n, ag
 
 typedef struct part {
     rcpt_claim claim;
+    unsigned security_bits; /* of its FRI parameters */
     char name[300];
     rk_file file;       /* the receipt, decoded */
 } part;
@@ -135,6 +136,17 @@ static void parts_free(parts *p)
     memset(p, 0, sizeof *p);
 }
 
+static agg_progress_fn progress_fn;
+static void *progress_ctx;
+static size_t progress_count;
+
+void agg_set_progress(agg_progress_fn fn, void *ctx)
+{
+    progress_fn = fn;
+    progress_ctx = ctx;
+    progress_count = 0;
+}
+
 /* Verify one receipt file and take it (moves f into the set). */
 static int add_receipt(parts *p, rk_file *f, const char *name, unsigned min_bits, rk_err *e)
 {
@@ -147,6 +159,7 @@ static int add_receipt(parts *p, rk_file *f, const char *name, unsigned min_bits
             rk_err_prefix(e, "%s: does not verify", name);
     }
     rcpt_claim claim = r.claim;
+    unsigned bits = fri_security_bits(&r.fri);
     rcpt_free(&r);
     if (rc)
         return rc;
@@ -161,6 +174,9 @@ static int add_receipt(parts *p, rk_file *f, const char *name, unsigned min_bits
     part *q = &p->v[p->n++];
     memset(q, 0, sizeof *q);
     q->claim = claim;
+    q->security_bits = bits;
+    if (progress_fn)
+        progress_fn(progress_ctx, name, ++progress_count);
     snprintf(q->name, sizeof q->name, "%s", name);
     q->file = *f;
     rk_file_init(f);
@@ -171,6 +187,16 @@ static int cmp_part(const void *a, const void *b)
 {
     uint32_t x = ((const part *)a)->claim.index, y = ((const part *)b)->claim.index;
     return x < y ? -1 : x > y;
+}
+
+/* The least conjectured security of the receipts p->v[from..]: what an aggregate of them is worth. */
+static unsigned least_bits(const parts *p, size_t from)
+{
+    unsigned least = 0;
+    for (size_t i = from; i < p->n; i++)
+        if (i == from || p->v[i].security_bits < least)
+            least = p->v[i].security_bits;
+    return least;
 }
 
 /* Decode and verify the receipts an aggregate carries, adding them to p. */
@@ -234,6 +260,7 @@ static int add_aggregate(parts *p, const rk_file *f, const char *name, unsigned 
     agg_claim_encode(claim, b);
     if (memcmp(a, b, AGG_META_LEN) != 0)
         return rk_fail(e, RK_EFALSE, "%s: the claim does not match the receipts it carries", name);
+    claim->security_bits = least_bits(p, first_new);
     return RK_OK;
 }
 
@@ -269,8 +296,8 @@ int agg_build(const char *const *paths, size_t n_paths, unsigned min_bits, rk_fi
             else /* verifies it and takes its receipts */
                 rc = add_aggregate(&p, &f, paths[i], min_bits, &sub, e);
         } else if (!rc) {
-            rc = rk_fail(e, RK_EINPUT, "%s: wrong kind of file: this is a %s, expected a receipt or an aggregate",
-                         paths[i], rk_kind_name(f.kind));
+            rc = rk_fail(e, RK_EINPUT, "%s: wrong kind of file: this is %s, expected a receipt or an aggregate",
+                         paths[i], rk_kind_a(f.kind));
         }
         rk_file_free(&f);
     }
@@ -291,6 +318,7 @@ int agg_build(const char *const *paths, size_t n_paths, unsigned min_bits, rk_fi
     }
     if (!rc) {
         claim->mode = AGG_MODE_CARRIES_RECEIPTS;
+        claim->security_bits = least_bits(&p, 0);
         rk_buf payload;
         rk_buf_init(&payload);
         rk_buf_u32(&payload, (uint32_t)p.n);

@@ -41,6 +41,8 @@ typedef struct agg_claim {
     uint32_t committed[8];             /* public-values digest words after `last` */
     uint64_t cycles;                   /* sum over the range */
     uint32_t mode;                     /* AGG_MODE_* */
+    unsigned security_bits;            /* not stored: set by agg_verify / agg_build to the least
+                                          conjectured FRI security of the receipts it verified */
 } agg_claim;
 
 void agg_claim_encode(const agg_claim *c, uint8_t out[AGG_META_LEN]);
@@ -67,5 +69,10 @@ int agg_build(const char *const *paths, size_t n_paths, unsigned min_bits, rk_fi
  * claim in meta is exactly the chain's.  RK_OK valid, RK_EFALSE invalid,
  * RK_EINPUT malformed. */
 int agg_verify(const rk_file *f, const char *name, unsigned min_bits, agg_claim *claim, rk_err *e);
+/* Optional progress report (the tools' --progress): called after each segment
+ * receipt agg_verify / agg_build has verified, with its name and how many so
+ * far.  NULL (the default) reports nothing.  Not thread-safe: set it once. */
+typedef void (*agg_progress_fn)(void *ctx, const char *name, size_t verified);
+void agg_set_progress(agg_progress_fn fn, void *ctx);
 
 #endif

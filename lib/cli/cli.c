@@ -1,5 +1,7 @@
 #include "cli.h"
 
+#include <errno.h>
+#include <getopt.h>
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -43,8 +45,32 @@ int rk_cli_usage(const rk_cli *c, const char *fmt, ...)
     va_start(ap, fmt);
     vfprintf(stderr, fmt, ap);
     va_end(ap);
-    fprintf(stderr, "\nTry '%s --help'.\n", c->tool);
+    fprintf(stderr, " (try '%s --help')\n", c->tool);
     return RK_EINPUT;
+}
+
+int rk_cli_bad_option(const rk_cli *c, char **argv, const char *optstring)
+{
+    /* getopt leaves optind past the offending word; optopt is the short option
+     * (or a long option's value when its argument is wrong, 0 when unknown) */
+    const char *word = optind > 0 ? argv[optind - 1] : "";
+    int is_long = word[0] == '-' && word[1] == '-';
+    if (!is_long && optopt > 0 && optopt < 0x100)
+        return strchr(optstring, optopt) ? rk_cli_usage(c, "option -%c needs an argument", optopt)
+                                         : rk_cli_usage(c, "unknown option -%c", optopt);
+    if (optopt)
+        return rk_cli_usage(c, strchr(word, '=') ? "option '%s' takes no argument" : "option '%s' needs an argument",
+                            word);
+    return rk_cli_usage(c, "unknown option '%s'", word);
+}
+
+int rk_cli_finish(const rk_cli *c, int rc)
+{
+    if (fflush(stdout) != 0 || ferror(stdout)) {
+        fprintf(stderr, "%s: <stdout>: write error: %s\n", c->tool, strerror(errno ? errno : EIO));
+        return rc > RK_EINTERNAL ? rc : RK_EINTERNAL;
+    }
+    return rc;
 }
 
 int rk_cli_not_implemented(const rk_cli *c, const char *what)

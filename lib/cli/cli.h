@@ -31,8 +31,15 @@ int rk_cli_common_opt(rk_cli *c, int opt);
 
 /* Print "tool: msg" for e and return e->code (the exit code). */
 int rk_cli_fail(const rk_cli *c, const rk_err *e);
-/* Usage error: "tool: msg" + "Try 'tool --help'."; returns RK_EINPUT. */
+/* Usage error, one line: "tool: msg (try 'tool --help')"; returns RK_EINPUT. */
 int rk_cli_usage(const rk_cli *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* getopt_long returned '?' (the tool set opterr = 0): one usage line naming
+ * the option that is unknown or lacks its argument; returns RK_EINPUT. */
+int rk_cli_bad_option(const rk_cli *c, char **argv, const char *optstring);
+/* Call last, with the exit code the tool is about to return: flushes stdout
+ * and turns a write error there (a full disk, a closed pipe, > /dev/full)
+ * into one line and exit 3, so no tool reports success for output it lost. */
+int rk_cli_finish(const rk_cli *c, int rc);
 /* A capability that is not built yet: "tool: not implemented yet: what"; returns RK_EINTERNAL. */
 int rk_cli_not_implemented(const rk_cli *c, const char *what);
 void rk_cli_print_version(const rk_cli *c);

@@ -16,7 +16,7 @@ void rk_config_defaults(rk_config *c)
     c->log_final_poly_len = 0;
     c->device = RK_DEVICE_AUTO;
     c->threads = 0;
-    c->min_security_bits = 100;
+    c->min_security_bits = RK_MIN_SECURITY_BITS;
     snprintf(c->source, sizeof c->source, "defaults");
 }
 

@@ -62,6 +62,10 @@ int rk_ynode_expect(const rk_ydoc *d, const rk_ynode *n, int type, const char *w
 
 enum rk_device { RK_DEVICE_AUTO = 0, RK_DEVICE_CPU = 1, RK_DEVICE_GPU = 2 };
 
+/* The verifiers' security floor when the user gives none (raiko-verify,
+ * raiko-aggregate): conjectured FRI bits; never lowered by the environment. */
+#define RK_MIN_SECURITY_BITS 100
+
 #define RK_PO2_MIN 10
 #define RK_PO2_MAX 24
 

@@ -15,11 +15,55 @@ static const char *const kind_names[] = {
     [RK_KIND_INPUT] = "input", [RK_KIND_PROOF] = "proof",
 };
 
+/* Per-kind payload limits (docs/formats.md "Limits"), with the reason for each:
+ * - segment: a provable segment touches at most RVAIR_MAX_PAGES = 2^16 pages
+ *   (64 MiB), plus their multiproof siblings and its advice; 256 MiB is ample.
+ * - receipt / bare proof: FRI openings of one segment, a few MiB even at 1000
+ *   queries; 256 MiB.
+ * - aggregate: its payload is compressed receipt files, which do not compress
+ *   further, so besides the 64 GiB ceiling it may not decompress to more than
+ *   twice its compressed size plus 1 MiB (see payload_ratio_ok).
+ * - wrapped proof: a Groth16 proof and its public inputs; 1 MiB.
+ * - input: a guest's input stream; 1 GiB. */
+static const uint64_t kind_payload_max[] = {
+    [RK_KIND_SEGMENT] = 256ull << 20, [RK_KIND_RECEIPT] = 256ull << 20,
+    [RK_KIND_AGGREGATE] = RK_PAYLOAD_MAX, [RK_KIND_WRAPPED] = 1ull << 20,
+    [RK_KIND_INPUT] = 1ull << 30, [RK_KIND_PROOF] = 256ull << 20,
+};
+
+uint64_t rk_kind_payload_max(int kind)
+{
+    if (kind < 1 || kind > RK_KIND_MAX_)
+        return 0;
+    return kind_payload_max[kind];
+}
+
+/* An aggregate carries already-compressed receipts: a payload announcing more
+ * than 2 x its compressed size + 1 MiB is a decompression bomb, not a run. */
+static int payload_ratio_ok(int kind, uint64_t raw, uint64_t z)
+{
+    if (kind != RK_KIND_AGGREGATE)
+        return 1;
+    return z <= RK_PAYLOAD_MAX && raw <= 2 * z + (1ull << 20);
+}
+
 const char *rk_kind_name(int kind)
 {
     if (kind < 1 || kind > RK_KIND_MAX_)
         return "unknown";
     return kind_names[kind];
+}
+
+const char *rk_kind_a(int kind)
+{
+    static const char *const a[] = {
+        [RK_KIND_SEGMENT] = "a segment", [RK_KIND_RECEIPT] = "a receipt",
+        [RK_KIND_AGGREGATE] = "an aggregate", [RK_KIND_WRAPPED] = "a wrapped proof",
+        [RK_KIND_INPUT] = "an input", [RK_KIND_PROOF] = "a proof",
+    };
+    if (kind < 1 || kind > RK_KIND_MAX_)
+        return "an unknown kind of file";
+    return a[kind];
 }
 
 void rk_file_init(rk_file *f)
@@ -66,8 +110,9 @@ int rk_file_encode(const rk_file *f, rk_buf *out, rk_err *e)
         return rk_fail(e, RK_EINTERNAL, "cannot write a file of unknown kind %u", f->kind);
     if (f->meta_len > RK_META_MAX)
         return rk_fail(e, RK_EINTERNAL, "%s metadata too large (%zu bytes)", kn, f->meta_len);
-    if ((uint64_t)f->payload_len > RK_PAYLOAD_MAX)
-        return rk_fail(e, RK_EINTERNAL, "%s payload too large (%zu bytes)", kn, f->payload_len);
+    if ((uint64_t)f->payload_len > rk_kind_payload_max(f->kind))
+        return rk_fail(e, RK_EINTERNAL, "%s payload too large (%zu bytes, a %s holds at most %llu)", kn,
+                       f->payload_len, kn, (unsigned long long)rk_kind_payload_max(f->kind));
 
     size_t start = out->len;
     size_t bound = ZSTD_compressBound(f->payload_len);
@@ -174,14 +219,20 @@ static int decode_checked(const uint8_t *buf, size_t len, const char *name, int 
     if (kind < 1 || kind > RK_KIND_MAX_)
         return rk_fail(e, RK_EINPUT, "%s: unknown file kind %u (written by a newer raiko?)", name, kind);
     if (expect_kind && (int)kind != expect_kind)
-        return rk_fail(e, RK_EINPUT, "%s: wrong kind of file: this is a %s, expected a %s", name,
-                       rk_kind_name(kind), rk_kind_name(expect_kind));
+        return rk_fail(e, RK_EINPUT, "%s: wrong kind of file: this is %s, expected %s", name,
+                       rk_kind_a((int)kind), rk_kind_a(expect_kind));
     if (meta_len > RK_META_MAX)
         return rk_fail(e, RK_EINPUT, "%s: metadata block of %u bytes exceeds the limit of %u", name,
                        meta_len, RK_META_MAX);
-    if (raw_len > RK_PAYLOAD_MAX)
-        return rk_fail(e, RK_EINPUT, "%s: payload of %llu bytes exceeds the limit of %llu", name,
-                       (unsigned long long)raw_len, (unsigned long long)RK_PAYLOAD_MAX);
+    if (raw_len > rk_kind_payload_max((int)kind))
+        return rk_fail(e, RK_EINPUT, "%s: payload of %llu bytes exceeds the limit of %llu for a %s", name,
+                       (unsigned long long)raw_len, (unsigned long long)rk_kind_payload_max((int)kind),
+                       rk_kind_name(kind));
+    if (!payload_ratio_ok((int)kind, raw_len, z))
+        return rk_fail(e, RK_EINPUT,
+                       "%s: payload of %llu bytes from %llu compressed bytes: an aggregate's receipts do not "
+                       "compress that well (a decompression bomb?)",
+                       name, (unsigned long long)raw_len, (unsigned long long)z);
     f->kind = (uint16_t)kind;
     f->kind_version = (uint16_t)(buf[12] | buf[13] << 8);
     f->flags = flags;
@@ -220,17 +271,55 @@ int rk_file_decode(const uint8_t *buf, size_t len, const char *name, int expect_
         return rk_fail(e, RK_EINPUT, "%s: corrupted payload (not one zstd frame of the announced size)",
                        name);
     }
-    size_t raw = f->payload_len;
-    f->payload = malloc(raw ? raw : 1);
-    if (!f->payload) {
+    /* Decompress in bounded steps, growing the buffer only as output really
+     * arrives: a frame whose header promises more than its blocks deliver
+     * costs what it delivers, not what it promises. */
+    size_t raw = f->payload_len, cap = raw < (4u << 20) ? raw : (4u << 20);
+    f->payload = malloc(cap ? cap : 1);
+    ZSTD_DCtx *dc = f->payload ? ZSTD_createDCtx() : NULL;
+    if (!dc) {
         rk_file_free(f);
-        return rk_fail(e, RK_EINTERNAL, "%s: out of memory for a %zu-byte payload", name, raw);
+        return rk_fail(e, RK_EINTERNAL, "%s: out of memory for the payload", name);
     }
-    size_t got = ZSTD_decompress(f->payload, raw, z, zlen);
-    if (ZSTD_isError(got) || got != raw) {
+    ZSTD_inBuffer zin = {z, (size_t)zlen, 0};
+    ZSTD_outBuffer zout = {f->payload, cap, 0};
+    size_t left = 1;
+    rc = RK_OK;
+    while (!rc) {
+        left = ZSTD_decompressStream(dc, &zout, &zin);
+        if (ZSTD_isError(left)) {
+            rc = rk_fail(e, RK_EINPUT, "%s: corrupted payload (%s)", name, ZSTD_getErrorName(left));
+            break;
+        }
+        if (left == 0) /* the frame is complete */
+            break;
+        if (zout.pos == raw) { /* all announced bytes, but the frame goes on */
+            rc = rk_fail(e, RK_EINPUT, "%s: corrupted payload (longer than announced)", name);
+            break;
+        }
+        if (zout.pos < zout.size && zin.pos == zin.size) {
+            rc = rk_fail(e, RK_EINPUT, "%s: corrupted payload (short decompression)", name);
+            break;
+        }
+        if (zout.pos == zout.size) {
+            size_t ncap = cap > raw / 2 ? raw : 2 * cap;
+            uint8_t *p = realloc(f->payload, ncap);
+            if (!p) {
+                rc = rk_fail(e, RK_EINTERNAL, "%s: out of memory for a %zu-byte payload", name, raw);
+                break;
+            }
+            f->payload = p;
+            cap = ncap;
+            zout.dst = p;
+            zout.size = cap;
+        }
+    }
+    ZSTD_freeDCtx(dc);
+    if (!rc && (zout.pos != raw || zin.pos != zin.size))
+        rc = rk_fail(e, RK_EINPUT, "%s: corrupted payload (short decompression)", name);
+    if (rc) {
         rk_file_free(f);
-        return rk_fail(e, RK_EINPUT, "%s: corrupted payload (%s)", name,
-                       ZSTD_isError(got) ? ZSTD_getErrorName(got) : "short decompression");
+        return rc;
     }
     return RK_OK;
 }

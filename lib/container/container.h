@@ -37,7 +37,7 @@
 #define RK_CONTAINER_HEADER 40
 #define RK_CONTAINER_TRAILER 8
 #define RK_META_MAX (1u << 20)
-#define RK_PAYLOAD_MAX (1ull << 36) /* 64 GiB uncompressed */
+#define RK_PAYLOAD_MAX (1ull << 36) /* 64 GiB uncompressed: no kind allows more */
 #define RK_ZSTD_LEVEL 3             /* part of the format's determinism: do not vary */
 
 enum rk_kind {
@@ -86,7 +86,15 @@ int rk_file_encode(const rk_file *f, rk_buf *out, rk_err *e);
 /* Encode and write atomically ("-" = stdout). */
 int rk_file_write(const char *path, const rk_file *f, rk_err *e);
 
+/* The most payload bytes (uncompressed) a file of this kind may announce
+ * (docs/formats.md, "Limits"): checked before anything is allocated, so a
+ * small file that claims, or really decompresses to, gigabytes (a zstd bomb)
+ * is refused.  0 for an unknown kind. */
+uint64_t rk_kind_payload_max(int kind);
+
 /* "segment", "receipt", ...; "unknown" for anything else. */
 const char *rk_kind_name(int kind);
+/* The same with its article, for messages: "a receipt", "an aggregate". */
+const char *rk_kind_a(int kind);
 
 #endif

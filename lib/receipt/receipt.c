@@ -348,6 +348,8 @@ int rcpt_prove_segment(const segment *s, const fri_params *fri, const rcpt_prove
     if (rc)
         goto out;
     double t_machine = now_s(), keygen_s = 0;
+#define PROGRESS(phase) (opts->progress ? opts->progress(opts->progress_ctx, phase) : (void)0)
+    PROGRESS("machine");
     replay_ctx c = {NULL, {0}, e};
     rk_rd_init(&c.items, s->tape_items, s->tape_items_len);
     rc = rvair_builder_new(&c.b, sc->start_pc, s->regs, s->committed, s->deferred, s->pages,
@@ -362,13 +364,17 @@ int rcpt_prove_segment(const segment *s, const fri_params *fri, const rcpt_prove
         goto out;
     }
     double t_replay = now_s();
+    PROGRESS("replay");
     rc = rvair_builder_finish(c.b, &m, &tr, e);
     if (rc)
         goto out;
+    PROGRESS("trace");
     double t_keygen = now_s();
     if ((rc = rk_backend_ready(e)) || (rc = machine_key(&m, fri, &pk, e)))
         goto out;
     keygen_s = now_s() - t_keygen; /* with the wait for the device, if it is still starting */
+    PROGRESS("key");
+#undef PROGRESS
     if (!opts->skip_checks &&
         (tr.bnd.pc_post != sc->end_pc || tr.bnd.cycles != sc->cycles || tr.bnd.halted != sc->halted ||
          tr.bnd.exit_code != sc->exit_code)) {
@@ -401,7 +407,7 @@ int rcpt_prove_segment(const segment *s, const fri_params *fri, const rcpt_prove
         const bb_t *traces[RVAIR_N_TABLES];
         for (int i = 0; i < RVAIR_N_TABLES; i++)
             traces[i] = tr.main[i];
-        stark_prove_opts so = {opts->skip_checks, stats ? &stats->phases : NULL};
+        stark_prove_opts so = {opts->skip_checks, stats ? &stats->phases : NULL, opts->progress, opts->progress_ctx};
         rc = stark_prove(&pk, traces, tr.log_h, pub, &so, &proof, e);
         if (rc)
             goto out;

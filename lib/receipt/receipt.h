@@ -68,6 +68,10 @@ typedef struct rcpt_prove_opts {
     /* also run rvair_check (exact per-constraint and per-bus diagnosis) before
      * proving; stark_prove checks constraints and bus balance in any case */
     int full_check;
+    /* optional (raiko-prove-seg --progress): called as each phase of the proof
+     * ends: "machine", "replay", "trace", "key", then stark_prove's phases */
+    void (*progress)(void *ctx, const char *phase_done);
+    void *progress_ctx;
 } rcpt_prove_opts;
 
 typedef struct rcpt_stats {

@@ -1173,7 +1173,9 @@ int stark_prove(const stark_pk *pk, const bb_t *const *traces, const unsigned *l
     stark_phase_times tm;
     memset(&tm, 0, sizeof tm);
     double t_ph = rk_backend_clock(), t_now;
-#define PHASE_DONE(field) (t_now = rk_backend_clock(), tm.field += t_now - t_ph, t_ph = t_now)
+#define PHASE_DONE(field)                                                                          \
+    (t_now = rk_backend_clock(), tm.field += t_now - t_ph, t_ph = t_now,                           \
+     opts && opts->progress ? opts->progress(opts->progress_ctx, #field) : (void)0)
     /* The prover's own checks, so that a wrong trace gets a clear error instead of a false
      * proof.  On the CPU every row is checked first (a few percent of the proof); on the GPU
      * (where that would be ~15%) the proof's out-of-domain equation is checked after the

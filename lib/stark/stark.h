@@ -90,6 +90,10 @@ typedef struct stark_prove_opts {
      * bad trace does not yield a verifying proof.  Never set in production. */
     int test_skip_constraint_check;
     stark_phase_times *times; /* optional: filled by stark_prove */
+    /* optional (the tools' --progress): called as each phase ends, with its
+     * name ("check", "main", "perm", "quotient", "open", "fri") */
+    void (*progress)(void *ctx, const char *phase_done);
+    void *progress_ctx;
 } stark_prove_opts;
 
 /* Prove; appends the proof bytes to out.  RK_EINPUT if a trace has a wrong

@@ -35,6 +35,30 @@ static const char usage[] =
     "2 bad input (unreadable or wrong kind of file),\n"
     "3 internal or resource error (also: --device gpu without a usable GPU).\n";
 
+/* --progress (or a terminal): each phase of the proof as it ends, with the
+ * time since the start, on stderr.  The phases are those of -v's report. */
+typedef struct progress_ctx {
+    const char *tool, *segment;
+    double t0;
+    int step;
+} progress_ctx;
+
+static void show_progress(void *ctx, const char *phase)
+{
+    progress_ctx *p = ctx;
+    static const struct { const char *key, *words; } names[] = {
+        {"machine", "machine built"}, {"replay", "replay"},       {"trace", "trace rows and tables"},
+        {"key", "proving key"},       {"check", "self-check"},    {"main", "main trace commit"},
+        {"perm", "permutation traces"}, {"quotient", "quotient"}, {"open", "openings"},
+        {"fri", "FRI"}};
+    const char *words = phase;
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        if (strcmp(names[i].key, phase) == 0)
+            words = names[i].words;
+    p->step++;
+    fprintf(stderr, "%s: %s: [%d] %s done, %.2f s\n", p->tool, p->segment, p->step, words, rk_now_seconds() - p->t0);
+}
+
 int main(int argc, char **argv)
 {
     rk_cli_prefer_hugepages(argv);
@@ -48,21 +72,27 @@ int main(int argc, char **argv)
         {"quiet", no_argument, 0, 'q'},        {"verbose", no_argument, 0, 'v'},
         {"help", no_argument, 0, 'h'},         {"version", no_argument, 0, RK_OPT_VERSION},
         {0, 0, 0, 0}};
+    static const char optstring[] = "o:c:qvh";
     int o;
-    while ((o = getopt_long(argc, argv, "o:c:qvh", opts, NULL)) != -1) {
+    opterr = 0;
+    while ((o = getopt_long(argc, argv, optstring, opts, NULL)) != -1) {
         if (rk_cli_common_opt(&c, o))
             continue;
         switch (o) {
         case 'o': out = optarg; break;
         case 'c': config = optarg; break;
         case RK_OPT_TOOL_BASE: device = optarg; break;
-        case 'h': fputs(usage, stdout); return 0;
-        case RK_OPT_VERSION: rk_cli_print_version(&c); return 0;
-        default: return rk_cli_usage(&c, "unknown option");
+        case 'h': fputs(usage, stdout); return rk_cli_finish(&c, 0);
+        case RK_OPT_VERSION: rk_cli_print_version(&c); return rk_cli_finish(&c, 0);
+        default: return rk_cli_bad_option(&c, argv, optstring);
         }
     }
     if (optind >= argc)
         return rk_cli_usage(&c, "no segment file given");
+    if (!argv[optind][0] || (out && !out[0]) || (config && !config[0]))
+        return rk_cli_usage(&c, "an empty file name");
+    if (c.json && out && strcmp(out, "-") == 0)
+        return rk_cli_usage(&c, "--json and -o - would both write to stdout");
     if (argc - optind > 1)
         return rk_cli_usage(&c, "one segment file at a time (use GNU parallel for many)");
     if (device && strcmp(device, "cpu") && strcmp(device, "gpu") && strcmp(device, "auto"))
@@ -114,8 +144,23 @@ int main(int argc, char **argv)
     rcpt_stats st;
     memset(&st, 0, sizeof st);
     int rc = seg_load(&s, in, &e);
+    /* claims that cannot hold whatever the replay: segment 0 is where the run starts, the image */
+    if (!rc && s.claim.index == 0 && memcmp(&s.claim.pre_state, &s.claim.image_id, sizeof s.claim.image_id))
+        rc = rk_fail(&e, RK_EFALSE, "%s: the segment's claims cannot hold: segment 0 does not start from the image id",
+                     in);
     if (!rc) {
-        rc = rcpt_prove_segment(&s, &fri, NULL, &rcpt, &st, &e);
+        progress_ctx pc = {c.tool, in, rk_now_seconds(), 0};
+        rcpt_prove_opts po;
+        memset(&po, 0, sizeof po);
+        if (c.progress && !c.quiet) {
+            po.progress = show_progress;
+            po.progress_ctx = &pc;
+            fprintf(stderr, "%s: %s: segment %u, %llu cycles: proving\n", c.tool, in, s.claim.index,
+                    (unsigned long long)s.claim.cycles);
+        }
+        rc = rcpt_prove_segment(&s, &fri, &po, &rcpt, &st, &e);
+        if (!rc && c.progress && !c.quiet)
+            fprintf(stderr, "%s: %s: proven, %.2f s\n", c.tool, in, rk_now_seconds() - pc.t0);
         rk_err be;
         rk_err_clear(&be);
         if (rc && rk_backend_ready(&be)) { /* the device asked for could not be opened: its message */
@@ -207,5 +252,5 @@ int main(int argc, char **argv)
     free(def_out);
     if (rc)
         return rk_cli_fail(&c, &e);
-    return 0;
+    return rk_cli_finish(&c, 0);
 }
