@@ -67,7 +67,7 @@ SelectTypeParameters=CR_Core
 GresTypes=gpu
 ReturnToService=2
 MinJobAge=600
-SchedulerParameters=defer_batch=0
+SchedulerParameters=sched_interval=1,bf_interval=1
 NodeName=$host NodeAddr=127.0.0.1 CPUs=$cpus Gres=gpu:$gpus State=UNKNOWN
 PartitionName=test Nodes=$host Default=YES MaxTime=INFINITE State=UP
 CONF
@@ -75,8 +75,8 @@ CONF
 NodeName=$host Name=gpu File=$d/gpu[0-$((gpus - 1))]
 CONF
     export SLURM_CONF=$d/slurm.conf
-    slurmctld -D -i -f "$d/slurm.conf" >>"$d/log/slurmctld.out" 2>&1 &
-    slurmd -D -f "$d/slurm.conf" -N "$host" >>"$d/log/slurmd.out" 2>&1 &
+    slurmctld -D -i -f "$d/slurm.conf" >>"$d/log/slurmctld.out" 2>&1 3>&- &
+    slurmd -D -f "$d/slurm.conf" -N "$host" >>"$d/log/slurmd.out" 2>&1 3>&- &
     for i in $(seq 100); do
         sinfo -h -N -o '%T' 2>/dev/null | grep -qx idle && return 0
         sleep 0.2
