@@ -110,7 +110,7 @@ SH
     # the prover's task is killed as preemption or an operator would kill it
     scancel "${array}_1"
     wait $first && fail "raiko-slurm --wait succeeded although a task was killed"
-    grep -q "the aggregation job .* did not succeed" "$T/first.log"
+    grep -q "the aggregation job .* never ran" "$T/first.log"
     grep -q "raiko-slurm --resubmit -w $T/w" "$T/first.log"
     [ ! -e "$T/w/split/seg-00001.rrcpt" ]
     [ ! -e "$T/w/run.ragg" ]
