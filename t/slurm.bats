@@ -76,7 +76,7 @@ SH
     # the man page is made from --help like every tool's
     scripts_mkman=$top/scripts/mkman
     "$scripts_mkman" "$top/scripts/raiko-slurm" "$T"
-    grep -q '^raiko-slurm \\- Prove a guest run on Slurm' "$T/raiko-slurm.1"
+    grep -q '^raiko-slurm \\- Prove a guest run on a Slurm cluster, one array task (one GPU) per segment.$' "$T/raiko-slurm.1"
 }
 
 @test "slurm: array tasks with one GPU each and an afterok aggregation give the local run's receipt, byte for byte" {

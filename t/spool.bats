@@ -87,7 +87,7 @@ published_once() {   # every segment published exactly once, in all the logs tog
     assert_failure 2
     assert_output "raiko-spool: $T/missing.rseg: no such file"
     "$top/scripts/mkman" "$top/scripts/raiko-spool" "$T"
-    grep -q '^raiko-spool \\- Spool directory worker' "$T/raiko-spool.1"
+    grep -q '^raiko-spool \\- Prove the segments of a spool directory shared by many hosts' "$T/raiko-spool.1"
 }
 
 @test "spool: two workers, one killed mid-proof: its claim expires, each segment is published once, the aggregate is the local run's" {
