@@ -32,7 +32,7 @@ teardown() {
 
 # tool DIR MODE: a raiko-prove-seg that records each call in $T/calls and then
 # hang: hangs for ever on its first call (a worker to kill mid-proof)
-# slow: takes 8 s (longer than the lease timeout) before proving
+# slow: takes 8 s (twice the lease timeout) before proving
 # bad: damages its receipt
 tool() {
     mkdir -p "$1"
@@ -52,7 +52,7 @@ SH
 
 worker() {   # worker NAME PATHPREFIX ARGS...: a spool worker in its own process group
     local name=$1 pre=$2; shift 2
-    PATH="$pre:$PATH" setsid raiko-spool --id "$name" --loop --interval 1 --lease-timeout 3 "$@" "$S" \
+    PATH="$pre:$PATH" setsid raiko-spool --id "$name" --loop --interval 1 --lease-timeout 4 "$@" "$S" \
         >"$T/$name.out" 2>&1 3>&- &
     pids+=($!)
 }
