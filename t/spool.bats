@@ -34,6 +34,7 @@ teardown() {
 # hang: hangs for ever on its first call (a worker to kill mid-proof)
 # slow: takes 8 s (twice the lease timeout) before proving
 # bad: damages its receipt
+# race: before proving, another worker "publishes" seg-00000 (the local run's receipt)
 tool() {
     mkdir -p "$1"
     cat >"$1/raiko-prove-seg" <<SH
@@ -43,6 +44,7 @@ out=""; a=("\$@"); for ((i = 0; i < \${#a[@]}; i++)); do [ "\${a[i]}" = -o ] && 
 case $2 in
 hang) mkdir "$T/hung" 2>/dev/null && { sleep 300; exit 1; } ;;
 slow) sleep 8 ;;
+race) case "\$*" in *seg-00000.rseg*) cp "$F/local/split/seg-00000.rrcpt" "$S/done/seg-00000.rrcpt.x" && mv "$S/done/seg-00000.rrcpt.x" "$S/done/seg-00000.rrcpt" ;; esac ;;
 bad) "$RAIKO_BIN/raiko-prove-seg" "\$@" || exit; printf '\\x55' | dd of="\$out" bs=1 seek=300 conv=notrunc status=none; exit 0 ;;
 esac
 exec "$RAIKO_BIN/raiko-prove-seg" "\$@"
@@ -148,4 +150,16 @@ published_once() {   # every segment published exactly once, in all the logs tog
     assert_output --partial "seg-00001.rseg: its receipt is already published: dropped"
     [ ! -s "$T/calls" ]
     published_once
+}
+
+@test "spool: a receipt published by another worker meanwhile is never replaced" {
+    raiko-spool -q --add "$S" "$F/local/split"
+    tool "$T/race" race
+    run env PATH="$T/race:$PATH" raiko-spool --id r --max 1 "$S"
+    assert_success
+    assert_output --partial "seg-00000.rrcpt was published by another worker meanwhile: ours dropped"
+    refute_output --partial "published seg-00000.rrcpt"
+    # the file in done/ is the one published first (same bytes, but not replaced: same inode)
+    [ "$(stat -c %h "$S/done/seg-00000.rrcpt")" = 1 ]
+    [ -f "$S/done/seg-00000.rseg" ] && [ -z "$(find "$S/claimed" "$S/leases" "$S/tmp" -mindepth 1)" ]
 }
