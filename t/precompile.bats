@@ -73,3 +73,19 @@ PY
     assert_output --partial "was executed but is not provable yet"
     [ ! -e "$T/r.rrcpt" ]
 }
+
+@test "precompile: --sp1-abi v3 appends fd-4 hints (SP1 v1-v3), v4/v5 and the default put them in front" {
+    [ -f "$G/t/fd4.elf" ] || skip "guests not built"
+    run raiko-split --execute-only --sp1-abi v3 "$G/t/fd4.elf"
+    assert_failure 1
+    assert_line "exit_code: 1"
+    for abi in v4 v5; do
+        run raiko-split --execute-only --sp1-abi $abi "$G/t/fd4.elf"
+        assert_line "exit_code: 2"
+    done
+    run raiko-split --execute-only "$G/t/fd4.elf"
+    assert_line "exit_code: 2"
+    run raiko-split --execute-only --sp1-abi v2 "$G/t/fd4.elf"
+    assert_failure 2
+    assert_output --partial "--sp1-abi must be v3, v4 or v5"
+}
