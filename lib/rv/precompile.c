@@ -327,3 +327,138 @@ int rv_hook_fp_sqrt(rv_machine *m, rk_err *e, const uint8_t *buf, uint32_t n)
         return rk_fail(e, RK_EINTERNAL, "out of memory for the input stream");
     return RK_OK;
 }
+
+/* ---- SP1 v1-v3 ECRECOVER hooks (fd 5, fd 7): k256's recover_from_prehash ---- */
+
+typedef struct { u256 x, y; int inf; } ec_pt;
+
+static void ec_dbl(ec_pt *a, const u256_field *f)
+{
+    if (a->inf || u256_is_zero(&a->y)) {
+        a->inf = 1;
+        return;
+    }
+    u256 t, num, den, s, x3, y3;
+    u256_fp_mul(&t, &a->x, &a->x, f);
+    u256_fp_add(&num, &t, &t, f);
+    u256_fp_add(&num, &num, &t, f);
+    u256_fp_add(&den, &a->y, &a->y, f);
+    u256_fp_inv(&den, &den, f);
+    u256_fp_mul(&s, &num, &den, f);
+    u256_fp_mul(&x3, &s, &s, f);
+    u256_fp_sub(&x3, &x3, &a->x, f);
+    u256_fp_sub(&x3, &x3, &a->x, f);
+    u256_fp_sub(&t, &a->x, &x3, f);
+    u256_fp_mul(&y3, &s, &t, f);
+    u256_fp_sub(&a->y, &y3, &a->y, f);
+    a->x = x3;
+}
+
+static void ec_add_pt(ec_pt *a, const ec_pt *b, const u256_field *f)
+{
+    if (b->inf)
+        return;
+    if (a->inf) {
+        *a = *b;
+        return;
+    }
+    if (!u256_cmp(&a->x, &b->x)) {
+        if (!u256_cmp(&a->y, &b->y))
+            ec_dbl(a, f);
+        else
+            a->inf = 1;
+        return;
+    }
+    u256 num, den, s, x3, y3, t;
+    u256_fp_sub(&num, &b->y, &a->y, f);
+    u256_fp_sub(&den, &b->x, &a->x, f);
+    u256_fp_inv(&den, &den, f);
+    u256_fp_mul(&s, &num, &den, f);
+    u256_fp_mul(&x3, &s, &s, f);
+    u256_fp_sub(&x3, &x3, &a->x, f);
+    u256_fp_sub(&x3, &x3, &b->x, f);
+    u256_fp_sub(&t, &a->x, &x3, f);
+    u256_fp_mul(&y3, &s, &t, f);
+    u256_fp_sub(&a->y, &y3, &a->y, f);
+    a->x = x3;
+}
+
+/* Public key of (r, s, recid) over the 32-byte prehash; 0 when recovery fails. */
+static int ecrecover(ec_pt *q, const u256 *r, const u256 *s, unsigned recid, const u256 *z_raw,
+                     const u256_field *fn)
+{
+    const u256_field *f = &SECP256K1_P;
+    static const u256 GX = {{0x59F2815B16F81798ull, 0x029BFCDB2DCE28D9ull, 0x55A06295CE870B07ull, 0x79BE667EF9DCBBACull}};
+    static const u256 GY = {{0x9C47D08FFB10D4B8ull, 0xFD17B448A6855419ull, 0x5DA4FBFC0E1108A8ull, 0x483ADA7726A3C465ull}};
+    u256 x = *r, t, seven = {{7, 0, 0, 0}};
+    if ((recid & 2) && (u256_add(&x, r, &fn->p) || u256_cmp(&x, &f->p) >= 0))
+        return 0;
+    if (u256_cmp(&x, &f->p) >= 0)
+        return 0;
+    ec_pt R = {x, {{0, 0, 0, 0}}, 0}, G = {GX, GY, 0};
+    u256_fp_mul(&t, &x, &x, f);
+    u256_fp_mul(&t, &t, &x, f);
+    u256_fp_add(&t, &t, &seven, f);
+    if (!u256_fp_sqrt(&R.y, &t, NULL, f))
+        return 0;
+    if ((R.y.w[0] & 1) != (recid & 1))
+        u256_fp_neg(&R.y, &R.y, f);
+    u256 z, rinv, u1, u2;
+    u256_fp_reduce(&z, z_raw, fn);
+    u256_fp_inv(&rinv, r, fn);
+    u256_fp_mul(&u1, &rinv, &z, fn);
+    u256_fp_neg(&u1, &u1, fn);
+    u256_fp_mul(&u2, &rinv, s, fn);
+    q->inf = 1;
+    for (int bit = 255; bit >= 0; bit--) {
+        ec_dbl(q, f);
+        if ((u1.w[bit / 64] >> (bit % 64)) & 1)
+            ec_add_pt(q, &G, f);
+        if ((u2.w[bit / 64] >> (bit % 64)) & 1)
+            ec_add_pt(q, &R, f);
+    }
+    return !q->inf;
+}
+
+int rv_hook_ecrecover(rv_machine *m, rk_err *e, const uint8_t *buf, uint32_t n, int v2)
+{
+    const char *name = v2 ? "ECRECOVER_V2 (fd 7)" : "ECRECOVER (fd 5)";
+    static const u256 N = {{0xBFD25E8CD0364141ull, 0xBAAEDCE6AF48A03Bull, 0xFFFFFFFFFFFFFFFEull, 0xFFFFFFFFFFFFFFFFull}};
+    static const u256 HALF_N = {{0xDFE92F46681B20A0ull, 0x5D576E7357A4501Dull, 0xFFFFFFFFFFFFFFFFull, 0x7FFFFFFFFFFFFFFFull}};
+    if (n != 65 + 32)
+        return rv_fault(m, e, m->pc, "%s hook: %u-byte buffer (SP1: signature 65 + hash 32)", name, n);
+    u256_field fn;
+    u256_field_init(&fn, &N);
+    u256 r, s, z;
+    u256_from_be(&r, buf, 32);
+    u256_from_be(&s, buf + 32, 32);
+    u256_from_be(&z, buf + 65, 32);
+    unsigned recid = buf[64];
+    if (u256_is_zero(&r) || u256_is_zero(&s) || u256_cmp(&r, &N) >= 0 || u256_cmp(&s, &N) >= 0)
+        return rv_fault(m, e, m->pc, "%s hook: r or s not in [1, n) (SP1 panics)", name);
+    if (u256_cmp(&s, &HALF_N) > 0) { /* k256's normalize_s: low s, flipped y parity */
+        u256_fp_neg(&s, &s, &fn);
+        recid ^= 1;
+    }
+    if (recid > 3)
+        return rv_fault(m, e, m->pc, "%s hook: recovery id %u (SP1 panics)", name, recid);
+    ec_pt q;
+    uint8_t status = 1, key[33], sinv_b[32];
+    if (!ecrecover(&q, &r, &s, recid, &z, &fn)) {
+        if (!v2)
+            return rv_fault(m, e, m->pc, "%s hook: no public key recovers (SP1 panics)", name);
+        status = 0;
+        if (rv_stream_push_front(&m->input, &status, 1))
+            return rk_fail(e, RK_EINTERNAL, "out of memory for the input stream");
+        return RK_OK;
+    }
+    key[0] = (uint8_t)(2 + (q.y.w[0] & 1)); /* SEC1 compressed */
+    u256_to_be(key + 1, 32, &q.x);
+    u256 sinv;
+    u256_fp_inv(&sinv, &s, &fn);
+    u256_to_be(sinv_b, 32, &sinv);
+    if (rv_stream_push_front(&m->input, sinv_b, 32) || rv_stream_push_front(&m->input, key, 33) ||
+        (v2 && rv_stream_push_front(&m->input, &status, 1)))
+        return rk_fail(e, RK_EINTERNAL, "out of memory for the input stream");
+    return RK_OK;
+}

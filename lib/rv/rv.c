@@ -280,6 +280,13 @@ static int sys_write(rv_machine *m, rk_err *e)
             return rc;
         break;
     }
+    case RV_FD_ECRECOVER_V1:
+    case RV_FD_ECRECOVER_V2: {
+        int rc = rv_hook_ecrecover(m, e, src, n, fd == RV_FD_ECRECOVER_V2);
+        if (rc)
+            return rc;
+        break;
+    }
     case RV_FD_FP_INV: {
         int rc = rv_hook_fp_inv(m, e, src, n);
         if (rc)

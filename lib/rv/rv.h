@@ -52,7 +52,8 @@ enum rv_syscall_code {
 
 /* Write file descriptors (SP1 v4+, and the pre-v4 legacy values). */
 enum { RV_FD_STDOUT = 1, RV_FD_STDERR = 2, RV_FD_PUBLIC_VALUES_V3 = 3, RV_FD_HINT_V3 = 4,
-       RV_FD_PUBLIC_VALUES = 13, RV_FD_HINT = 14, RV_FD_FP_SQRT = 20, RV_FD_FP_INV = 21 };
+       RV_FD_PUBLIC_VALUES = 13, RV_FD_HINT = 14, RV_FD_FP_SQRT = 20, RV_FD_FP_INV = 21,
+       RV_FD_ECRECOVER_V1 = 5, RV_FD_ECRECOVER_V2 = 7 /* SP1 v1-v3 hooks */ };
 
 /* Which SP1 executor generation's I/O the guest expects (docs/exec.md): only
  * fd 4 differs today (v1-v3 append its bytes to the input stream, v4 and v5

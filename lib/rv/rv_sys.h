@@ -35,5 +35,8 @@ int rv_sys_bn254_fp2_mul(rv_machine *m, rk_err *e);
  * front of the input stream, in order. */
 int rv_hook_fp_sqrt(rv_machine *m, rk_err *e, const uint8_t *buf, uint32_t n);
 int rv_hook_fp_inv(rv_machine *m, rk_err *e, const uint8_t *buf, uint32_t n);
+/* SP1 v1-v3 hooks: fd 5 ECRECOVER -> [sec1 key (33)], [s^-1 (32)]; fd 7
+ * ECRECOVER_V2 -> [1], key, s^-1, or [0] when no key recovers. */
+int rv_hook_ecrecover(rv_machine *m, rk_err *e, const uint8_t *buf, uint32_t n, int v2);
 
 #endif

@@ -326,6 +326,31 @@ def main():
     r.check("fd 4 v3", "write 3 4 aa bbbb", ["aa", "bbbb"])
     r.check("fd 14", "write 3 14 aa bbbb", ["bbbb", "aa"])
 
+    # SP1 v1-v3 ECRECOVER hooks (fd 5, fd 7): k256 recover_from_prehash, high s normalized
+    for i in range(max(4, N // 5)):
+        d, k, z = rnd.randrange(1, N_K1), rnd.randrange(1, N_K1), rnd.randrange(2**256)
+        R = smul(P_K1, k, G_K1)
+        rr = R[0] % N_K1
+        s = pow(k, N_K1 - 2, N_K1) * (z + rr * d) % N_K1
+        v = R[1] & 1
+        if R[0] >= N_K1 or not s:
+            continue
+        if i % 2:
+            s, v = N_K1 - s, v ^ 1
+        Q = smul(P_K1, d, G_K1)
+        buf = rr.to_bytes(32, "big") + s.to_bytes(32, "big") + bytes([v]) + z.to_bytes(32, "big")
+        sn = min(s, N_K1 - s)
+        key = bytes([2 + (Q[1] & 1)]) + Q[0].to_bytes(32, "big")
+        sinv = pow(sn, N_K1 - 2, N_K1).to_bytes(32, "big").hex()
+        r.check("ECRECOVER fd 5", "write 3 5 " + buf.hex(), [key.hex(), sinv])
+        r.check("ECRECOVER_V2 fd 7", "write 3 7 " + buf.hex(), ["01", key.hex(), sinv])
+    # recovery id 2 (x = r + n) with r + n >= p: no key; v2 says [0], v1 panics in SP1
+    nokey = (P_K1 - N_K1 + 5).to_bytes(32, "big") + (7).to_bytes(32, "big") + bytes([2]) + bytes(32)
+    r.check("ECRECOVER_V2 no key", "write 3 7 " + nokey.hex(), ["00"])
+    r.check("ECRECOVER no key", "write 3 5 " + nokey.hex(), "no public key recovers")
+    r.check("ECRECOVER s = 0", "write 3 5 " + (bytes(31) + b"\x01" + bytes(32) + bytes(33)).hex(), "r or s not in")
+    r.check("ECRECOVER length", "write 3 5 " + bytes(96).hex(), "96-byte buffer")
+
     r.p.stdin.close()
     r.p.wait()
     for f in r.fail[:10]:
