@@ -112,6 +112,47 @@ int rk_enter_unconstrained(void) { return (int)rk_syscall(RK_SYS_ENTER_UNCONSTRA
 void rk_exit_unconstrained(void) { rk_syscall(RK_SYS_EXIT_UNCONSTRAINED, 0, 0, 0); }
 void rk_hint_push(const void *p, uint32_t n) { rk_write(RK_FD_HINT, p, n); }
 
+/* ---- field hooks (SP1 v5's fd 20/21): [len BE u32 | operands BE] ---- */
+static uint32_t hook_buf[4 + 3 * 64 / 4 + 1];
+
+static void hook_call(uint32_t fd, const uint8_t *const *ops, int k, uint32_t len)
+{
+    uint8_t *b = (uint8_t *)hook_buf;
+    b[0] = (uint8_t)(len >> 24); b[1] = (uint8_t)(len >> 16); b[2] = (uint8_t)(len >> 8); b[3] = (uint8_t)len;
+    for (int i = 0; i < k; i++)
+        memcpy(b + 4 + i * len, ops[i], len);
+    rk_write(fd, b, 4 + (uint32_t)k * len);
+}
+
+void rk_fp_inv_hint(uint8_t *out, const uint8_t *elem, const uint8_t *mod, uint32_t len)
+{
+    const uint8_t *ops[2] = {elem, mod};
+    if (len > 64)
+        rk_panic("rk_fp_inv_hint: len > 64");
+    hook_call(RK_FD_FP_INV, ops, 2, len);
+    if (rk_hint_len() != len)
+        rk_panic("rk_fp_inv_hint: no answer");
+    rk_hint_read(hook_buf, len);
+    memcpy(out, hook_buf, len);
+}
+
+int rk_fp_sqrt_hint(uint8_t *out, const uint8_t *elem, const uint8_t *mod, const uint8_t *nqr, uint32_t len)
+{
+    const uint8_t *ops[3] = {elem, mod, nqr};
+    if (len > 64)
+        rk_panic("rk_fp_sqrt_hint: len > 64");
+    hook_call(RK_FD_FP_SQRT, ops, 3, len);
+    if (rk_hint_len() != 1)
+        rk_panic("rk_fp_sqrt_hint: no answer");
+    rk_hint_read(hook_buf, 1);
+    int status = ((uint8_t *)hook_buf)[0];
+    if (rk_hint_len() != len)
+        rk_panic("rk_fp_sqrt_hint: no root");
+    rk_hint_read(hook_buf, len);
+    memcpy(out, hook_buf, len);
+    return status;
+}
+
 /* ---- freestanding libc pieces (picolibc brings its own) ---- */
 #ifndef RK_PICOLIBC
 void *memcpy(void *d, const void *s, size_t n)

@@ -58,6 +58,49 @@ void rk_hint_push(const void *p, uint32_t n); /* push an item to the front of th
 /* Bump allocator from _end up to 0x78000000 (never frees). */
 void *rk_alloc(size_t n);
 
+/* Precompiles (SP1's codes and memory layout; docs/exec.md "Precompiles").
+ * Field elements and coordinates are 8 little-endian 32-bit words; a point
+ * is x (words 0..7) then y (words 8..15); results replace the first operand.
+ * Pointers must be 4-aligned.  ADD of a point to itself is a fault (use
+ * DOUBLE); there is no point at infinity: the guest keeps track of it. */
+#define RK_SYS_SECP256K1_ADD 0x0001010Au
+#define RK_SYS_SECP256K1_DOUBLE 0x0000010Bu
+#define RK_SYS_SECP256K1_DECOMPRESS 0x0000010Cu
+#define RK_SYS_BN254_ADD 0x0001010Eu
+#define RK_SYS_BN254_DOUBLE 0x0000010Fu
+#define RK_SYS_UINT256_MUL 0x0001011Du
+#define RK_SYS_BN254_FP_ADD 0x00010126u
+#define RK_SYS_BN254_FP_SUB 0x00010127u
+#define RK_SYS_BN254_FP_MUL 0x00010128u
+#define RK_SYS_BN254_FP2_ADD 0x00010129u
+#define RK_SYS_BN254_FP2_SUB 0x0001012Au
+#define RK_SYS_BN254_FP2_MUL 0x0001012Bu
+#define RK_FD_FP_SQRT 20 /* hooks: results pushed to the front of the input stream */
+#define RK_FD_FP_INV 21
+
+static inline void rk_secp256k1_add(uint32_t p[16], const uint32_t q[16])
+{ rk_syscall(RK_SYS_SECP256K1_ADD, (uint32_t)(uintptr_t)p, (uint32_t)(uintptr_t)q, 0); }
+static inline void rk_secp256k1_double(uint32_t p[16])
+{ rk_syscall(RK_SYS_SECP256K1_DOUBLE, (uint32_t)(uintptr_t)p, 0, 0); }
+/* xy: x in words 8..15 on entry; y with parity is_odd (0/1) written to words 0..7 */
+static inline void rk_secp256k1_decompress(uint32_t xy[16], uint32_t is_odd)
+{ rk_syscall(RK_SYS_SECP256K1_DECOMPRESS, (uint32_t)(uintptr_t)xy, is_odd, 0); }
+static inline void rk_bn254_add(uint32_t p[16], const uint32_t q[16])
+{ rk_syscall(RK_SYS_BN254_ADD, (uint32_t)(uintptr_t)p, (uint32_t)(uintptr_t)q, 0); }
+static inline void rk_bn254_double(uint32_t p[16])
+{ rk_syscall(RK_SYS_BN254_DOUBLE, (uint32_t)(uintptr_t)p, 0, 0); }
+/* x = x * ym[0..7] mod ym[8..15] (modulus 0 means 2^256) */
+static inline void rk_uint256_mulmod(uint32_t x[8], const uint32_t ym[16])
+{ rk_syscall(RK_SYS_UINT256_MUL, (uint32_t)(uintptr_t)x, (uint32_t)(uintptr_t)ym, 0); }
+/* BN254 base field: x = x op y mod p (8 words); Fp2 = Fp[u]/(u^2+1): c0 then c1 (16 words) */
+static inline void rk_bn254_fp_op(uint32_t code, uint32_t *x, const uint32_t *y)
+{ rk_syscall(code, (uint32_t)(uintptr_t)x, (uint32_t)(uintptr_t)y, 0); }
+/* Hooks (unconstrained advice, check the answer!): inverse / square root of
+ * elem (len big-endian bytes) modulo mod.  rk_fp_sqrt returns 1 and the root
+ * of elem, or 0 and the root of nqr * elem. */
+void rk_fp_inv_hint(uint8_t *out, const uint8_t *elem, const uint8_t *mod, uint32_t len);
+int rk_fp_sqrt_hint(uint8_t *out, const uint8_t *elem, const uint8_t *mod, const uint8_t *nqr, uint32_t len);
+
 #include "sha256.h" /* SHA-256: the public-values digest, and for guests */
 
 /* Freestanding helpers (the compiler may call these). */

@@ -1,6 +1,6 @@
 /* rv.c - RV32IM machine: memory, input stream, SP1 syscalls, the reference
  * stepper and the fast loop (loop.inc).  See rv.h and docs/exec.md. */
-#include "rv/rv.h"
+#include "rv/rv_sys.h"
 
 #include <stdarg.h>
 #include <stdlib.h>
@@ -41,9 +41,7 @@ static inline uint32_t rem32(uint32_t a, uint32_t b)
 }
 
 /* ---- faults ---- */
-static int rv_fault(rv_machine *m, rk_err *e, uint32_t pc, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-static int rv_fault(rv_machine *m, rk_err *e, uint32_t pc, const char *fmt, ...)
+int rv_fault(rv_machine *m, rk_err *e, uint32_t pc, const char *fmt, ...)
 {
     char why[200];
     va_list ap;
@@ -56,6 +54,18 @@ static int rv_fault(rv_machine *m, rk_err *e, uint32_t pc, const char *fmt, ...)
     m->fault_is_internal = 0;
     snprintf(m->fault, sizeof m->fault, "guest fault at pc 0x%08x (insn 0x%08x): %s", pc, word, why);
     return rk_fail(e, RK_EFALSE, "%s", m->fault);
+}
+
+int rv_unsupported(rv_machine *m, rk_err *e, const char *fmt, ...)
+{
+    char why[200];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(why, sizeof why, fmt, ap);
+    va_end(ap);
+    m->fault_is_internal = 1;
+    snprintf(m->fault, sizeof m->fault, "at pc 0x%08x: %s", m->pc, why);
+    return rk_fail(e, RK_EINTERNAL, "%s", m->fault);
 }
 
 /* ---- input stream ---- */
@@ -181,6 +191,15 @@ static int rv_touch(rv_machine *m, uint32_t pg)
     return RK_OK;
 }
 
+void rv_sys_wrote(rv_machine *m, uint32_t addr, uint32_t n)
+{
+    if (!m->code || !n)
+        return;
+    for (uint64_t a = addr & ~3u; a < (uint64_t)addr + n; a += 4)
+        if ((uint32_t)a - m->text_lo < m->text_hi - m->text_lo)
+            rv_redecode(m, (uint32_t)a);
+}
+
 void rv_track_reset(rv_machine *m)
 {
     m->n_touched = 0;
@@ -188,7 +207,7 @@ void rv_track_reset(rv_machine *m)
 }
 
 /* Make [addr, addr+n) accessible for a syscall: bounds, and tracking / presence. */
-static int rv_access_range(rv_machine *m, rk_err *e, uint32_t addr, uint32_t n, const char *what)
+int rv_access_range(rv_machine *m, rk_err *e, uint32_t addr, uint32_t n, const char *what)
 {
     if (n == 0)
         return RK_OK;
@@ -243,11 +262,37 @@ static int sys_write(rv_machine *m, rk_err *e)
         if (m->public_values.oom)
             return rk_fail(e, RK_EINTERNAL, "out of memory for public values");
         break;
-    case RV_FD_HINT:
     case RV_FD_HINT_V3:
+        /* SP1 v1-v3 executors append fd-4 hints; v4+ (and v5's deprecated-hooks mode) push them in front */
+        if (m->abi == RV_ABI_V3) {
+            if (rv_stream_push_back(&m->input, src, n))
+                return rk_fail(e, RK_EINTERNAL, "out of memory for the input stream");
+            break;
+        }
+        /* fall through */
+    case RV_FD_HINT:
         if (rv_stream_push_front(&m->input, src, n))
             return rk_fail(e, RK_EINTERNAL, "out of memory for the input stream");
         break;
+    case RV_FD_FP_SQRT: {
+        int rc = rv_hook_fp_sqrt(m, e, src, n);
+        if (rc)
+            return rc;
+        break;
+    }
+    case RV_FD_ECRECOVER_V1:
+    case RV_FD_ECRECOVER_V2: {
+        int rc = rv_hook_ecrecover(m, e, src, n, fd == RV_FD_ECRECOVER_V2);
+        if (rc)
+            return rc;
+        break;
+    }
+    case RV_FD_FP_INV: {
+        int rc = rv_hook_fp_inv(m, e, src, n);
+        if (rc)
+            return rc;
+        break;
+    }
     default:
         if (fd >= 15 && fd <= 21) {
             m->fault_is_internal = 1;
@@ -409,16 +454,16 @@ static const struct rv_syscall_def {
     {0x00010107, "ED_ADD", NULL},
     {0x00000108, "ED_DECOMPRESS", NULL},
     {0x00010109, "KECCAK_PERMUTE", NULL},
-    {0x0001010A, "SECP256K1_ADD", NULL},
-    {0x0000010B, "SECP256K1_DOUBLE", NULL},
-    {0x0000010C, "SECP256K1_DECOMPRESS", NULL},
-    {0x0001010E, "BN254_ADD", NULL},
-    {0x0000010F, "BN254_DOUBLE", NULL},
+    {0x0001010A, "SECP256K1_ADD", rv_sys_secp256k1_add},
+    {0x0000010B, "SECP256K1_DOUBLE", rv_sys_secp256k1_double},
+    {0x0000010C, "SECP256K1_DECOMPRESS", rv_sys_secp256k1_decompress},
+    {0x0001010E, "BN254_ADD", rv_sys_bn254_add},
+    {0x0000010F, "BN254_DOUBLE", rv_sys_bn254_double},
     {0x00000010, "COMMIT", sys_commit},
     {0x0000001A, "COMMIT_DEFERRED_PROOFS", sys_commit_deferred},
     {0x0000001B, "VERIFY_SP1_PROOF", NULL},
     {0x0000011C, "BLS12381_DECOMPRESS", NULL},
-    {0x0001011D, "UINT256_MUL", NULL},
+    {0x0001011D, "UINT256_MUL", rv_sys_uint256_mul},
     {0x0001011E, "BLS12381_ADD", NULL},
     {0x0000011F, "BLS12381_DOUBLE", NULL},
     {0x00010120, "BLS12381_FP_ADD", NULL},
@@ -427,12 +472,12 @@ static const struct rv_syscall_def {
     {0x00010123, "BLS12381_FP2_ADD", NULL},
     {0x00010124, "BLS12381_FP2_SUB", NULL},
     {0x00010125, "BLS12381_FP2_MUL", NULL},
-    {0x00010126, "BN254_FP_ADD", NULL},
-    {0x00010127, "BN254_FP_SUB", NULL},
-    {0x00010128, "BN254_FP_MUL", NULL},
-    {0x00010129, "BN254_FP2_ADD", NULL},
-    {0x0001012A, "BN254_FP2_SUB", NULL},
-    {0x0001012B, "BN254_FP2_MUL", NULL},
+    {0x00010126, "BN254_FP_ADD", rv_sys_bn254_fp_add},
+    {0x00010127, "BN254_FP_SUB", rv_sys_bn254_fp_sub},
+    {0x00010128, "BN254_FP_MUL", rv_sys_bn254_fp_mul},
+    {0x00010129, "BN254_FP2_ADD", rv_sys_bn254_fp2_add},
+    {0x0001012A, "BN254_FP2_SUB", rv_sys_bn254_fp2_sub},
+    {0x0001012B, "BN254_FP2_MUL", rv_sys_bn254_fp2_mul},
     {0x0001012C, "SECP256R1_ADD", NULL},
     {0x0000012D, "SECP256R1_DOUBLE", NULL},
     {0x0000012E, "SECP256R1_DECOMPRESS", NULL},
@@ -440,6 +485,14 @@ static const struct rv_syscall_def {
     {0x000000F0, "HINT_LEN", sys_hint_len},
     {0x000000F1, "HINT_READ", sys_hint_read},
 };
+
+const char *rv_syscall_name(uint32_t code)
+{
+    for (size_t i = 0; i < sizeof rv_syscalls / sizeof rv_syscalls[0]; i++)
+        if (rv_syscalls[i].code == code)
+            return rv_syscalls[i].name;
+    return NULL;
+}
 
 static int rv_ecall(rv_machine *m, rk_err *e)
 {

@@ -52,7 +52,16 @@ enum rv_syscall_code {
 
 /* Write file descriptors (SP1 v4+, and the pre-v4 legacy values). */
 enum { RV_FD_STDOUT = 1, RV_FD_STDERR = 2, RV_FD_PUBLIC_VALUES_V3 = 3, RV_FD_HINT_V3 = 4,
-       RV_FD_PUBLIC_VALUES = 13, RV_FD_HINT = 14 };
+       RV_FD_PUBLIC_VALUES = 13, RV_FD_HINT = 14, RV_FD_FP_SQRT = 20, RV_FD_FP_INV = 21,
+       RV_FD_ECRECOVER_V1 = 5, RV_FD_ECRECOVER_V2 = 7 /* SP1 v1-v3 hooks */ };
+
+/* Which SP1 executor generation's I/O the guest expects (docs/exec.md): only
+ * fd 4 differs today (v1-v3 append its bytes to the input stream, v4 and v5
+ * push them to the front).  0, the default, is v4/v5. */
+enum { RV_ABI_V4 = 0, RV_ABI_V3 = 3 };
+
+/* The SP1 name of a syscall code ("SHA_EXTEND"), NULL if unknown. */
+const char *rv_syscall_name(uint32_t code);
 
 enum rv_op {
     RV_ILLEGAL = 0, RV_LUI, RV_AUIPC, RV_JAL, RV_JALR,
@@ -140,6 +149,7 @@ typedef struct rv_machine {
     rv_stream input;
     rk_buf public_values;     /* bytes written to fd 13 (and legacy 3) */
     FILE *out_stdout, *out_stderr; /* where guest fd 1 / 2 go (NULL = dropped) */
+    int abi;                  /* RV_ABI_*: SP1 generation whose fd-4 order to follow */
 
     /* Advice tape of the current segment: HINT_LEN results and HINT_READ
      * items, recorded when record_tape is set, replayed when replay is set. */

@@ -87,6 +87,7 @@ typedef struct split_opts {
     const char *out_dir;    /* NULL: execute only, write nothing */
     int64_t only_segment;   /* >= 0: write just this segment's file (no manifest) */
     uint64_t max_cycles;    /* > 0: a run longer than this is a guest fault (exit 1) */
+    int sp1_abi;            /* RV_ABI_*: the SP1 generation's fd-4 order (advice only: not in the files) */
     const char *program;    /* name recorded in the manifest */
     FILE *guest_stdout, *guest_stderr;
     /* progress hook, after each segment is queued for writing (may be NULL);

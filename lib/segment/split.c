@@ -541,6 +541,7 @@ int split_run(const elf_image *im, rv_stream *input, const split_opts *o, split_
     rv_stream_free(&s.m.input);
     s.m.input = *input;
     rv_stream_init(input);
+    s.m.abi = o->sp1_abi;
     s.m.out_stdout = o->guest_stdout;
     s.m.out_stderr = o->guest_stderr;
     const uint64_t seg_cycles = 1ull << o->po2;

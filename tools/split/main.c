@@ -23,6 +23,8 @@ static const char usage[] =
     "                          public values\n"
     "      --segment K         write only segment K (byte-identical to a full split's)\n"
     "      --max-cycles N      stop a run longer than N cycles (a guest fault, exit 1)\n"
+    "      --sp1-abi V         v3 (SP1 v1-v3: fd 4 hints append to the input), v4 or v5\n"
+    "                          (the default: they go in front)\n"
     "      --image-id          print the program's image id and exit\n"
     "      --json              summary on stdout as JSON (guest stdout then goes to stderr)\n"
     "      --progress          progress on stderr\n"
@@ -34,7 +36,7 @@ static const char usage[] =
     "Exit: 0 the guest halted with exit code 0, 1 the guest exited non-zero or faulted,\n"
     "2 bad input or usage, 3 internal error or unsupported syscall.\n";
 
-enum { OPT_INPUT = RK_OPT_TOOL_BASE, OPT_ITEM, OPT_PO2, OPT_EXEC, OPT_SEGMENT, OPT_IMAGE_ID, OPT_WRITE_INPUT, OPT_MAX_CYCLES };
+enum { OPT_INPUT = RK_OPT_TOOL_BASE, OPT_ITEM, OPT_PO2, OPT_EXEC, OPT_SEGMENT, OPT_IMAGE_ID, OPT_WRITE_INPUT, OPT_MAX_CYCLES, OPT_SP1_ABI };
 
 static void on_segment(void *ctx, const seg_claim *c, size_t n_pages, size_t bytes)
 {
@@ -71,13 +73,13 @@ int main(int argc, char **argv)
     const char **items = calloc((size_t)argc + 1, sizeof *items);
     size_t n_items = 0;
     unsigned long long po2 = SEG_PO2_DEFAULT, seg = 0, max_cycles = 0;
-    int exec_only = 0, image_id = 0, have_seg = 0;
+    int exec_only = 0, image_id = 0, have_seg = 0, sp1_abi = RV_ABI_V4;
     static const struct option opts[] = {
         {"output", required_argument, 0, 'o'},     {"input", required_argument, 0, OPT_INPUT},
         {"input-item", required_argument, 0, OPT_ITEM}, {"po2", required_argument, 0, OPT_PO2},
         {"execute-only", no_argument, 0, OPT_EXEC}, {"segment", required_argument, 0, OPT_SEGMENT},
         {"image-id", no_argument, 0, OPT_IMAGE_ID}, {"write-input", required_argument, 0, OPT_WRITE_INPUT},
-        {"max-cycles", required_argument, 0, OPT_MAX_CYCLES},
+        {"max-cycles", required_argument, 0, OPT_MAX_CYCLES}, {"sp1-abi", required_argument, 0, OPT_SP1_ABI},
         {"json", no_argument, 0, RK_OPT_JSON},     {"progress", no_argument, 0, RK_OPT_PROGRESS},
         {"quiet", no_argument, 0, 'q'},            {"verbose", no_argument, 0, 'v'},
         {"help", no_argument, 0, 'h'},             {"version", no_argument, 0, RK_OPT_VERSION},
@@ -115,6 +117,16 @@ int main(int argc, char **argv)
             if (!parse_uint(optarg, UINT64_MAX, &max_cycles) || max_cycles == 0) {
                 free(items);
                 return rk_cli_usage(&c, "--max-cycles must be a positive integer, not '%s'", optarg);
+            }
+            break;
+        case OPT_SP1_ABI:
+            if (!strcmp(optarg, "v3"))
+                sp1_abi = RV_ABI_V3;
+            else if (!strcmp(optarg, "v4") || !strcmp(optarg, "v5"))
+                sp1_abi = RV_ABI_V4;
+            else {
+                free(items);
+                return rk_cli_usage(&c, "--sp1-abi must be v3, v4 or v5, not '%s'", optarg);
             }
             break;
         case 'h': fputs(usage, stdout); free(items); return 0;
@@ -179,7 +191,7 @@ int main(int argc, char **argv)
     }
     const char *base = strrchr(prog, '/');
     split_opts so = {.po2 = (unsigned)po2, .out_dir = exec_only ? NULL : out_dir,
-                     .only_segment = have_seg ? (int64_t)seg : -1, .max_cycles = max_cycles,
+                     .only_segment = have_seg ? (int64_t)seg : -1, .max_cycles = max_cycles, .sp1_abi = sp1_abi,
                      .program = base ? base + 1 : prog,
                      .guest_stdout = c.json ? stderr : stdout, .guest_stderr = stderr,
                      .on_segment = on_segment, .ctx = &c};
