@@ -392,6 +392,8 @@ static int sys_hint_read(rv_machine *m, rk_err *e)
     return RK_OK;
 }
 
+#include "precompile_hash.inc"
+
 /* The dispatch table: every SP1 v5 code, so that an unsupported precompile is
  * named.  A precompile is added by giving its entry a handler (and a table in
  * the segment proof). */
@@ -404,11 +406,11 @@ static const struct rv_syscall_def {
     {0x00000002, "WRITE", sys_write},
     {0x00000003, "ENTER_UNCONSTRAINED", sys_enter_unconstrained},
     {0x00000004, "EXIT_UNCONSTRAINED", sys_exit_unconstrained},
-    {0x00300105, "SHA_EXTEND", NULL},
-    {0x00010106, "SHA_COMPRESS", NULL},
+    {0x00300105, "SHA_EXTEND", sys_sha_extend},
+    {0x00010106, "SHA_COMPRESS", sys_sha_compress},
     {0x00010107, "ED_ADD", NULL},
     {0x00000108, "ED_DECOMPRESS", NULL},
-    {0x00010109, "KECCAK_PERMUTE", NULL},
+    {0x00010109, "KECCAK_PERMUTE", sys_keccak_permute},
     {0x0001010A, "SECP256K1_ADD", NULL},
     {0x0000010B, "SECP256K1_DOUBLE", NULL},
     {0x0000010C, "SECP256K1_DECOMPRESS", NULL},
