@@ -294,7 +294,6 @@ static int step_begin(rvair_builder *b, const rv_step_rec *rec, rk_err *e)
     return RK_OK;
 }
 
-/* One step with its row: the state advances and row n_cpu (and any hint rows) is filled. */
 /* The executor runs the hash precompiles (lib/rv/precompile_hash.inc) but the
  * segment AIR has no table for them yet: the segment cannot be proven (exit 3). */
 static int no_air_for_syscall(rk_err *e, uint32_t code, uint32_t pc)
@@ -307,6 +306,7 @@ static int no_air_for_syscall(rk_err *e, uint32_t code, uint32_t pc)
     return rk_fail(e, RK_EINTERNAL, "rvair: no AIR for syscall 0x%08x at 0x%08x", code, pc);
 }
 
+/* One step with its row: the state advances and row n_cpu (and any hint rows) is filled. */
 static int fill_step(rvair_builder *b, const rv_step_rec *rec, const uint8_t *hint_data, rk_err *e)
 {
     static const int L_ALUI[] = {RV_ADDI, RV_SLTI, RV_SLTIU, RV_XORI, RV_ORI, RV_ANDI, RV_SLLI, RV_SRLI, RV_SRAI, 0};
