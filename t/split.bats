@@ -185,9 +185,9 @@ mf() { sed -n "s/^$2: //p" "$1/manifest.yaml"; }
     assert_failure 1
     assert_output --partial "unknown syscall 0x00abcdef"
     [ -z "$(ls -A "$T/u")" ]
-    run raiko-split -o "$T/s" "$G/t/sha_extend.elf"
+    run raiko-split -o "$T/s" "$G/t/ed_add.elf"
     assert_failure 3
-    assert_output --partial "syscall SHA_EXTEND (0x00300105)"
+    assert_output --partial "syscall ED_ADD (0x00010107)"
     assert_output --partial "not supported yet"
     [ -z "$(ls -A "$T/s")" ]
     # a non-zero exit is a valid, provable run: files are written, exit 1 says so

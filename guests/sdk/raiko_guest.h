@@ -55,6 +55,21 @@ int rk_enter_unconstrained(void);  /* 1 inside the block, 0 after it */
 void rk_exit_unconstrained(void);
 void rk_hint_push(const void *p, uint32_t n); /* push an item to the front of the input */
 
+/* SP1's hash precompiles (docs/exec.md): arrays are updated in place, 4-aligned.
+ * Executed by raiko-split; a segment that uses them cannot be proven yet. */
+#define RK_SYS_SHA_EXTEND 0x00300105u
+#define RK_SYS_SHA_COMPRESS 0x00010106u
+#define RK_SYS_KECCAK_PERMUTE 0x00010109u
+/* w[16..63] from w[0..15] (the SHA-256 message schedule) */
+static inline void rk_sha_extend(uint32_t w[64])
+{ rk_syscall(RK_SYS_SHA_EXTEND, (uint32_t)(uintptr_t)w, 0, 0); }
+/* h = h + the 64 rounds over w (w and h must not overlap) */
+static inline void rk_sha_compress(const uint32_t w[64], uint32_t h[8])
+{ rk_syscall(RK_SYS_SHA_COMPRESS, (uint32_t)(uintptr_t)w, (uint32_t)(uintptr_t)h, 0); }
+/* Keccak-f[1600] on 25 little-endian u64 lanes */
+static inline void rk_keccak_permute(uint64_t st[25])
+{ rk_syscall(RK_SYS_KECCAK_PERMUTE, (uint32_t)(uintptr_t)st, 0, 0); }
+
 /* Bump allocator from _end up to 0x78000000 (never frees). */
 void *rk_alloc(size_t n);
 

@@ -1,5 +1,8 @@
 /* sha256.c - SHA-256 per FIPS 180-4 (see sha256.h). */
 #include "sha256.h"
+#ifdef RK_SHA256_PRECOMPILE
+#include "raiko_guest.h"
+#endif
 
 static const uint32_t K[64] = {
     0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
@@ -18,6 +21,12 @@ static void block(uint32_t h[8], const uint8_t *p)
     uint32_t w[64];
     for (int i = 0; i < 16; i++)
         w[i] = (uint32_t)p[4 * i] << 24 | (uint32_t)p[4 * i + 1] << 16 | (uint32_t)p[4 * i + 2] << 8 | p[4 * i + 3];
+#ifdef RK_SHA256_PRECOMPILE
+    /* SP1's SHA_EXTEND / SHA_COMPRESS ecalls (as SP1's sha2 patch does) */
+    rk_sha_extend(w);
+    rk_sha_compress(w, h);
+    return;
+#endif
     for (int i = 16; i < 64; i++) {
         uint32_t s0 = ROR(w[i - 15], 7) ^ ROR(w[i - 15], 18) ^ (w[i - 15] >> 3);
         uint32_t s1 = ROR(w[i - 2], 17) ^ ROR(w[i - 2], 19) ^ (w[i - 2] >> 10);

@@ -437,6 +437,8 @@ static int sys_hint_read(rv_machine *m, rk_err *e)
     return RK_OK;
 }
 
+#include "precompile_hash.inc"
+
 /* The dispatch table: every SP1 v5 code, so that an unsupported precompile is
  * named.  A precompile is added by giving its entry a handler (and a table in
  * the segment proof). */
@@ -449,11 +451,11 @@ static const struct rv_syscall_def {
     {0x00000002, "WRITE", sys_write},
     {0x00000003, "ENTER_UNCONSTRAINED", sys_enter_unconstrained},
     {0x00000004, "EXIT_UNCONSTRAINED", sys_exit_unconstrained},
-    {0x00300105, "SHA_EXTEND", NULL},
-    {0x00010106, "SHA_COMPRESS", NULL},
+    {0x00300105, "SHA_EXTEND", sys_sha_extend},
+    {0x00010106, "SHA_COMPRESS", sys_sha_compress},
     {0x00010107, "ED_ADD", NULL},
     {0x00000108, "ED_DECOMPRESS", NULL},
-    {0x00010109, "KECCAK_PERMUTE", NULL},
+    {0x00010109, "KECCAK_PERMUTE", sys_keccak_permute},
     {0x0001010A, "SECP256K1_ADD", rv_sys_secp256k1_add},
     {0x0000010B, "SECP256K1_DOUBLE", rv_sys_secp256k1_double},
     {0x0000010C, "SECP256K1_DECOMPRESS", rv_sys_secp256k1_decompress},

@@ -294,7 +294,6 @@ static int step_begin(rvair_builder *b, const rv_step_rec *rec, rk_err *e)
     return RK_OK;
 }
 
-/* One step with its row: the state advances and row n_cpu (and any hint rows) is filled. */
 /* A syscall the executor ran (a precompile) but this AIR has no table for: exit 3, named. */
 static int sys_unprovable(rk_err *e, uint32_t code, uint32_t pc)
 {
@@ -302,6 +301,8 @@ static int sys_unprovable(rk_err *e, uint32_t code, uint32_t pc)
     return rk_fail(e, RK_EINTERNAL, "syscall %s (0x%08x) at pc 0x%08x was executed but is not provable yet",
                    name ? name : "?", code, pc);
 }
+
+/* One step with its row: the state advances and row n_cpu (and any hint rows) is filled. */
 
 static int fill_step(rvair_builder *b, const rv_step_rec *rec, const uint8_t *hint_data, rk_err *e)
 {
