@@ -1186,9 +1186,13 @@ int stark_prove(const stark_pk *pk, const bb_t *const *traces, const unsigned *l
                 goto out;
     PHASE_DONE(check);
 
+    p2_digest vkd, pubd;
+    if ((rc = stark_vk_digest(vk, &vkd, e)) || (rc = stark_public_digest(m, &pubd, e)))
+        goto out;
     chal c;
     chal_init(&c);
-    stark_observe_instance(&c, m, vk, publics, log_heights);
+    stark_observe_instance(&c, m, &vkd, &pubd, publics, log_heights);
+    fri_put_digest(out, &vkd);
     for (size_t t = 0; t < nt; t++)
         rk_buf_u32(out, log_heights[t]);
 
@@ -1356,7 +1360,7 @@ int stark_prove(const stark_pk *pk, const bb_t *const *traces, const unsigned *l
     }
     const chal c_fri = c; /* a retry on the CPU starts FRI again from here */
     const size_t len_fri = out->len;
-    rc = fri_prove_ex(fp, vk->fri_log_arity, &c, fb, nfb, out, e);
+    rc = fri_prove(fp, &c, fb, nfb, out, e);
     if (rc && !rk_backend_is_gpu() && rk_backend_gpu_error()) {
         /* "auto": the GPU failed while FRI read LDEs that only it held; make them on the CPU
          * and prove FRI again from the same transcript (same bytes) */
@@ -1376,7 +1380,7 @@ int stark_prove(const stark_pk *pk, const bb_t *const *traces, const unsigned *l
         c = c_fri;
         out->len = len_fri;
         if (!rc)
-            rc = fri_prove_ex(fp, vk->fri_log_arity, &c, fb, nfb, out, e);
+            rc = fri_prove(fp, &c, fb, nfb, out, e);
     }
     if (rc)
         goto out;

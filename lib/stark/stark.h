@@ -34,14 +34,16 @@
 #define STARK_MAX_LOG_HEIGHT 26
 #define STARK_VK_MAGIC 0x4b565352u /* "RSVK" */
 
-/* The verifying key: everything fixed per machine besides the AIR itself. */
+/* The verifying key: the FRI parameters, the preprocessed commitment and a digest of
+ * the AIR itself (stark_air_digest).  Its digest (stark_vk_digest) opens the transcript
+ * and every proof, so a proof made under another key does not verify under this one. */
 typedef struct stark_vk {
-    fri_params fri;
-    uint32_t fri_log_arity;     /* FRI folds up to 2^fri_log_arity per round (1..4; keygen: 1) */
+    fri_params fri;             /* fri.log_arity is the effective value (1..4; keygen: 1) */
     uint32_t n_tables;
     uint32_t *pre_log_heights;  /* per table; meaningful only when pre_width > 0 */
     p2_digest pre_root;         /* commitment to all preprocessed columns (zero if none) */
     int has_pre;
+    p2_digest air_digest;       /* stark_air_digest of the machine the key was made for */
 } stark_vk;
 
 /* The proving key: the vk plus the preprocessed LDEs and their tree. */
@@ -73,6 +75,18 @@ int stark_keygen_ex(const air_machine *m, const fri_params *fri, unsigned fri_lo
 /* vk serialization (canonical; decode rejects anything else).  Layout in docs/stark.md. */
 int stark_vk_encode(const stark_vk *vk, rk_buf *out, rk_err *e);
 int stark_vk_decode(const uint8_t *p, size_t len, stark_vk *vk, rk_err *e);
+
+/* The digest of a finalized machine's constraint system: a canonical serialization of
+ * the buses and their arities and, per table, the column counts, the LogUp batches,
+ * every DAG node, the constraint list and the interactions (docs/stark.md, "Keys"),
+ * hashed with Poseidon2.  Names and labels are not part of it.  The public-value count
+ * and the public interactions are not either: they belong to the statement (the
+ * segment AIR's grow with its page count) and stark_public_digest's digest of them
+ * is observed per proof.  RK_EINTERNAL on OOM. */
+int stark_air_digest(const air_machine *m, p2_digest *out, rk_err *e);
+int stark_public_digest(const air_machine *m, p2_digest *out, rk_err *e);
+/* The key's digest: Poseidon2 over the vk's canonical encoding (stark_vk_encode). */
+int stark_vk_digest(const stark_vk *vk, p2_digest *out, rk_err *e);
 
 /* Wall seconds of the prover's phases (for -v/--json and tuning; the phases of docs/stark.md). */
 typedef struct stark_phase_times {
@@ -115,11 +129,12 @@ unsigned stark_security_bits(const stark_vk *vk);
 
 /* log2 of a table's quotient degree: ceil(log2(max(max_degree - 1, 1))). */
 unsigned stark_log_quotient_degree(const air_table *t);
-/* Check that machine m matches vk (table count, heights, blowup vs degree). */
+/* Check that machine m matches vk (table count, heights, blowup vs degree, the AIR digest). */
 int stark_check_machine(const air_machine *m, const stark_vk *vk, rk_err *e);
-/* The transcript's opening: parameters, shapes, vk root, public values, heights. */
-void stark_observe_instance(chal *c, const air_machine *m, const stark_vk *vk, const bb_t *publics,
-                            const unsigned *log_heights);
+/* The transcript's opening: the key's digest, the public part's digest, the public
+ * values, the heights. */
+void stark_observe_instance(chal *c, const air_machine *m, const p2_digest *vk_digest,
+                            const p2_digest *pub_digest, const bb_t *publics, const unsigned *log_heights);
 /* An extension element from the values of its 4 base-coefficient columns:
  * sum_j parts[j] * X^j. */
 bb4_t stark_ext_from_parts(const bb4_t *parts);

@@ -60,7 +60,16 @@ int stark_verify(const air_machine *m, const stark_vk *vk, const bb_t *publics, 
         goto out;
     }
 
-    /* heights */
+    /* the key the proof was made under, then the heights */
+    p2_digest vkd, pubd, proof_vkd = fri_get_digest(&in);
+    if ((rc = stark_vk_digest(vk, &vkd, e)) || (rc = stark_public_digest(m, &pubd, e)))
+        goto out;
+    if (in.bad || memcmp(&vkd, &proof_vkd, sizeof vkd) != 0) {
+        rc = rk_fail(e, RK_EFALSE,
+                     "stark: proof made under another verifying key (another AIR, FRI parameters or "
+                     "preprocessed columns), or by an older raiko");
+        goto out;
+    }
     int any_perm = 0;
     size_t n_open = 0;
     for (size_t t = 0; t < nt; t++) {
@@ -78,7 +87,7 @@ int stark_verify(const air_machine *m, const stark_vk *vk, const bb_t *publics, 
     }
     chal c;
     chal_init(&c);
-    stark_observe_instance(&c, m, vk, publics, log_n);
+    stark_observe_instance(&c, m, &vkd, &pubd, publics, log_n);
 
     /* commitments and challenges, in transcript order */
     p2_digest main_root = fri_get_digest(&in), perm_root, q_root;
@@ -181,7 +190,7 @@ int stark_verify(const air_machine *m, const stark_vk *vk, const bb_t *publics, 
         fb[nfb].d_mats = NULL;
         nfb++;
     }
-    if ((rc = fri_verify_ex(fp, vk->fri_log_arity, &c, fb, nfb, &in, e))) {
+    if ((rc = fri_verify(fp, &c, fb, nfb, &in, e))) {
         if (rc != RK_EINTERNAL)
             rc = RK_EFALSE;
         goto out;

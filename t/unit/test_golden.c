@@ -101,7 +101,7 @@ static void golden(const char *name, const uint8_t *p, size_t len)
     t_case_failed = 1;
 }
 
-static const fri_params SMALL = {1, 4, 2, 0};
+static const fri_params SMALL = {1, 4, 2, 0, 1};
 
 /* keygen, prove, verify; pins the vk and the proof. */
 static void prove_pin(const char *name, const air_machine *m, const fri_params *fp, unsigned log_arity,
@@ -178,7 +178,7 @@ static void golden_range_pre(void)
     unsigned pre_lh[2] = {0, 4};
     const bb_t *trs[2] = {vals, mult};
     unsigned lh[2] = {6, 4};
-    const fri_params fp = {2, 3, 1, 1};
+    const fri_params fp = {2, 3, 1, 1, 1};
     prove_pin("range6.pre", &m, &fp, 1, pre, pre_lh, trs, lh, NULL);
     free(vals);
     free(range);
