@@ -393,7 +393,7 @@ static int build_perm(tctx *c, const bb4_t *ch, const bb_t *publics, rk_err *e)
             int zero = 0;
             for (size_t j = 0; j < ni; j++) {
                 const air_interaction *it = &tb->inter[j];
-                bb4_t c0 = bb4_add(ch[AIR_CH_BETA], bb4_from_base(bb_from_u32(it->bus)));
+                bb4_t c0 = stark_logup_den_base(ch, it->bus);
                 bb_t *d = den + j * 4 * B;
                 air_block_combine(tb, s, cnt, it->values, ch + AIR_CH_GAMMA1, it->n_values, d);
                 for (size_t r = 0; r < cnt; r++) {
@@ -485,7 +485,7 @@ int stark_logup_program(const air_table *tb, const bb4_t *ch, const bb_t *public
     } else {
         for (size_t j = 0, k = 0; j < ni; j++) {
             const air_interaction *it = &tb->inter[j];
-            init[j] = bb4_add(ch[AIR_CH_BETA], bb4_from_base(bb_from_u32(it->bus)));
+            init[j] = stark_logup_den_base(ch, it->bus);
             for (unsigned v = 0; v < it->n_values; v++, k++)
                 xs[k] = it->values[v], coef[k] = ch[AIR_CH_GAMMA1 + v], acc_of[k] = (uint32_t)j;
             xs[k] = it->mult, coef[k] = bb4_one(), acc_of[k++] = (uint32_t)(ni + j);
@@ -1032,7 +1032,7 @@ static const char *unbalanced_bus(const air_machine *m, const tctx *T, const bb4
             for (size_t j = 0; j < tb->n_inter; j++)
                 for (size_t r = 0; r < cnt; r++) {
                     const air_interaction *it = &tb->inter[j];
-                    bb4_t d = bb4_add(ch[AIR_CH_BETA], bb4_from_base(bb_from_u32(it->bus)));
+                    bb4_t d = stark_logup_den_base(ch, it->bus);
                     for (unsigned v = 0; v < it->n_values; v++)
                         d = bb4_add(d, bb4_mul_base(ch[AIR_CH_GAMMA1 + v], slot_base(s, it->values[v], r)));
                     den[r * tb->n_inter + j] = d;
@@ -1047,23 +1047,9 @@ static const char *unbalanced_bus(const air_machine *m, const tctx *T, const bb4
         }
     }
     if (m->pub && m->pub->n_inter) {
-        air_point pt;
-        memset(&pt, 0, sizeof pt);
-        pt.publics = publics;
-        pt.challenges = ch;
-        bb4_t *v = malloc((m->pub->n_nodes + 1) * sizeof *v);
-        if (!v)
+        bb4_t pub_total;
+        if (stark_public_logup_sum(m, publics, ch, &pub_total, sum) == RK_EINTERNAL)
             goto out;
-        air_eval_point(m->pub, &pt, v);
-        for (size_t j = 0; j < m->pub->n_inter; j++) {
-            const air_interaction *it = &m->pub->inter[j];
-            bb4_t d = bb4_add(ch[AIR_CH_BETA], bb4_from_base(bb_from_u32(it->bus)));
-            for (unsigned q = 0; q < it->n_values; q++)
-                d = bb4_add(d, bb4_mul(ch[AIR_CH_GAMMA1 + q], v[it->values[q]]));
-            bb4_t term = bb4_mul(v[it->mult], bb4_inv(d));
-            sum[it->bus] = it->sign > 0 ? bb4_add(sum[it->bus], term) : bb4_sub(sum[it->bus], term);
-        }
-        free(v);
     }
     for (size_t b = 0; b < m->n_buses && !name; b++)
         if (!bb4_eq(sum[b], bb4_zero()))
@@ -1082,25 +1068,10 @@ static int check_balance(const air_machine *m, const tctx *T, const bb4_t *ch, c
     bb4_t total = bb4_zero();
     for (size_t t = 0; t < m->n_tables; t++)
         total = bb4_add(total, T[t].cumsum);
-    if (m->pub && m->pub->n_inter) {
-        air_point pt;
-        memset(&pt, 0, sizeof pt);
-        pt.publics = publics;
-        pt.challenges = ch;
-        bb4_t *v = malloc((m->pub->n_nodes + 1) * sizeof *v);
-        if (!v)
-            return rk_fail(e, RK_EINTERNAL, "stark: out of memory");
-        air_eval_point(m->pub, &pt, v);
-        for (size_t j = 0; j < m->pub->n_inter; j++) {
-            const air_interaction *it = &m->pub->inter[j];
-            bb4_t d = bb4_add(ch[AIR_CH_BETA], bb4_from_base(bb_from_u32(it->bus)));
-            for (unsigned q = 0; q < it->n_values; q++)
-                d = bb4_add(d, bb4_mul(ch[AIR_CH_GAMMA1 + q], v[it->values[q]]));
-            bb4_t term = bb4_mul(v[it->mult], bb4_inv(d));
-            total = it->sign > 0 ? bb4_add(total, term) : bb4_sub(total, term);
-        }
-        free(v);
-    }
+    bb4_t pub_total;
+    if (stark_public_logup_sum(m, publics, ch, &pub_total, NULL) == RK_EINTERNAL)
+        return rk_fail(e, RK_EINTERNAL, "stark: out of memory");
+    total = bb4_add(total, pub_total);
     if (!bb4_eq(total, bb4_zero())) {
         const char *bus = unbalanced_bus(m, T, ch, publics);
         return rk_fail(e, RK_EINPUT, "stark: the lookups do not balance: bus %s receives other messages than it is sent",

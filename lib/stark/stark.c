@@ -216,6 +216,45 @@ bb4_t stark_ext_from_parts(const bb4_t *parts)
     return r;
 }
 
+bb4_t stark_logup_den_point(const air_interaction *it, const bb4_t *ch, const bb4_t *v)
+{
+    bb4_t d = stark_logup_den_base(ch, it->bus);
+    for (unsigned k = 0; k < it->n_values; k++)
+        d = bb4_add(d, bb4_mul(ch[AIR_CH_GAMMA1 + k], v[it->values[k]]));
+    return d;
+}
+
+int stark_public_logup_sum(const air_machine *m, const bb_t *publics, const bb4_t *ch, bb4_t *sum,
+                           bb4_t *per_bus)
+{
+    *sum = bb4_zero();
+    if (!m->pub || m->pub->n_inter == 0)
+        return RK_OK;
+    bb4_t *v = malloc((m->pub->n_nodes + 1) * sizeof *v);
+    if (!v)
+        return RK_EINTERNAL;
+    air_point pt;
+    memset(&pt, 0, sizeof pt);
+    pt.publics = publics;
+    pt.challenges = ch;
+    air_eval_point(m->pub, &pt, v);
+    int rc = RK_OK;
+    for (size_t j = 0; j < m->pub->n_inter; j++) {
+        const air_interaction *it = &m->pub->inter[j];
+        bb4_t d = stark_logup_den_point(it, ch, v);
+        if (bb4_eq(d, bb4_zero()))
+            rc = RK_EFALSE;
+        bb4_t term = bb4_mul(v[it->mult], bb4_inv(d));
+        if (it->sign < 0)
+            term = bb4_sub(bb4_zero(), term);
+        *sum = bb4_add(*sum, term);
+        if (per_bus)
+            per_bus[it->bus] = bb4_add(per_bus[it->bus], term);
+    }
+    free(v);
+    return rc;
+}
+
 /* Where one table's opened values sit in its block of the proof (extension elements). */
 size_t stark_table_open_layout(const air_table *tb, unsigned log_qd, const bb4_t *base, stark_topen *o)
 {

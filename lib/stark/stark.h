@@ -135,6 +135,23 @@ int stark_check_machine(const air_machine *m, const stark_vk *vk, rk_err *e);
  * values, the heights. */
 void stark_observe_instance(chal *c, const air_machine *m, const p2_digest *vk_digest,
                             const p2_digest *pub_digest, const bb_t *publics, const unsigned *log_heights);
+/* ---- LogUp rules (each in one place; docs/stark.md 4.3) ----
+ * An interaction's denominator is beta + bus + sum_k gamma^(k+1) v_k, with
+ * ch[AIR_CH_BETA] = beta and ch[AIR_CH_GAMMA1 + k] = gamma^(k+1).  Its row-independent
+ * part beta + bus: */
+static inline bb4_t stark_logup_den_base(const bb4_t *ch, uint32_t bus)
+{
+    return bb4_add(ch[AIR_CH_BETA], bb4_from_base(bb_from_u32(bus)));
+}
+/* The whole denominator from extension-valued values v[value nodes] (a point evaluation). */
+bb4_t stark_logup_den_point(const air_interaction *it, const bb4_t *ch, const bb4_t *v);
+/* The public interactions' LogUp sum: sum over m->pub's interactions of +-mult/den,
+ * evaluated from the public values (the verifier's term, and the prover's own balance
+ * check).  per_bus (NULL, or n_buses sums) gets each term added to its bus too.
+ * RK_OK, RK_EFALSE (a zero denominator), RK_EINTERNAL (out of memory). */
+int stark_public_logup_sum(const air_machine *m, const bb_t *publics, const bb4_t *ch, bb4_t *sum,
+                           bb4_t *per_bus);
+
 /* An extension element from the values of its 4 base-coefficient columns:
  * sum_j parts[j] * X^j. */
 bb4_t stark_ext_from_parts(const bb4_t *parts);

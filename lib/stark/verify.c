@@ -5,35 +5,6 @@
 
 #include "stark/stark.h"
 
-/* LogUp term of one public interaction: sign * m / (beta + bus + sum gamma^(k+1) v_k). */
-static int public_logup_sum(const air_machine *m, const bb_t *publics, const bb4_t *ch, bb4_t *sum)
-{
-    *sum = bb4_zero();
-    if (!m->pub || m->pub->n_inter == 0)
-        return RK_OK;
-    bb4_t *v = malloc((m->pub->n_nodes + 1) * sizeof *v);
-    if (!v)
-        return RK_EINTERNAL;
-    air_point pt;
-    memset(&pt, 0, sizeof pt);
-    pt.publics = publics;
-    pt.challenges = ch;
-    air_eval_point(m->pub, &pt, v);
-    int rc = RK_OK;
-    for (size_t j = 0; j < m->pub->n_inter; j++) {
-        const air_interaction *it = &m->pub->inter[j];
-        bb4_t d = bb4_add(ch[AIR_CH_BETA], bb4_from_base(bb_from_u32(it->bus)));
-        for (unsigned k = 0; k < it->n_values; k++)
-            d = bb4_add(d, bb4_mul(ch[AIR_CH_GAMMA1 + k], v[it->values[k]]));
-        if (bb4_eq(d, bb4_zero()))
-            rc = RK_EFALSE;
-        bb4_t term = bb4_mul(v[it->mult], bb4_inv(d));
-        *sum = it->sign > 0 ? bb4_add(*sum, term) : bb4_sub(*sum, term);
-    }
-    free(v);
-    return rc;
-}
-
 int stark_verify(const air_machine *m, const stark_vk *vk, const bb_t *publics, const uint8_t *proof,
                  size_t len, rk_err *e)
 {
@@ -133,7 +104,7 @@ int stark_verify(const air_machine *m, const stark_vk *vk, const bb_t *publics, 
 
     /* LogUp: the tables' cumulative sums and the public terms add to zero */
     bb4_t pub;
-    if (public_logup_sum(m, publics, ch, &pub) != RK_OK || !bb4_eq(bb4_add(total, pub), bb4_zero())) {
+    if (stark_public_logup_sum(m, publics, ch, &pub, NULL) != RK_OK || !bb4_eq(bb4_add(total, pub), bb4_zero())) {
         rc = rk_fail(e, RK_EFALSE, "stark: the LogUp cumulative sums do not add to zero");
         goto out;
     }
