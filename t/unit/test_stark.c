@@ -547,6 +547,37 @@ static void key_binds_air_and_params(void)
     air_machine_free(&m2);
 }
 
+/* Each early check names itself: the key digest, a height, the LogUp sum (a table's
+ * cumulative sum changed), the out-of-domain equation (an opened value changed). */
+static void tamper_classes_named(void)
+{
+    air_machine m;
+    stark_pk pk;
+    rk_buf proof;
+    small_range_proof(&m, &pk, &proof);
+    rk_err e = {0};
+    /* words: key digest 0..7, heights 8..9, main root 10..17, perm root 18..25,
+     * cumsum[vals] 26..29, cumsum[range] 30..33, quotient root 34..41, opened values 42.. */
+    static const struct { size_t word; const char *msg; } cases[] = {
+        {3, "another verifying key"},
+        {9, "bad log height"}, /* the preprocessed table: its height is the vk's */
+        {27, "LogUp cumulative sums do not add to zero"},
+        {43, "constraints do not hold at zeta"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        uint8_t *c = malloc(proof.len);
+        memcpy(c, proof.data, proof.len);
+        uint32_t w = rk_le32(c + 4 * cases[i].word);
+        rk_put_le32(c + 4 * cases[i].word, w ? w - 1 : 1);
+        CHECK_EQ_U64(stark_verify(&m, &pk.vk, NULL, c, proof.len, &e), RK_EFALSE);
+        CHECK_STR_HAS(e.msg, cases[i].msg);
+        free(c);
+    }
+    rk_buf_free(&proof);
+    stark_pk_free(&pk);
+    air_machine_free(&m);
+}
+
 /* A vk of the previous layout (version 1) fails to decode with a message naming the version. */
 static void vk_old_version_rejected(void)
 {
@@ -601,6 +632,7 @@ int main(void)
 {
     RUN(key_binds_air_and_params);
     RUN(vk_old_version_rejected);
+    RUN(tamper_classes_named);
     RUN(fib_small);
     RUN(fib_default_params);
     RUN(fib_wrong_public_rejected);
