@@ -1102,11 +1102,14 @@ int stark_prove(const stark_pk *pk, const bb_t *const *traces, const unsigned *l
     size_t *widths = calloc(4 * nt, sizeof *widths);
     unsigned *lh = calloc(4 * nt, sizeof *lh), *np = calloc(4 * nt, sizeof *np);
     const bb4_t **pts = calloc(4 * nt, sizeof *pts), **vals = calloc(4 * nt, sizeof *vals);
+    size_t *tab = calloc(4 * nt, sizeof *tab);
+    stark_topen *top = calloc(nt, sizeof *top);
+    const bb4_t **tpts = calloc(nt, sizeof *tpts);
     merkle_tree main_tree, perm_tree, q_tree;
     merkle_tree_init(&main_tree);
     merkle_tree_init(&perm_tree);
     merkle_tree_init(&q_tree);
-    if (!T || !ch || !mats || !fri_dm || !widths || !lh || !np || !pts || !vals) {
+    if (!T || !ch || !mats || !fri_dm || !widths || !lh || !np || !pts || !vals || !tab || !top || !tpts) {
         rc = rk_fail(e, RK_EINTERNAL, "stark: out of memory");
         goto out;
     }
@@ -1281,53 +1284,24 @@ int stark_prove(const stark_pk *pk, const bb_t *const *traces, const unsigned *l
     if (check && (rc = check_at_zeta(T, nt, ch, alpha, zeta, publics, row_check, e)))
         goto out;
     PHASE_DONE(check);
-    /* FRI over the batches: preprocessed, main, permutation, quotient */
+    /* FRI over the batches: preprocessed, main, permutation, quotient (stark_fri_layout) */
     fri_batch fb[4];
-    size_t nfb = 0, slot = 0;
-    for (int round = 0; round < 4; round++) {
-        size_t first = slot;
-        for (size_t t = 0; t < nt; t++) {
-            tctx *x = &T[t];
-            const air_table *tb = x->tb;
-            size_t off = 0, w;
-            const size_t pw4 = 4 * (size_t)tb->perm_width;
-            if (round == 0) {
-                if (!tb->pre_width)
-                    continue;
-                w = tb->pre_width;
-            } else if (round == 1) {
-                off = 2 * tb->pre_width;
-                w = tb->main_width;
-            } else if (round == 2) {
-                if (!tb->perm_width)
-                    continue;
-                off = 2 * (tb->pre_width + tb->main_width);
-                w = pw4;
-            } else {
-                off = 2 * (tb->pre_width + tb->main_width + pw4);
-                w = 4 * ((size_t)1 << x->log_qd);
-            }
-            widths[slot] = w;
-            fri_dm[slot] = round == 0 ? x->d_pre : round == 1 ? x->d_main : round == 2 ? x->d_perm : x->d_q;
-            lh[slot] = x->log_N;
-            np[slot] = round == 3 ? 1 : 2;
-            pts[slot] = x->pts;
-            vals[slot] = x->open + off;
-            slot++;
+    int commit[4];
+    for (size_t t = 0; t < nt; t++) {
+        stark_table_open_layout(T[t].tb, T[t].log_qd, T[t].open, &top[t]);
+        tpts[t] = T[t].pts;
+    }
+    size_t nfb = stark_fri_layout(m, log_heights, lb, top, tpts, widths, lh, np, pts, vals, tab, fb, commit);
+    for (size_t k = 0, slot = 0; k < nfb; k++) {
+        const int r = commit[k];
+        const merkle_tree *tr = r == 0 ? &pk->pre_tree : r == 1 ? &main_tree : r == 2 ? &perm_tree : &q_tree;
+        fb[k].root = *merkle_root(tr);
+        fb[k].tree = tr;
+        for (size_t i = 0; i < fb[k].n_mats; i++, slot++) {
+            const tctx *x = &T[tab[slot]];
+            fri_dm[slot] = r == 0 ? x->d_pre : r == 1 ? x->d_main : r == 2 ? x->d_perm : x->d_q;
         }
-        if (slot == first)
-            continue;
-        const merkle_tree *tr = round == 0 ? &pk->pre_tree : round == 1 ? &main_tree : round == 2 ? &perm_tree : &q_tree;
-        fb[nfb].root = *merkle_root(tr);
-        fb[nfb].tree = tr;
-        fb[nfb].n_mats = slot - first;
-        fb[nfb].log_heights = lh + first;
-        fb[nfb].widths = widths + first;
-        fb[nfb].n_points = np + first;
-        fb[nfb].points = pts + first;
-        fb[nfb].values = vals + first;
-        fb[nfb].d_mats = rk_backend_is_gpu() ? fri_dm + first : NULL;
-        nfb++;
+        fb[k].d_mats = rk_backend_is_gpu() ? fri_dm + (fb[k].widths - widths) : NULL;
     }
     const chal c_fri = c; /* a retry on the CPU starts FRI again from here */
     const size_t len_fri = out->len;
@@ -1374,6 +1348,9 @@ out:
     free(np);
     free(pts);
     free(vals);
+    free(tab);
+    free(top);
+    free(tpts);
     merkle_tree_free(&main_tree);
     merkle_tree_free(&perm_tree);
     merkle_tree_free(&q_tree);

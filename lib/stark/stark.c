@@ -270,6 +270,44 @@ size_t stark_table_open_layout(const air_table *tb, unsigned log_qd, const bb4_t
     return k;
 }
 
+size_t stark_fri_layout(const air_machine *m, const unsigned *log_n, unsigned log_blowup, const stark_topen *op,
+                        const bb4_t *const *pts, size_t *widths, unsigned *lh, unsigned *np, const bb4_t **pts_out,
+                        const bb4_t **vals, size_t *tab, fri_batch *fb, int *commit)
+{
+    size_t nfb = 0, slot = 0;
+    for (int round = 0; round < 4; round++) {
+        size_t first = slot;
+        for (size_t t = 0; t < m->n_tables; t++) {
+            const air_table *tb = m->tables[t];
+            if ((round == 0 && !tb->pre_width) || (round == 2 && !tb->perm_width))
+                continue;
+            const stark_topen *o = &op[t];
+            widths[slot] = round == 0   ? tb->pre_width
+                           : round == 1 ? tb->main_width
+                           : round == 2 ? 4 * (size_t)tb->perm_width
+                                        : (size_t)(o->n - (size_t)(o->quot - o->pre[0]));
+            vals[slot] = round == 0 ? o->pre[0] : round == 1 ? o->main[0] : round == 2 ? o->perm[0] : o->quot;
+            lh[slot] = log_n[t] + log_blowup;
+            np[slot] = round == 3 ? 1 : 2;
+            pts_out[slot] = pts[t];
+            tab[slot] = t;
+            slot++;
+        }
+        if (slot == first)
+            continue;
+        memset(&fb[nfb], 0, sizeof fb[nfb]);
+        fb[nfb].n_mats = slot - first;
+        fb[nfb].log_heights = lh + first;
+        fb[nfb].widths = widths + first;
+        fb[nfb].n_points = np + first;
+        fb[nfb].points = pts_out + first;
+        fb[nfb].values = vals + first;
+        commit[nfb] = round;
+        nfb++;
+    }
+    return nfb;
+}
+
 /* The out-of-domain check of one table:
  *   sum_i alpha^i C_i(zeta) == Z_H(zeta) * sum_t zeta^(t n) Q_t(zeta). */
 int stark_table_check_at_zeta(const air_table *tb, unsigned log_n, unsigned log_qd, const stark_topen *o,

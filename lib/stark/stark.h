@@ -164,6 +164,18 @@ typedef struct stark_topen {
     size_t n;
 } stark_topen;
 size_t stark_table_open_layout(const air_table *tb, unsigned log_qd, const bb4_t *base, stark_topen *o);
+/* The FRI batch layout (docs/stark.md 5.6), shared by the prover and the verifier: the
+ * batches in order preprocessed (if any), main, permutation (if any), quotient; within a
+ * batch the tables in order, each matrix with its LDE height, width, points (zeta and
+ * zeta g; the quotient zeta only) and opened values.  The caller gives per table its log
+ * height, opened values (op) and two points (pts[t]), and arrays of 4 n_tables slots
+ * (widths, lh, np, pts_out, vals, tab: the table of each slot); fb[0..4) gets every field
+ * but root, tree and d_mats, and commit[k] which commitment batch k opens (0 preprocessed,
+ * 1 main, 2 permutation, 3 quotient).  Returns the number of batches. */
+size_t stark_fri_layout(const air_machine *m, const unsigned *log_n, unsigned log_blowup, const stark_topen *op,
+                        const bb4_t *const *pts, size_t *widths, unsigned *lh, unsigned *np, const bb4_t **pts_out,
+                        const bb4_t **vals, size_t *tab, fri_batch *fb, int *commit);
+
 /* The out-of-domain check of one table (the verifier's, and the prover's check of its own
  * openings): sum_i alpha^i C_i(zeta) == Z_H(zeta) * sum_t zeta^(t n) Q_t(zeta), with
  * ch[AIR_CH_CUMSUM] the table's cumulative sum.  RK_OK, RK_EFALSE, RK_EINTERNAL (out of memory). */

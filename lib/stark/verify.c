@@ -22,11 +22,12 @@ int stark_verify(const air_machine *m, const stark_vk *vk, const bb_t *publics, 
     bb4_t *cumsum = calloc(nt, sizeof *cumsum);
     bb4_t *ch = calloc(AIR_CH_GAMMA1 + m->max_arity + 1, sizeof *ch);
     bb4_t *opened = NULL;
-    size_t *widths = calloc(4 * nt, sizeof *widths);
+    size_t *widths = calloc(4 * nt, sizeof *widths), *tab = calloc(4 * nt, sizeof *tab);
+    const bb4_t **tpts = calloc(nt, sizeof *tpts);
     unsigned *lh = calloc(4 * nt, sizeof *lh), *np = calloc(4 * nt, sizeof *np);
     const bb4_t **pts = calloc(4 * nt, sizeof *pts), **vals = calloc(4 * nt, sizeof *vals);
     bb4_t *zpts = calloc(2 * nt, sizeof *zpts);
-    if (!log_n || !log_qd || !op || !cumsum || !ch || !widths || !lh || !np || !pts || !vals || !zpts) {
+    if (!log_n || !log_qd || !op || !cumsum || !ch || !widths || !tab || !tpts || !lh || !np || !pts || !vals || !zpts) {
         rc = rk_fail(e, RK_EINTERNAL, "stark: out of memory");
         goto out;
     }
@@ -131,36 +132,12 @@ int stark_verify(const air_machine *m, const stark_vk *vk, const bb_t *publics, 
 
     /* FRI: the openings are evaluations of the committed polynomials */
     fri_batch fb[4];
-    size_t nfb = 0, slot = 0;
-    for (int round = 0; round < 4; round++) {
-        size_t first = slot;
-        for (size_t t = 0; t < nt; t++) {
-            const air_table *tb = m->tables[t];
-            if ((round == 0 && !tb->pre_width) || (round == 2 && !tb->perm_width))
-                continue;
-            widths[slot] = round == 0   ? tb->pre_width
-                           : round == 1 ? tb->main_width
-                           : round == 2 ? 4 * (size_t)tb->perm_width
-                                        : 4 * ((size_t)1 << log_qd[t]);
-            vals[slot] = round == 0 ? op[t].pre[0] : round == 1 ? op[t].main[0] : round == 2 ? op[t].perm[0] : op[t].quot;
-            lh[slot] = log_n[t] + lb;
-            np[slot] = round == 3 ? 1 : 2;
-            pts[slot] = zpts + 2 * t;
-            slot++;
-        }
-        if (slot == first)
-            continue;
-        fb[nfb].root = round == 0 ? vk->pre_root : round == 1 ? main_root : round == 2 ? perm_root : q_root;
-        fb[nfb].tree = NULL;
-        fb[nfb].n_mats = slot - first;
-        fb[nfb].log_heights = lh + first;
-        fb[nfb].widths = widths + first;
-        fb[nfb].n_points = np + first;
-        fb[nfb].points = pts + first;
-        fb[nfb].values = vals + first;
-        fb[nfb].d_mats = NULL;
-        nfb++;
-    }
+    int commit[4];
+    for (size_t t = 0; t < nt; t++)
+        tpts[t] = zpts + 2 * t;
+    size_t nfb = stark_fri_layout(m, log_n, lb, op, tpts, widths, lh, np, pts, vals, tab, fb, commit);
+    for (size_t k = 0; k < nfb; k++)
+        fb[k].root = commit[k] == 0 ? vk->pre_root : commit[k] == 1 ? main_root : commit[k] == 2 ? perm_root : q_root;
     if ((rc = fri_verify(fp, &c, fb, nfb, &in, e))) {
         if (rc != RK_EINTERNAL)
             rc = RK_EFALSE;
@@ -176,6 +153,8 @@ out:
     free(ch);
     free(opened);
     free(widths);
+    free(tab);
+    free(tpts);
     free(lh);
     free(np);
     free(pts);
