@@ -1160,12 +1160,12 @@ int stark_prove(const stark_pk *pk, const bb_t *const *traces, const unsigned *l
                 goto out;
     PHASE_DONE(check);
 
-    p2_digest vkd, pubd;
-    if ((rc = stark_vk_digest(vk, &vkd, e)) || (rc = stark_public_digest(m, &pubd, e)))
+    p2_digest vkd;
+    if ((rc = stark_vk_digest(vk, &vkd, e)))
         goto out;
     chal c;
     chal_init(&c);
-    stark_observe_instance(&c, m, &vkd, &pubd, publics, log_heights);
+    stark_observe_instance(&c, m, &vkd, publics, log_heights);
     fri_put_digest(out, &vkd);
     for (size_t t = 0; t < nt; t++)
         rk_buf_u32(out, log_heights[t]);

@@ -160,17 +160,6 @@ int stark_air_digest(const air_machine *m, p2_digest *out, rk_err *e)
     return hash_words(&b, out, e);
 }
 
-int stark_public_digest(const air_machine *m, p2_digest *out, rk_err *e)
-{
-    rk_buf b;
-    rk_buf_init(&b);
-    rk_buf_u32(&b, m->n_public);
-    rk_buf_u32(&b, m->pub != NULL);
-    if (m->pub)
-        put_table(&b, m->pub);
-    return hash_words(&b, out, e);
-}
-
 int stark_vk_digest(const stark_vk *vk, p2_digest *out, rk_err *e)
 {
     rk_buf b;
@@ -190,15 +179,13 @@ int stark_vk_digest(const stark_vk *vk, p2_digest *out, rk_err *e)
     return rc;
 }
 
-void stark_observe_instance(chal *c, const air_machine *m, const p2_digest *vk_digest,
-                            const p2_digest *pub_digest, const bb_t *publics, const unsigned *log_heights)
+void stark_observe_instance(chal *c, const air_machine *m, const p2_digest *vk_digest, const bb_t *publics,
+                            const unsigned *log_heights)
 {
     /* The key's digest binds the FRI parameters, the preprocessed root and the tables'
-     * AIR (so every shape); then the statement: its public-value count and public
-     * interactions, the public values, the heights. */
+     * AIR (so every shape); then the statement: the public values, the heights. */
     chal_observe_u32(c, STARK_TRANSCRIPT_TAG & 0x3fffffff);
     chal_observe_digest(c, vk_digest);
-    chal_observe_digest(c, pub_digest);
     chal_observe_u32(c, m->n_public);
     chal_observe_many(c, publics, m->n_public);
     for (size_t t = 0; t < m->n_tables; t++)

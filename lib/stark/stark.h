@@ -81,10 +81,9 @@ int stark_vk_decode(const uint8_t *p, size_t len, stark_vk *vk, rk_err *e);
  * every DAG node, the constraint list and the interactions (docs/stark.md, "Keys"),
  * hashed with Poseidon2.  Names and labels are not part of it.  The public-value count
  * and the public interactions are not either: they belong to the statement (the
- * segment AIR's grow with its page count) and stark_public_digest's digest of them
- * is observed per proof.  RK_EINTERNAL on OOM. */
+ * segment AIR's grow with its page count; docs/stark.md 5.1 says why that is sound).
+ * About 6 ms for the segment AIR.  RK_EINTERNAL on OOM. */
 int stark_air_digest(const air_machine *m, p2_digest *out, rk_err *e);
-int stark_public_digest(const air_machine *m, p2_digest *out, rk_err *e);
 /* The key's digest: Poseidon2 over the vk's canonical encoding (stark_vk_encode). */
 int stark_vk_digest(const stark_vk *vk, p2_digest *out, rk_err *e);
 
@@ -131,10 +130,9 @@ unsigned stark_security_bits(const stark_vk *vk);
 unsigned stark_log_quotient_degree(const air_table *t);
 /* Check that machine m matches vk (table count, heights, blowup vs degree, the AIR digest). */
 int stark_check_machine(const air_machine *m, const stark_vk *vk, rk_err *e);
-/* The transcript's opening: the key's digest, the public part's digest, the public
- * values, the heights. */
-void stark_observe_instance(chal *c, const air_machine *m, const p2_digest *vk_digest,
-                            const p2_digest *pub_digest, const bb_t *publics, const unsigned *log_heights);
+/* The transcript's opening: the key's digest, the public values, the heights. */
+void stark_observe_instance(chal *c, const air_machine *m, const p2_digest *vk_digest, const bb_t *publics,
+                            const unsigned *log_heights);
 /* ---- LogUp rules (each in one place; docs/stark.md 4.3) ----
  * An interaction's denominator is beta + bus + sum_k gamma^(k+1) v_k, with
  * ch[AIR_CH_BETA] = beta and ch[AIR_CH_GAMMA1 + k] = gamma^(k+1).  Its row-independent

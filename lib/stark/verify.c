@@ -33,8 +33,8 @@ int stark_verify(const air_machine *m, const stark_vk *vk, const bb_t *publics, 
     }
 
     /* the key the proof was made under, then the heights */
-    p2_digest vkd, pubd, proof_vkd = fri_get_digest(&in);
-    if ((rc = stark_vk_digest(vk, &vkd, e)) || (rc = stark_public_digest(m, &pubd, e)))
+    p2_digest vkd, proof_vkd = fri_get_digest(&in);
+    if ((rc = stark_vk_digest(vk, &vkd, e)))
         goto out;
     if (in.bad || memcmp(&vkd, &proof_vkd, sizeof vkd) != 0) {
         rc = rk_fail(e, RK_EFALSE,
@@ -59,7 +59,7 @@ int stark_verify(const air_machine *m, const stark_vk *vk, const bb_t *publics, 
     }
     chal c;
     chal_init(&c);
-    stark_observe_instance(&c, m, &vkd, &pubd, publics, log_n);
+    stark_observe_instance(&c, m, &vkd, publics, log_n);
 
     /* commitments and challenges, in transcript order */
     p2_digest main_root = fri_get_digest(&in), perm_root, q_root;
