@@ -15,6 +15,7 @@ void fri_params_default(fri_params *p)
     p->num_queries = 100;
     p->pow_bits = 16;
     p->log_final_poly_len = 0;
+    p->log_arity = 1;
 }
 
 int fri_params_check(const fri_params *p, rk_err *e)
@@ -27,6 +28,8 @@ int fri_params_check(const fri_params *p, rk_err *e)
         return rk_fail(e, RK_EINPUT, "fri: pow_bits %u above %d", p->pow_bits, CHAL_MAX_BITS);
     if (p->log_final_poly_len > 8)
         return rk_fail(e, RK_EINPUT, "fri: log_final_poly_len %u above 8", p->log_final_poly_len);
+    if (p->log_arity > FRI_MAX_LOG_ARITY)
+        return rk_fail(e, RK_EINPUT, "fri: log_arity %u not in 1..%d", p->log_arity, FRI_MAX_LOG_ARITY);
     return RK_OK;
 }
 
@@ -347,13 +350,13 @@ static int reduce_gpu(const fri_batch *batches, size_t n_batches, const uint8_t 
 int fri_prove(const fri_params *p, chal *c, const fri_batch *batches, size_t n_batches,
               rk_buf *out, rk_err *e)
 {
-    return fri_prove_ex(p, 1, c, batches, n_batches, out, e);
+    return fri_prove_ex(p, fri_log_arity(p), c, batches, n_batches, out, e);
 }
 
 int fri_verify(const fri_params *p, chal *c, const fri_batch *batches, size_t n_batches, rk_rd *in,
                rk_err *e)
 {
-    return fri_verify_ex(p, 1, c, batches, n_batches, in, e);
+    return fri_verify_ex(p, fri_log_arity(p), c, batches, n_batches, in, e);
 }
 
 int fri_prove_ex(const fri_params *p, unsigned max_log_arity, chal *c, const fri_batch *batches,

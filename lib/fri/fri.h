@@ -43,14 +43,19 @@ typedef struct fri_params {
     uint32_t num_queries;         /* 1..1000 */
     uint32_t pow_bits;            /* 0..CHAL_MAX_BITS */
     uint32_t log_final_poly_len;  /* 0..8 */
+    uint32_t log_arity;           /* folds up to 2^log_arity per committed round: 1..4, and 0
+                                   * reads as 1 (so positional initializers {b, q, pow, f} keep
+                                   * folding by 2); it changes the proof layout and is part of
+                                   * a verifying key (fri_log_arity gives the effective value) */
 } fri_params;
-/* (The folding arity is an argument of fri_prove_ex / fri_verify_ex rather than a
- * field here, so existing positional initializers {b, q, pow, f} stay complete.) */
 #define FRI_MAX_LOG_ARITY 4
 
-/* log_blowup 1, 100 queries, 16 PoW bits, constant final polynomial: 116 bits. */
+/* The effective folding log arity of p (1..FRI_MAX_LOG_ARITY; 0 reads as 1). */
+static inline unsigned fri_log_arity(const fri_params *p) { return p->log_arity ? p->log_arity : 1; }
+
+/* log_blowup 1, 100 queries, 16 PoW bits, constant final polynomial, folding by 2: 116 bits. */
 void fri_params_default(fri_params *p);
-/* RK_EINPUT when a parameter is out of the range above. */
+/* RK_EINPUT when a parameter is out of the range above (log_arity 0..4). */
 int fri_params_check(const fri_params *p, rk_err *e);
 /* Conjectured security bits: log_blowup * num_queries + pow_bits. */
 unsigned fri_security_bits(const fri_params *p);
@@ -80,9 +85,9 @@ typedef struct fri_batch {
 int fri_prove(const fri_params *p, chal *c, const fri_batch *batches, size_t n_batches,
               rk_buf *out, rk_err *e);
 
-/* The same with folding arity up to 2^max_log_arity per committed round
- * (1..FRI_MAX_LOG_ARITY; fri_prove / fri_verify use 1).  Prover and verifier
- * must use the same value; it changes the proof layout. */
+/* fri_prove / fri_verify with p->log_arity replaced by max_log_arity
+ * (1..FRI_MAX_LOG_ARITY).  Prover and verifier must use the same value; it
+ * changes the proof layout. */
 int fri_prove_ex(const fri_params *p, unsigned max_log_arity, chal *c, const fri_batch *batches,
                  size_t n_batches, rk_buf *out, rk_err *e);
 int fri_verify_ex(const fri_params *p, unsigned max_log_arity, chal *c, const fri_batch *batches,

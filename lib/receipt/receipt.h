@@ -24,7 +24,7 @@
 #include "segment/segment.h"
 #include "stark/stark.h"
 
-#define RCPT_KIND_VERSION 1
+#define RCPT_KIND_VERSION 2 /* 2: proofs open with the verifying-key digest (docs/stark.md) */
 #define RCPT_META_LEN 148
 
 /* What a segment receipt proves. */

@@ -393,7 +393,7 @@ static int build_perm(tctx *c, const bb4_t *ch, const bb_t *publics, rk_err *e)
             int zero = 0;
             for (size_t j = 0; j < ni; j++) {
                 const air_interaction *it = &tb->inter[j];
-                bb4_t c0 = bb4_add(ch[AIR_CH_BETA], bb4_from_base(bb_from_u32(it->bus)));
+                bb4_t c0 = stark_logup_den_base(ch, it->bus);
                 bb_t *d = den + j * 4 * B;
                 air_block_combine(tb, s, cnt, it->values, ch + AIR_CH_GAMMA1, it->n_values, d);
                 for (size_t r = 0; r < cnt; r++) {
@@ -485,7 +485,7 @@ int stark_logup_program(const air_table *tb, const bb4_t *ch, const bb_t *public
     } else {
         for (size_t j = 0, k = 0; j < ni; j++) {
             const air_interaction *it = &tb->inter[j];
-            init[j] = bb4_add(ch[AIR_CH_BETA], bb4_from_base(bb_from_u32(it->bus)));
+            init[j] = stark_logup_den_base(ch, it->bus);
             for (unsigned v = 0; v < it->n_values; v++, k++)
                 xs[k] = it->values[v], coef[k] = ch[AIR_CH_GAMMA1 + v], acc_of[k] = (uint32_t)j;
             xs[k] = it->mult, coef[k] = bb4_one(), acc_of[k++] = (uint32_t)(ni + j);
@@ -1032,7 +1032,7 @@ static const char *unbalanced_bus(const air_machine *m, const tctx *T, const bb4
             for (size_t j = 0; j < tb->n_inter; j++)
                 for (size_t r = 0; r < cnt; r++) {
                     const air_interaction *it = &tb->inter[j];
-                    bb4_t d = bb4_add(ch[AIR_CH_BETA], bb4_from_base(bb_from_u32(it->bus)));
+                    bb4_t d = stark_logup_den_base(ch, it->bus);
                     for (unsigned v = 0; v < it->n_values; v++)
                         d = bb4_add(d, bb4_mul_base(ch[AIR_CH_GAMMA1 + v], slot_base(s, it->values[v], r)));
                     den[r * tb->n_inter + j] = d;
@@ -1047,23 +1047,9 @@ static const char *unbalanced_bus(const air_machine *m, const tctx *T, const bb4
         }
     }
     if (m->pub && m->pub->n_inter) {
-        air_point pt;
-        memset(&pt, 0, sizeof pt);
-        pt.publics = publics;
-        pt.challenges = ch;
-        bb4_t *v = malloc((m->pub->n_nodes + 1) * sizeof *v);
-        if (!v)
+        bb4_t pub_total;
+        if (stark_public_logup_sum(m, publics, ch, &pub_total, sum) == RK_EINTERNAL)
             goto out;
-        air_eval_point(m->pub, &pt, v);
-        for (size_t j = 0; j < m->pub->n_inter; j++) {
-            const air_interaction *it = &m->pub->inter[j];
-            bb4_t d = bb4_add(ch[AIR_CH_BETA], bb4_from_base(bb_from_u32(it->bus)));
-            for (unsigned q = 0; q < it->n_values; q++)
-                d = bb4_add(d, bb4_mul(ch[AIR_CH_GAMMA1 + q], v[it->values[q]]));
-            bb4_t term = bb4_mul(v[it->mult], bb4_inv(d));
-            sum[it->bus] = it->sign > 0 ? bb4_add(sum[it->bus], term) : bb4_sub(sum[it->bus], term);
-        }
-        free(v);
     }
     for (size_t b = 0; b < m->n_buses && !name; b++)
         if (!bb4_eq(sum[b], bb4_zero()))
@@ -1082,25 +1068,10 @@ static int check_balance(const air_machine *m, const tctx *T, const bb4_t *ch, c
     bb4_t total = bb4_zero();
     for (size_t t = 0; t < m->n_tables; t++)
         total = bb4_add(total, T[t].cumsum);
-    if (m->pub && m->pub->n_inter) {
-        air_point pt;
-        memset(&pt, 0, sizeof pt);
-        pt.publics = publics;
-        pt.challenges = ch;
-        bb4_t *v = malloc((m->pub->n_nodes + 1) * sizeof *v);
-        if (!v)
-            return rk_fail(e, RK_EINTERNAL, "stark: out of memory");
-        air_eval_point(m->pub, &pt, v);
-        for (size_t j = 0; j < m->pub->n_inter; j++) {
-            const air_interaction *it = &m->pub->inter[j];
-            bb4_t d = bb4_add(ch[AIR_CH_BETA], bb4_from_base(bb_from_u32(it->bus)));
-            for (unsigned q = 0; q < it->n_values; q++)
-                d = bb4_add(d, bb4_mul(ch[AIR_CH_GAMMA1 + q], v[it->values[q]]));
-            bb4_t term = bb4_mul(v[it->mult], bb4_inv(d));
-            total = it->sign > 0 ? bb4_add(total, term) : bb4_sub(total, term);
-        }
-        free(v);
-    }
+    bb4_t pub_total;
+    if (stark_public_logup_sum(m, publics, ch, &pub_total, NULL) == RK_EINTERNAL)
+        return rk_fail(e, RK_EINTERNAL, "stark: out of memory");
+    total = bb4_add(total, pub_total);
     if (!bb4_eq(total, bb4_zero())) {
         const char *bus = unbalanced_bus(m, T, ch, publics);
         return rk_fail(e, RK_EINPUT, "stark: the lookups do not balance: bus %s receives other messages than it is sent",
@@ -1131,11 +1102,14 @@ int stark_prove(const stark_pk *pk, const bb_t *const *traces, const unsigned *l
     size_t *widths = calloc(4 * nt, sizeof *widths);
     unsigned *lh = calloc(4 * nt, sizeof *lh), *np = calloc(4 * nt, sizeof *np);
     const bb4_t **pts = calloc(4 * nt, sizeof *pts), **vals = calloc(4 * nt, sizeof *vals);
+    size_t *tab = calloc(4 * nt, sizeof *tab);
+    stark_topen *top = calloc(nt, sizeof *top);
+    const bb4_t **tpts = calloc(nt, sizeof *tpts);
     merkle_tree main_tree, perm_tree, q_tree;
     merkle_tree_init(&main_tree);
     merkle_tree_init(&perm_tree);
     merkle_tree_init(&q_tree);
-    if (!T || !ch || !mats || !fri_dm || !widths || !lh || !np || !pts || !vals) {
+    if (!T || !ch || !mats || !fri_dm || !widths || !lh || !np || !pts || !vals || !tab || !top || !tpts) {
         rc = rk_fail(e, RK_EINTERNAL, "stark: out of memory");
         goto out;
     }
@@ -1188,9 +1162,13 @@ int stark_prove(const stark_pk *pk, const bb_t *const *traces, const unsigned *l
                 goto out;
     PHASE_DONE(check);
 
+    p2_digest vkd;
+    if ((rc = stark_vk_digest(vk, &vkd, e)))
+        goto out;
     chal c;
     chal_init(&c);
-    stark_observe_instance(&c, m, vk, publics, log_heights);
+    stark_observe_instance(&c, m, &vkd, publics, log_heights);
+    fri_put_digest(out, &vkd);
     for (size_t t = 0; t < nt; t++)
         rk_buf_u32(out, log_heights[t]);
 
@@ -1308,57 +1286,28 @@ int stark_prove(const stark_pk *pk, const bb_t *const *traces, const unsigned *l
     if (check && (rc = check_at_zeta(T, nt, ch, alpha, zeta, publics, row_check, e)))
         goto out;
     PHASE_DONE(check);
-    /* FRI over the batches: preprocessed, main, permutation, quotient */
+    /* FRI over the batches: preprocessed, main, permutation, quotient (stark_fri_layout) */
     fri_batch fb[4];
-    size_t nfb = 0, slot = 0;
-    for (int round = 0; round < 4; round++) {
-        size_t first = slot;
-        for (size_t t = 0; t < nt; t++) {
-            tctx *x = &T[t];
-            const air_table *tb = x->tb;
-            size_t off = 0, w;
-            const size_t pw4 = 4 * (size_t)tb->perm_width;
-            if (round == 0) {
-                if (!tb->pre_width)
-                    continue;
-                w = tb->pre_width;
-            } else if (round == 1) {
-                off = 2 * tb->pre_width;
-                w = tb->main_width;
-            } else if (round == 2) {
-                if (!tb->perm_width)
-                    continue;
-                off = 2 * (tb->pre_width + tb->main_width);
-                w = pw4;
-            } else {
-                off = 2 * (tb->pre_width + tb->main_width + pw4);
-                w = 4 * ((size_t)1 << x->log_qd);
-            }
-            widths[slot] = w;
-            fri_dm[slot] = round == 0 ? x->d_pre : round == 1 ? x->d_main : round == 2 ? x->d_perm : x->d_q;
-            lh[slot] = x->log_N;
-            np[slot] = round == 3 ? 1 : 2;
-            pts[slot] = x->pts;
-            vals[slot] = x->open + off;
-            slot++;
+    int commit[4];
+    for (size_t t = 0; t < nt; t++) {
+        stark_table_open_layout(T[t].tb, T[t].log_qd, T[t].open, &top[t]);
+        tpts[t] = T[t].pts;
+    }
+    size_t nfb = stark_fri_layout(m, log_heights, lb, top, tpts, widths, lh, np, pts, vals, tab, fb, commit);
+    for (size_t k = 0, slot = 0; k < nfb; k++) {
+        const int r = commit[k];
+        const merkle_tree *tr = r == 0 ? &pk->pre_tree : r == 1 ? &main_tree : r == 2 ? &perm_tree : &q_tree;
+        fb[k].root = *merkle_root(tr);
+        fb[k].tree = tr;
+        for (size_t i = 0; i < fb[k].n_mats; i++, slot++) {
+            const tctx *x = &T[tab[slot]];
+            fri_dm[slot] = r == 0 ? x->d_pre : r == 1 ? x->d_main : r == 2 ? x->d_perm : x->d_q;
         }
-        if (slot == first)
-            continue;
-        const merkle_tree *tr = round == 0 ? &pk->pre_tree : round == 1 ? &main_tree : round == 2 ? &perm_tree : &q_tree;
-        fb[nfb].root = *merkle_root(tr);
-        fb[nfb].tree = tr;
-        fb[nfb].n_mats = slot - first;
-        fb[nfb].log_heights = lh + first;
-        fb[nfb].widths = widths + first;
-        fb[nfb].n_points = np + first;
-        fb[nfb].points = pts + first;
-        fb[nfb].values = vals + first;
-        fb[nfb].d_mats = rk_backend_is_gpu() ? fri_dm + first : NULL;
-        nfb++;
+        fb[k].d_mats = rk_backend_is_gpu() ? fri_dm + (fb[k].widths - widths) : NULL;
     }
     const chal c_fri = c; /* a retry on the CPU starts FRI again from here */
     const size_t len_fri = out->len;
-    rc = fri_prove_ex(fp, vk->fri_log_arity, &c, fb, nfb, out, e);
+    rc = fri_prove(fp, &c, fb, nfb, out, e);
     if (rc && !rk_backend_is_gpu() && rk_backend_gpu_error()) {
         /* "auto": the GPU failed while FRI read LDEs that only it held; make them on the CPU
          * and prove FRI again from the same transcript (same bytes) */
@@ -1378,7 +1327,7 @@ int stark_prove(const stark_pk *pk, const bb_t *const *traces, const unsigned *l
         c = c_fri;
         out->len = len_fri;
         if (!rc)
-            rc = fri_prove_ex(fp, vk->fri_log_arity, &c, fb, nfb, out, e);
+            rc = fri_prove(fp, &c, fb, nfb, out, e);
     }
     if (rc)
         goto out;
@@ -1401,6 +1350,9 @@ out:
     free(np);
     free(pts);
     free(vals);
+    free(tab);
+    free(top);
+    free(tpts);
     merkle_tree_free(&main_tree);
     merkle_tree_free(&perm_tree);
     merkle_tree_free(&q_tree);

@@ -5,35 +5,6 @@
 
 #include "stark/stark.h"
 
-/* LogUp term of one public interaction: sign * m / (beta + bus + sum gamma^(k+1) v_k). */
-static int public_logup_sum(const air_machine *m, const bb_t *publics, const bb4_t *ch, bb4_t *sum)
-{
-    *sum = bb4_zero();
-    if (!m->pub || m->pub->n_inter == 0)
-        return RK_OK;
-    bb4_t *v = malloc((m->pub->n_nodes + 1) * sizeof *v);
-    if (!v)
-        return RK_EINTERNAL;
-    air_point pt;
-    memset(&pt, 0, sizeof pt);
-    pt.publics = publics;
-    pt.challenges = ch;
-    air_eval_point(m->pub, &pt, v);
-    int rc = RK_OK;
-    for (size_t j = 0; j < m->pub->n_inter; j++) {
-        const air_interaction *it = &m->pub->inter[j];
-        bb4_t d = bb4_add(ch[AIR_CH_BETA], bb4_from_base(bb_from_u32(it->bus)));
-        for (unsigned k = 0; k < it->n_values; k++)
-            d = bb4_add(d, bb4_mul(ch[AIR_CH_GAMMA1 + k], v[it->values[k]]));
-        if (bb4_eq(d, bb4_zero()))
-            rc = RK_EFALSE;
-        bb4_t term = bb4_mul(v[it->mult], bb4_inv(d));
-        *sum = it->sign > 0 ? bb4_add(*sum, term) : bb4_sub(*sum, term);
-    }
-    free(v);
-    return rc;
-}
-
 int stark_verify(const air_machine *m, const stark_vk *vk, const bb_t *publics, const uint8_t *proof,
                  size_t len, rk_err *e)
 {
@@ -51,16 +22,26 @@ int stark_verify(const air_machine *m, const stark_vk *vk, const bb_t *publics, 
     bb4_t *cumsum = calloc(nt, sizeof *cumsum);
     bb4_t *ch = calloc(AIR_CH_GAMMA1 + m->max_arity + 1, sizeof *ch);
     bb4_t *opened = NULL;
-    size_t *widths = calloc(4 * nt, sizeof *widths);
+    size_t *widths = calloc(4 * nt, sizeof *widths), *tab = calloc(4 * nt, sizeof *tab);
+    const bb4_t **tpts = calloc(nt, sizeof *tpts);
     unsigned *lh = calloc(4 * nt, sizeof *lh), *np = calloc(4 * nt, sizeof *np);
     const bb4_t **pts = calloc(4 * nt, sizeof *pts), **vals = calloc(4 * nt, sizeof *vals);
     bb4_t *zpts = calloc(2 * nt, sizeof *zpts);
-    if (!log_n || !log_qd || !op || !cumsum || !ch || !widths || !lh || !np || !pts || !vals || !zpts) {
+    if (!log_n || !log_qd || !op || !cumsum || !ch || !widths || !tab || !tpts || !lh || !np || !pts || !vals || !zpts) {
         rc = rk_fail(e, RK_EINTERNAL, "stark: out of memory");
         goto out;
     }
 
-    /* heights */
+    /* the key the proof was made under, then the heights */
+    p2_digest vkd, proof_vkd = fri_get_digest(&in);
+    if ((rc = stark_vk_digest(vk, &vkd, e)))
+        goto out;
+    if (in.bad || memcmp(&vkd, &proof_vkd, sizeof vkd) != 0) {
+        rc = rk_fail(e, RK_EFALSE,
+                     "stark: proof made under another verifying key (another AIR, FRI parameters or "
+                     "preprocessed columns), or by an older raiko");
+        goto out;
+    }
     int any_perm = 0;
     size_t n_open = 0;
     for (size_t t = 0; t < nt; t++) {
@@ -78,7 +59,7 @@ int stark_verify(const air_machine *m, const stark_vk *vk, const bb_t *publics, 
     }
     chal c;
     chal_init(&c);
-    stark_observe_instance(&c, m, vk, publics, log_n);
+    stark_observe_instance(&c, m, &vkd, publics, log_n);
 
     /* commitments and challenges, in transcript order */
     p2_digest main_root = fri_get_digest(&in), perm_root, q_root;
@@ -124,7 +105,7 @@ int stark_verify(const air_machine *m, const stark_vk *vk, const bb_t *publics, 
 
     /* LogUp: the tables' cumulative sums and the public terms add to zero */
     bb4_t pub;
-    if (public_logup_sum(m, publics, ch, &pub) != RK_OK || !bb4_eq(bb4_add(total, pub), bb4_zero())) {
+    if (stark_public_logup_sum(m, publics, ch, &pub, NULL) != RK_OK || !bb4_eq(bb4_add(total, pub), bb4_zero())) {
         rc = rk_fail(e, RK_EFALSE, "stark: the LogUp cumulative sums do not add to zero");
         goto out;
     }
@@ -151,37 +132,13 @@ int stark_verify(const air_machine *m, const stark_vk *vk, const bb_t *publics, 
 
     /* FRI: the openings are evaluations of the committed polynomials */
     fri_batch fb[4];
-    size_t nfb = 0, slot = 0;
-    for (int round = 0; round < 4; round++) {
-        size_t first = slot;
-        for (size_t t = 0; t < nt; t++) {
-            const air_table *tb = m->tables[t];
-            if ((round == 0 && !tb->pre_width) || (round == 2 && !tb->perm_width))
-                continue;
-            widths[slot] = round == 0   ? tb->pre_width
-                           : round == 1 ? tb->main_width
-                           : round == 2 ? 4 * (size_t)tb->perm_width
-                                        : 4 * ((size_t)1 << log_qd[t]);
-            vals[slot] = round == 0 ? op[t].pre[0] : round == 1 ? op[t].main[0] : round == 2 ? op[t].perm[0] : op[t].quot;
-            lh[slot] = log_n[t] + lb;
-            np[slot] = round == 3 ? 1 : 2;
-            pts[slot] = zpts + 2 * t;
-            slot++;
-        }
-        if (slot == first)
-            continue;
-        fb[nfb].root = round == 0 ? vk->pre_root : round == 1 ? main_root : round == 2 ? perm_root : q_root;
-        fb[nfb].tree = NULL;
-        fb[nfb].n_mats = slot - first;
-        fb[nfb].log_heights = lh + first;
-        fb[nfb].widths = widths + first;
-        fb[nfb].n_points = np + first;
-        fb[nfb].points = pts + first;
-        fb[nfb].values = vals + first;
-        fb[nfb].d_mats = NULL;
-        nfb++;
-    }
-    if ((rc = fri_verify_ex(fp, vk->fri_log_arity, &c, fb, nfb, &in, e))) {
+    int commit[4];
+    for (size_t t = 0; t < nt; t++)
+        tpts[t] = zpts + 2 * t;
+    size_t nfb = stark_fri_layout(m, log_n, lb, op, tpts, widths, lh, np, pts, vals, tab, fb, commit);
+    for (size_t k = 0; k < nfb; k++)
+        fb[k].root = commit[k] == 0 ? vk->pre_root : commit[k] == 1 ? main_root : commit[k] == 2 ? perm_root : q_root;
+    if ((rc = fri_verify(fp, &c, fb, nfb, &in, e))) {
         if (rc != RK_EINTERNAL)
             rc = RK_EFALSE;
         goto out;
@@ -196,6 +153,8 @@ out:
     free(ch);
     free(opened);
     free(widths);
+    free(tab);
+    free(tpts);
     free(lh);
     free(np);
     free(pts);

@@ -18,7 +18,7 @@ static int ready;
 
 static void setup(void)
 {
-    static const fri_params fp = {1, 2, 1, 0};
+    static const fri_params fp = {1, 2, 1, 0, 1};
     rk_err e;
     bb_t *vals, *mult, *pre;
     ex_range_machine(&M, &e);

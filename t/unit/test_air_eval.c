@@ -436,7 +436,7 @@ static void builder_many_nodes(void)
 /* keygen + prove; the proof bytes (verified) in *out. */
 static void prove_one(air_machine *m, const bb_t *const *traces, const unsigned *lh, rk_buf *out)
 {
-    static const fri_params fp = {1, 4, 2, 0};
+    static const fri_params fp = {1, 4, 2, 0, 1};
     stark_pk pk;
     stark_pk_init(&pk);
     rk_err e = {0};

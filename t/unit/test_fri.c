@@ -156,7 +156,7 @@ static void arity_accepts_and_rejects(void)
 {
     for (unsigned a = 1; a <= FRI_MAX_LOG_ARITY; a++)
         for (unsigned lfp = 0; lfp <= 1; lfp++) {
-            fri_params p = {1, 5, 2, lfp};
+            fri_params p = {1, 5, 2, lfp, 1};
             setup s;
             rk_buf proof;
             rk_err e = {0};
@@ -178,7 +178,7 @@ static void arity_accepts_and_rejects(void)
 
 static void low_degree_accepted(void)
 {
-    fri_params p = {1, 6, 2, 0};
+    fri_params p = {1, 6, 2, 0, 1};
     for (unsigned lfp = 0; lfp <= 2; lfp++) {
         p.log_final_poly_len = lfp;
         setup s;
@@ -196,7 +196,7 @@ static void low_degree_accepted(void)
 
 static void high_degree_rejected(void)
 {
-    fri_params p = {1, 8, 2, 0};
+    fri_params p = {1, 8, 2, 0, 1};
     setup s;
     /* 34 coefficients on a 64-row LDE with blowup 2 (bound 32).  (33 would pass: the DEEP
      * quotient (p(x) - p(z))/(x - z) of a degree-32 p has degree 31, as in Plonky3.) */
@@ -221,7 +221,7 @@ static void high_degree_rejected(void)
 
 static void wrong_value_rejected(void)
 {
-    fri_params p = {1, 4, 1, 0};
+    fri_params p = {1, 4, 1, 0, 1};
     setup s;
     setup_make(&s, 0);
     s.m[1].vals[1] = bb4_add(s.m[1].vals[1], bb4_one());
@@ -234,7 +234,7 @@ static void wrong_value_rejected(void)
 
 static void deterministic_across_threads(void)
 {
-    fri_params p = {2, 5, 4, 1};
+    fri_params p = {2, 5, 4, 1, 1};
     rk_buf a, b;
     rk_err e;
     setup s;

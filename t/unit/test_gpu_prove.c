@@ -26,7 +26,7 @@
 #include "segment/segment.h"
 #include "stark/stark.h"
 
-static const fri_params SMALL = {1, 2, 1, 0};
+static const fri_params SMALL = {1, 2, 1, 0, 1};
 static int g_device; /* a real device (else the emulation) */
 static unsigned long long g_pcie_resident, g_pcie_copying; /* PCIe bytes of same_bytes' last proofs */
 

@@ -21,7 +21,7 @@
 #define LW(rd, rs1, imm) enc_i((imm), (rs1), 2, (rd), 0x03)
 #define SW(rs2, rs1, imm) enc_s((imm), (rs2), (rs1), 2, 0x23)
 
-static const fri_params SMALL = {1, 2, 1, 0};
+static const fri_params SMALL = {1, 2, 1, 0, 1};
 static char dir[64];
 static segment segs[3];
 static size_t n_segs;
@@ -146,6 +146,14 @@ static void test_honest(void)
     CHECK(ms_digest_eq(&r.claim.pre_state, &segs[0].claim.post_state));
     rcpt_free(&r);
     rk_file_free(&mid);
+    /* a receipt of the previous layout (kind version 1: proofs without the key digest) is
+     * refused with a message naming the version, not verified */
+    rk_file old = rc_last;
+    old.kind_version = 1;
+    rcpt_init(&r);
+    CHECK(rcpt_decode(&r, &old, "old", &e) == RK_EINPUT);
+    CHECK_STR_HAS(e.msg, "old: receipt version 1 (this build reads 2)");
+    rcpt_free(&r);
 }
 
 static void test_deterministic(void)

@@ -259,7 +259,7 @@ static void test_misc(void)
 /* prove and verify with the STARK (small FRI parameters); skip = cheat */
 static int prove_verify(run *R_, int skip, rk_err *e)
 {
-    static const fri_params fp = {1, 4, 2, 0};
+    static const fri_params fp = {1, 4, 2, 0, 1};
     stark_pk pk;
     stark_pk_init(&pk);
     const bb_t *pres[RVAIR_N_TABLES] = {0};

@@ -5,7 +5,7 @@
 #include "stark/stark.h"
 #include "test.h"
 
-static const fri_params SMALL = {1, 4, 2, 0};
+static const fri_params SMALL = {1, 4, 2, 0, 1};
 static char last_msg[RK_ERR_MSG_MAX]; /* the last error: the prover's check, or the verifier's */
 
 /* keygen + prove (+ verify); returns the verifier's code, or 100 + the prover's. */
@@ -231,7 +231,7 @@ static void public_interactions(void)
 
 /* A small proof that exercises every part: preprocessed, main, permutation and quotient
  * trees, two heights, LogUp. */
-static const fri_params FLIP = {1, 3, 4, 0};
+static const fri_params FLIP = {1, 3, 4, 0, 1};
 
 static void small_range_proof(air_machine *m, stark_pk *pk, rk_buf *proof)
 {
@@ -430,7 +430,7 @@ static void degree5_blowup4(void)
         tr[i] = bb_mul(bb_sqr(tr[i - 1]), bb_sqr(tr[i - 1]));
     const bb_t *trs[1] = {tr};
     unsigned lh[1] = {5};
-    fri_params fp = {2, 4, 2, 1};
+    fri_params fp = {2, 4, 2, 1, 1};
     CHECK_EQ_U64(run(&m, &fp, NULL, NULL, trs, lh, NULL, NULL, 0, NULL), RK_OK);
     tr[9] = bb_add(tr[9], bb_one());
     CHECK_EQ_U64(run(&m, &fp, NULL, NULL, trs, lh, NULL, NULL, 1, NULL), RK_EFALSE);
@@ -458,8 +458,9 @@ static void fri_arity8(void)
         CHECK_EQ_U64(stark_prove(&pk, trs, lh, NULL, NULL, &proof, &e), RK_OK);
         CHECK_EQ_U64(stark_verify(&m, &pk.vk, NULL, proof.data, proof.len, &e), RK_OK);
         len[a / 2] = proof.len;
-        pk.vk.fri_log_arity = a == 1 ? 3 : 1; /* the other layout */
+        pk.vk.fri.log_arity = a == 1 ? 3 : 1; /* the other layout */
         CHECK_EQ_U64(stark_verify(&m, &pk.vk, NULL, proof.data, proof.len, &e), RK_EFALSE);
+        CHECK_STR_HAS(e.msg, "another verifying key");
         rk_buf_free(&proof);
         stark_pk_free(&pk);
     }
@@ -470,13 +471,147 @@ static void fri_arity8(void)
     air_machine_free(&m);
 }
 
+/* Fibonacci whose last-row constraint reads b + 0 instead of b: the same statement and
+ * the same shapes, another constraint DAG. */
+static int fib_variant_machine(air_machine *m, rk_err *e)
+{
+    air_machine_init(m, 3);
+    air_table *t = air_machine_add_table(m, "fib", 2, 0);
+    air_expr a = air_main(t, 0), b = air_main(t, 1);
+    air_expr a2 = air_main_next(t, 0), b2 = air_main_next(t, 1);
+    air_assert_first(t, air_sub(t, a, air_public(t, 0)));
+    air_assert_first(t, air_sub(t, b, air_public(t, 1)));
+    air_assert_transition(t, air_sub(t, a2, b));
+    air_assert_transition(t, air_sub(t, b2, air_add(t, a, b)));
+    air_assert_last(t, air_sub(t, air_add_const(t, b, 0), air_public(t, 2)));
+    return air_machine_finalize(m, e);
+}
+
+/* prove under (m, fp, arity); returns the proof and keeps the pk */
+static void prove_with(const air_machine *m, const fri_params *fp, unsigned arity, const bb_t *const *trs,
+                       const unsigned *lh, const bb_t *pub, stark_pk *pk, rk_buf *proof)
+{
+    rk_err e = {0};
+    stark_pk_init(pk);
+    rk_buf_init(proof);
+    CHECK_EQ_U64(stark_keygen_ex(m, fp, arity, NULL, NULL, pk, &e), RK_OK);
+    CHECK_EQ_U64(stark_prove(pk, trs, lh, pub, NULL, proof, &e), RK_OK);
+    CHECK_EQ_U64(stark_verify(m, &pk->vk, pub, proof->data, proof->len, &e), RK_OK);
+}
+
+/* The verifying key binds the AIR's constraint DAG and every FRI parameter: a proof made
+ * under a machine with one constraint written differently, or under another query count,
+ * PoW, final polynomial length or folding arity, is rejected by the original's verifier,
+ * which names the key; the original's vk does not pass for the other machine. */
+static void key_binds_air_and_params(void)
+{
+    air_machine m1, m2;
+    rk_err e = {0};
+    CHECK_EQ_U64(ex_fib_machine(&m1, &e), RK_OK);
+    CHECK_EQ_U64(fib_variant_machine(&m2, &e), RK_OK);
+    p2_digest d1, d2, d1b;
+    CHECK_EQ_U64(stark_air_digest(&m1, &d1, &e), RK_OK);
+    CHECK_EQ_U64(stark_air_digest(&m2, &d2, &e), RK_OK);
+    CHECK(memcmp(&d1, &d2, sizeof d1) != 0);
+    air_machine m1b;
+    CHECK_EQ_U64(ex_fib_machine(&m1b, &e), RK_OK);
+    CHECK_EQ_U64(stark_air_digest(&m1b, &d1b, &e), RK_OK);
+    CHECK_MEM(&d1, &d1b, sizeof d1); /* deterministic: the same machine built again */
+    air_machine_free(&m1b);
+
+    bb_t pub[3];
+    bb_t *tr = ex_fib_trace(5, pub);
+    const bb_t *trs[1] = {tr};
+    unsigned lh[1] = {5};
+    stark_pk pk1, pk2;
+    rk_buf p1, p2;
+    prove_with(&m1, &SMALL, 1, trs, lh, pub, &pk1, &p1);
+    prove_with(&m2, &SMALL, 1, trs, lh, pub, &pk2, &p2);
+    /* the other circuit's proof, checked by the original verifier */
+    CHECK_EQ_U64(stark_verify(&m1, &pk1.vk, pub, p2.data, p2.len, &e), RK_EFALSE);
+    CHECK_STR_HAS(e.msg, "another verifying key");
+    /* and with the proof's key digest replaced by the original's: the transcript differs */
+    rk_buf forged;
+    rk_buf_init(&forged);
+    rk_buf_put(&forged, p2.data, p2.len);
+    memcpy(forged.data, p1.data, 32);
+    CHECK_EQ_U64(stark_verify(&m1, &pk1.vk, pub, forged.data, forged.len, &e), RK_EFALSE);
+    rk_buf_free(&forged);
+    /* the other machine's vk does not pass for the original machine */
+    CHECK_EQ_U64(stark_verify(&m1, &pk2.vk, pub, p2.data, p2.len, &e), RK_EINPUT);
+    CHECK_STR_HAS(e.msg, "another AIR");
+    rk_buf_free(&p2);
+    stark_pk_free(&pk2);
+
+    /* other FRI parameters, one at a time */
+    const fri_params others[4] = {{1, 5, 2, 0, 1}, {1, 4, 3, 0, 1}, {1, 4, 2, 1, 1}, {1, 4, 2, 0, 2}};
+    for (int i = 0; i < 4; i++) {
+        prove_with(&m1, &others[i], others[i].log_arity, trs, lh, pub, &pk2, &p2);
+        CHECK_EQ_U64(stark_verify(&m1, &pk1.vk, pub, p2.data, p2.len, &e), RK_EFALSE);
+        CHECK_STR_HAS(e.msg, "another verifying key");
+        rk_buf_free(&p2);
+        stark_pk_free(&pk2);
+    }
+    rk_buf_free(&p1);
+    stark_pk_free(&pk1);
+    free(tr);
+    air_machine_free(&m1);
+    air_machine_free(&m2);
+}
+
+/* Each early check names itself: the key digest, a height, the LogUp sum (a table's
+ * cumulative sum changed), the out-of-domain equation (an opened value changed). */
+static void tamper_classes_named(void)
+{
+    air_machine m;
+    stark_pk pk;
+    rk_buf proof;
+    small_range_proof(&m, &pk, &proof);
+    rk_err e = {0};
+    /* words: key digest 0..7, heights 8..9, main root 10..17, perm root 18..25,
+     * cumsum[vals] 26..29, cumsum[range] 30..33, quotient root 34..41, opened values 42.. */
+    static const struct { size_t word; const char *msg; } cases[] = {
+        {3, "another verifying key"},
+        {9, "bad log height"}, /* the preprocessed table: its height is the vk's */
+        {27, "LogUp cumulative sums do not add to zero"},
+        {43, "constraints do not hold at zeta"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        uint8_t *c = malloc(proof.len);
+        memcpy(c, proof.data, proof.len);
+        uint32_t w = rk_le32(c + 4 * cases[i].word);
+        rk_put_le32(c + 4 * cases[i].word, w ? w - 1 : 1);
+        CHECK_EQ_U64(stark_verify(&m, &pk.vk, NULL, c, proof.len, &e), RK_EFALSE);
+        CHECK_STR_HAS(e.msg, cases[i].msg);
+        free(c);
+    }
+    rk_buf_free(&proof);
+    stark_pk_free(&pk);
+    air_machine_free(&m);
+}
+
+/* A vk of the previous layout (version 1) fails to decode with a message naming the version. */
+static void vk_old_version_rejected(void)
+{
+    uint8_t v1[8];
+    rk_put_le32(v1, STARK_VK_MAGIC);
+    rk_put_le32(v1 + 4, 1);
+    stark_vk vk;
+    stark_vk_init(&vk);
+    rk_err e = {0};
+    CHECK_EQ_U64(stark_vk_decode(v1, sizeof v1, &vk, &e), RK_EINPUT);
+    CHECK_STR_HAS(e.msg, "version 1 (this build reads 2)");
+    stark_vk_free(&vk);
+}
+
 /* Bad parameters and shapes are input errors, named in the message. */
 static void bad_inputs(void)
 {
     rk_err e;
-    fri_params bad[4] = {{0, 4, 2, 0}, {1, 0, 2, 0}, {1, 4, 28, 0}, {1, 4, 2, 9}};
-    for (int i = 0; i < 4; i++)
+    fri_params bad[5] = {{0, 4, 2, 0, 1}, {1, 0, 2, 0, 1}, {1, 4, 28, 0, 1}, {1, 4, 2, 9, 1}, {1, 4, 2, 0, 5}};
+    for (int i = 0; i < 5; i++)
         CHECK_EQ_U64(fri_params_check(&bad[i], &e), RK_EINPUT);
+    CHECK_STR_HAS(e.msg, "log_arity 5");
     air_machine m;
     ex_range_machine(&m, &e);
     bb_t *vals, *mult, *pre;
@@ -507,6 +642,9 @@ static void bad_inputs(void)
 
 int main(void)
 {
+    RUN(key_binds_air_and_params);
+    RUN(vk_old_version_rejected);
+    RUN(tamper_classes_named);
     RUN(fib_small);
     RUN(fib_default_params);
     RUN(fib_wrong_public_rejected);

@@ -102,7 +102,7 @@ int main(int argc, char **argv)
     rk_config cfg;
     if (rk_config_find_and_load(&cfg, config, &e))
         return rk_cli_fail(&c, &e);
-    fri_params fri = {cfg.log_blowup, cfg.num_queries, cfg.proof_of_work_bits, cfg.log_final_poly_len};
+    fri_params fri = {cfg.log_blowup, cfg.num_queries, cfg.proof_of_work_bits, cfg.log_final_poly_len, 1};
     /* the device: --device, else $RAIKO_DEVICE, else the config's prover.device (default auto) */
     rk_backend_set_verbose(c.verbose && !c.quiet);
     rk_backend_set_messages("raiko-prove-seg", c.quiet);
