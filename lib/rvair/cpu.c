@@ -515,6 +515,11 @@ void rvair_cpu_air(air_table *t)
     air_expr pad = ADD(COL(CPU_PAD), MULC(COL(CPU_PAD + 1), 2));
     ZERO(MUL(HR, SUB(MULC(COL(CPU_NW), 4), ADD(len, pad))));
     ZERO(MUL(COL(CPU_NW), SUB(ONE, COL(CPU_NZ))));
+    /* NZ = 0 only for len = 0, read from len's bytes (their sum cannot wrap): otherwise
+     * len + pad = p (len 0x77FFFFFF or 0x77FFFFFE) would pass as NW = 0, a no-op.  With
+     * NZ = 1 the hint chain makes NW a small positive integer, so 4 NW = len + pad exactly. */
+    for (int k = 0; k < 4; k++)
+        ZERO(MUL(MUL(HR, SUB(ONE, COL(CPU_NZ))), MO[k]));
     send_pair(t, HR, COL(CPU_MO + 3), ADD(COL(CPU_MO + 3), CST(0x88)));
     {
         air_expr v[4] = {ADD(ts0, CST(2)), waddr, COL(CPU_NW), pad};
