@@ -43,6 +43,7 @@ static void ecall(prog *p, uint32_t code, uint32_t a0, uint32_t a1)
 }
 
 static size_t g_chunk; /* rvair_builder_set_parallel's chunk for run_prog (0: serial) */
+static uint32_t g_x6;    /* run_prog: x6's initial value (0 unless a test sets it) */
 
 typedef struct run {
     air_machine m;
@@ -64,6 +65,7 @@ static void run_prog(run *R_, const prog *p, uint64_t max_steps, const uint8_t *
     for (uint32_t i = 0; i < 512; i++)
         rv_store32(&vm, DATA + 4 * i, 0x01020304u * (i + 1) ^ 0x80FF7F00u);
     vm.pc = CODE;
+    vm.x[6] = g_x6;
     rk_buf lens, items;
     rk_buf_init(&lens);
     rk_buf_init(&items);
@@ -80,6 +82,7 @@ static void run_prog(run *R_, const prog *p, uint64_t max_steps, const uint8_t *
     for (int i = 0; i < 4; i++)
         memcpy(data + 1024 * i, vm.mem + (size_t)pages[i] * 1024, 1024);
     uint32_t zero[32] = {0}, z8[8] = {0};
+    zero[6] = g_x6;
     rvair_builder *b = NULL;
     CHECK(rvair_builder_new(&b, CODE, zero, z8, z8, pages, 4, data, &e) == RK_OK);
     rvair_builder_set_parallel(b, g_chunk);
@@ -406,6 +409,41 @@ static void test_stark_rejects_hint_len_wrap(void)
     }
 }
 
+/* issue 14 item 5, a malicious prover: a segment that does not halt ends at a misaligned
+ * pc, where no segment can start (the executor faults at the jump).  The trace is an
+ * honest "jalr x0, 0(x6)" to CODE + 8 with x6 (never written) forged to CODE + 6. */
+static void test_stark_rejects_misaligned_end(void)
+{
+    prog p = {{0}, 0};
+    emit(&p, JALR(0, 6, 0));
+    emit(&p, I(0, 0, 0, 0));
+    emit(&p, I(0, 0, 0, 0));
+    run R_;
+    g_x6 = CODE + 8;
+    run_prog(&R_, &p, 1, NULL, 0);
+    g_x6 = 0;
+    CHECK(R_.tr.bnd.pc_post == CODE + 8 && !R_.tr.bnd.halted);
+    uint32_t v = CODE + 6;
+    bb_t *row = R_.tr.main[RVAIR_T_CPU];
+    CHECK(bb_eq(row[CPU_FLAG(RV_JALR)], bb_one()) && bb_eq(row[CPU_LASTREAL], bb_one()));
+    for (int k = 0; k < 4; k++) {
+        bb_t b = bb_from_u32((v >> (8 * k)) & 0xFF);
+        row[CPU_A + k] = row[CPU_T + k] = row[CPU_NPB + k] = b;
+    }
+    row[CPU_TINV] = bb_inv(bb_from_u32((v & 0xFF) + ((v >> 8) & 0xFF) + ((v >> 16) & 0xFF) + (v >> 24)));
+    R_.tr.bnd.cell_pre[6] = R_.tr.bnd.cell_post[6] = v;
+    R_.tr.bnd.pc_post = v;
+    rk_err e = {0};
+    int rc = rvair_count_lookups(&R_.m, &R_.tr, R_.pre, &e);
+    printf("# lookups: %s\n", rc ? e.msg : "ok");
+    CHECK(rc == RK_EINPUT && strstr(e.msg, "table cpu row 0") && strstr(e.msg, "is not a byte lookup"));
+    e.msg[0] = 0;
+    CHECK(prove_verify(&R_, 1, &e) == RK_EFALSE);
+    printf("# verify: %s\n", e.msg);
+    CHECK(strstr(e.msg, "stark: the LogUp cumulative sums do not add to zero") != NULL);
+    run_free(&R_);
+}
+
 /* rvair_count_lookups on a 40k-cycle loop (several 8192-row pieces): the same multiplicities
  * on 1 and 2 threads as rvair_builder_finish's; with a non-byte value planted in two rows
  * of different pieces, the error names the earlier row on any thread count. */
@@ -496,6 +534,7 @@ int main(void)
     RUN(test_stark_alu);
     RUN(test_stark_rejects_bad_trace);
     RUN(test_stark_rejects_hint_len_wrap);
+    RUN(test_stark_rejects_misaligned_end);
     RUN(test_count_lookups_pieces);
     RUN(test_parallel_replay_same_traces);
     return t_done();
