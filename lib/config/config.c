@@ -1,6 +1,12 @@
 /* config.c - raiko.yaml: the prover configuration (docs/config.md). */
 #include "config.h"
 
+#include "challenger/challenger.h"
+
+/* the limits fri_params_check enforces (lib/fri): a file beyond them is refused here, with
+ * its line, not later by the prover */
+#define FRI_MAX_LOG_FINAL_POLY_LEN 8
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -74,8 +80,8 @@ int rk_config_load(rk_config *c, const char *path, rk_err *e)
     if (!rc) rc = get_uint(&d, seg, "segment", "po2", RK_PO2_MIN, RK_PO2_MAX, &c->po2, e);
     if (!rc) rc = get_uint(&d, fri, "fri", "log_blowup", 1, 4, &c->log_blowup, e);
     if (!rc) rc = get_uint(&d, fri, "fri", "num_queries", 1, 1000, &c->num_queries, e);
-    if (!rc) rc = get_uint(&d, fri, "fri", "proof_of_work_bits", 0, 30, &c->proof_of_work_bits, e);
-    if (!rc) rc = get_uint(&d, fri, "fri", "log_final_poly_len", 0, 10, &c->log_final_poly_len, e);
+    if (!rc) rc = get_uint(&d, fri, "fri", "proof_of_work_bits", 0, CHAL_MAX_BITS, &c->proof_of_work_bits, e);
+    if (!rc) rc = get_uint(&d, fri, "fri", "log_final_poly_len", 0, FRI_MAX_LOG_FINAL_POLY_LEN, &c->log_final_poly_len, e);
     if (!rc) rc = get_uint(&d, prover, "prover", "threads", 0, 1024, &c->threads, e);
     if (!rc) rc = get_uint(&d, sec, "security", "min_bits", 0, 256, &c->min_security_bits, e);
     if (!rc && rk_ynode_get(prover, "device"))

@@ -9,6 +9,7 @@
 #define F(op) COL(CPU_FLAG(op))
 #define SYS(k) COL(CPU_SYS + (k))
 #define W(i) COL(CPU_W + (i))
+#define INV4_MOD_P 1509949441u /* 4 * 1509949441 = 3p + 1 */
 
 /* The decoder's view of each op: opcode, funct3 (-1: free), funct7 (-1: free), format. */
 typedef struct opdef {
@@ -180,7 +181,9 @@ void rvair_cpu_air(air_table *t)
         /* the final pc is a public value: bytes, below 0x78000000, so it is exact */
         send_pair(t, COL(CPU_LASTREAL), COL(CPU_NPB), COL(CPU_NPB + 1));
         send_pair(t, COL(CPU_LASTREAL), COL(CPU_NPB + 2), COL(CPU_NPB + 3));
-        send_pair(t, COL(CPU_LASTREAL), ADD(COL(CPU_NPB + 3), CST(0x88)), CST(0));
+        /* and 4-aligned: NPB0 / 4 (times the inverse of 4 mod p) is a byte only when
+         * NPB0 is a multiple of 4, so a segment cannot end where no segment can start */
+        send_pair(t, COL(CPU_LASTREAL), ADD(COL(CPU_NPB + 3), CST(0x88)), MULC(COL(CPU_NPB), INV4_MOD_P));
     }
 
     /* ---- decode ---- */
@@ -515,6 +518,11 @@ void rvair_cpu_air(air_table *t)
     air_expr pad = ADD(COL(CPU_PAD), MULC(COL(CPU_PAD + 1), 2));
     ZERO(MUL(HR, SUB(MULC(COL(CPU_NW), 4), ADD(len, pad))));
     ZERO(MUL(COL(CPU_NW), SUB(ONE, COL(CPU_NZ))));
+    /* NZ = 0 only for len = 0, read from len's bytes (their sum cannot wrap): otherwise
+     * len + pad = p (len 0x77FFFFFF or 0x77FFFFFE) would pass as NW = 0, a no-op.  With
+     * NZ = 1 the hint chain makes NW a small positive integer, so 4 NW = len + pad exactly. */
+    for (int k = 0; k < 4; k++)
+        ZERO(MUL(MUL(HR, SUB(ONE, COL(CPU_NZ))), MO[k]));
     send_pair(t, HR, COL(CPU_MO + 3), ADD(COL(CPU_MO + 3), CST(0x88)));
     {
         air_expr v[4] = {ADD(ts0, CST(2)), waddr, COL(CPU_NW), pad};

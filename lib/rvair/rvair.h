@@ -108,6 +108,11 @@ void rvair_boundary_init(rvair_boundary *b);
 void rvair_boundary_free(rvair_boundary *b);
 /* The public values of a boundary (rvair_n_public(b->n_pages) elements). */
 int rvair_publics(const rvair_boundary *b, bb_t **out, rk_err *e);
+/* The log heights the traces of a segment with this many cycles and touched pages have:
+ * CPU, PAGE, P2 and BYTES are fixed by them (the verifier insists, so that a prover
+ * cannot pad a table and weaken the extension-field terms of docs/stark.md); HINT's
+ * real rows are not in the claim, so its entry is the largest height allowed. */
+void rvair_log_heights(uint64_t cycles, uint32_t n_pages, unsigned lh[RVAIR_N_TABLES]);
 
 /* ---- traces ---- */
 typedef struct rvair_trace {

@@ -7,6 +7,7 @@
  * its own results against the executor's record (a mismatch is an internal
  * error: the two would disagree on RV32IM). */
 #include "rvair/rvair_int.h"
+#include "stark/stark.h"
 
 #include <omp.h>
 #include <stdlib.h>
@@ -71,6 +72,15 @@ static unsigned log_height(size_t n)
     while (((size_t)1 << l) < n)
         l++;
     return l;
+}
+
+void rvair_log_heights(uint64_t cycles, uint32_t n_pages, unsigned lh[RVAIR_N_TABLES])
+{
+    lh[RVAIR_T_CPU] = cycles >> 40 ? STARK_MAX_LOG_HEIGHT + 1 : log_height((size_t)cycles);
+    lh[RVAIR_T_HINT] = STARK_MAX_LOG_HEIGHT;
+    lh[RVAIR_T_PAGE] = log_height((size_t)n_pages * 64);
+    lh[RVAIR_T_P2] = log_height((size_t)n_pages * 128);
+    lh[RVAIR_T_BYTES] = RVAIR_BYTES_LOG;
 }
 
 static int grow_rows(bb_t **rows, size_t *cap, size_t need, size_t width)

@@ -87,6 +87,9 @@ static void bad_files_name_file_and_line(void)
         {"fri:\n  num_queries: 10\n", "cfg: FRI parameters give 26 conjectured security bits, below security.min_bits = 100"},
         {"--- {}\n--- {}\n", "more than one YAML document"},
         {"segment:\n  po2: 99999999999999999999999\n", "must be a whole number"},
+        /* FRI's own limits (issue 14 item 5): 27 grinding bits, 2^8 final coefficients */
+        {"fri:\n  proof_of_work_bits: 28\n", "cfg:2: fri.proof_of_work_bits must be between 0 and 27, not 28"},
+        {"fri:\n  log_final_poly_len: 9\n", "cfg:2: fri.log_final_poly_len must be between 0 and 8, not 9"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         rk_config c;

@@ -345,6 +345,42 @@ static void test_cheats(void)
     run_cheat(&mid, &segs[1]);
 }
 
+/* Double the CPU table with padding rows (REAL = 0, all zero but CLK, RD0 = POW = 1): a valid
+ * trace of the same run, only taller than its cycle count needs. */
+static void pad_cpu(rvair_trace *tr, void *ctx)
+{
+    (void)ctx;
+    size_t n = (size_t)1 << tr->log_h[RVAIR_T_CPU];
+    bb_t *t = realloc(tr->main[RVAIR_T_CPU], 2 * n * CPU_WIDTH * sizeof(bb_t));
+    if (!t)
+        return;
+    memset(t + n * CPU_WIDTH, 0, n * CPU_WIDTH * sizeof(bb_t));
+    for (size_t i = n; i < 2 * n; i++) {
+        t[i * CPU_WIDTH + CPU_CLK] = bb_from_u32((uint32_t)i + 1);
+        t[i * CPU_WIDTH + CPU_RD0] = bb_one();
+        t[i * CPU_WIDTH + CPU_POW] = bb_one();
+    }
+    tr->main[RVAIR_T_CPU] = t;
+    tr->log_h[RVAIR_T_CPU]++;
+}
+
+/* issue 14 item 4: a proof whose CPU table is taller than the claim's cycle count needs
+ * (a prover's way to weaken the out-of-domain and LogUp terms) is refused by name. */
+static void test_over_tall_table(void)
+{
+    rk_err e = {0};
+    rk_file f;
+    rk_file_init(&f);
+    rcpt_prove_opts o = {.tamper = pad_cpu, .skip_checks = 1};
+    CHECK(prove(&segs[0], &o, &f, &e) == RK_OK);
+    int rc = verify_file(&f, &e);
+    printf("# %s\n", rc ? e.msg : "accepted");
+    CHECK(rc == RK_EFALSE);
+    CHECK_STR_HAS(e.msg, "table cpu has height 2^");
+    CHECK_STR_HAS(e.msg, "cycles and");
+    rk_file_free(&f);
+}
+
 /* claim-level attacks on honest receipts */
 static void test_claims(void)
 {
@@ -497,6 +533,7 @@ int main(void)
     RUN(test_honest);
     RUN(test_deterministic);
     RUN(test_cheats);
+    RUN(test_over_tall_table);
     RUN(test_claims);
     RUN(test_every_byte);
     RUN(test_default_params);

@@ -43,6 +43,7 @@ static void ecall(prog *p, uint32_t code, uint32_t a0, uint32_t a1)
 }
 
 static size_t g_chunk; /* rvair_builder_set_parallel's chunk for run_prog (0: serial) */
+static uint32_t g_x6;    /* run_prog: x6's initial value (0 unless a test sets it) */
 
 typedef struct run {
     air_machine m;
@@ -64,6 +65,7 @@ static void run_prog(run *R_, const prog *p, uint64_t max_steps, const uint8_t *
     for (uint32_t i = 0; i < 512; i++)
         rv_store32(&vm, DATA + 4 * i, 0x01020304u * (i + 1) ^ 0x80FF7F00u);
     vm.pc = CODE;
+    vm.x[6] = g_x6;
     rk_buf lens, items;
     rk_buf_init(&lens);
     rk_buf_init(&items);
@@ -80,6 +82,7 @@ static void run_prog(run *R_, const prog *p, uint64_t max_steps, const uint8_t *
     for (int i = 0; i < 4; i++)
         memcpy(data + 1024 * i, vm.mem + (size_t)pages[i] * 1024, 1024);
     uint32_t zero[32] = {0}, z8[8] = {0};
+    zero[6] = g_x6;
     rvair_builder *b = NULL;
     CHECK(rvair_builder_new(&b, CODE, zero, z8, z8, pages, 4, data, &e) == RK_OK);
     rvair_builder_set_parallel(b, g_chunk);
@@ -348,6 +351,103 @@ static void test_stark_rejects_bad_trace(void)
     run_free(&R_);
 }
 
+/* Set every ECALL row's a1 read (MO, MN) to v, and x11's public values with it. */
+static void forge_a1(run *R_, uint32_t v)
+{
+    size_t n = (size_t)1 << R_->tr.log_h[RVAIR_T_CPU];
+    for (size_t i = 0; i < n; i++) {
+        bb_t *row = R_->tr.main[RVAIR_T_CPU] + i * CPU_WIDTH;
+        if (!bb_eq(row[CPU_FLAG(RV_ECALL)], bb_one()))
+            continue;
+        for (int k = 0; k < 4; k++)
+            row[CPU_MO + k] = row[CPU_MN + k] = bb_from_u32((v >> (8 * k)) & 0xFF);
+        if (bb_eq(row[CPU_OH], bb_one())) { /* HINT_READ: the loaded-byte view of the word */
+            row[CPU_LB0] = bb_from_u32(v & 0xFF);
+            row[CPU_LB1] = bb_from_u32((v >> 8) & 0xFF);
+            row[CPU_LS0] = bb_from_u32((v >> 7) & 1);
+            row[CPU_LS1] = bb_from_u32((v >> 15) & 1);
+        }
+    }
+    R_->tr.bnd.cell_pre[11] = R_->tr.bnd.cell_post[11] = v;
+}
+
+/* issue 14 item 2, a malicious prover: HINT_READ with len = 0x77FFFFFF (pad 2) or
+ * 0x77FFFFFE (pad 3) has len + pad = p, so 4 NW = len + pad holds with NW = 0 and the
+ * call is a no-op writing nothing (the executor faults: no such item).  The trace is an
+ * honest len-0 call with a1 forged; it must not verify. */
+static void test_stark_rejects_hint_len_wrap(void)
+{
+    static const uint32_t lens[2] = {0x77FFFFFFu, 0x77FFFFFEu};
+    for (int c = 0; c < 2; c++) {
+        prog p = {{0}, 0};
+        li(&p, 5, RV_SYS_HINT_READ); /* a1 (x11) is never written: its initial value is the length */
+        li(&p, 10, DATA);
+        emit(&p, A_ECALL);
+        li(&p, 5, RV_SYS_HALT);
+        li(&p, 10, 0);
+        emit(&p, A_ECALL);
+        run R_;
+        const uint8_t none[1] = {0};
+        run_prog(&R_, &p, 1000, none, 0);
+        forge_a1(&R_, lens[c]);
+        uint32_t pad = 0x78000001u - lens[c]; /* len + pad = p */
+        size_t n = (size_t)1 << R_.tr.log_h[RVAIR_T_CPU];
+        for (size_t i = 0; i < n; i++) {
+            bb_t *row = R_.tr.main[RVAIR_T_CPU] + i * CPU_WIDTH;
+            if (bb_eq(row[CPU_SYS + RVAIR_SYS_HINT_READ], bb_one())) {
+                row[CPU_PAD] = bb_from_u32(pad & 1);
+                row[CPU_PAD + 1] = bb_from_u32(pad >> 1);
+                CHECK(bb_eq(row[CPU_NW], bb_zero()) && bb_eq(row[CPU_NZ], bb_zero()));
+            }
+        }
+        rk_err e = {0};
+        CHECK(rvair_count_lookups(&R_.m, &R_.tr, R_.pre, &e) == RK_OK);
+        CHECK(check(&R_, &e) == RK_EFALSE);
+        printf("# check: %s\n", e.msg);
+        CHECK(strstr(e.msg, "cpu: syscalls") != NULL);
+        e.msg[0] = 0;
+        CHECK(prove_verify(&R_, 1, &e) == RK_EFALSE);
+        printf("# verify: %s\n", e.msg);
+        CHECK(strstr(e.msg, "table cpu: constraints do not hold at zeta") != NULL);
+        run_free(&R_);
+    }
+}
+
+/* issue 14 item 5, a malicious prover: a segment that does not halt ends at a misaligned
+ * pc, where no segment can start (the executor faults at the jump).  The trace is an
+ * honest "jalr x0, 0(x6)" to CODE + 8 with x6 (never written) forged to CODE + 6. */
+static void test_stark_rejects_misaligned_end(void)
+{
+    prog p = {{0}, 0};
+    emit(&p, JALR(0, 6, 0));
+    emit(&p, I(0, 0, 0, 0));
+    emit(&p, I(0, 0, 0, 0));
+    run R_;
+    g_x6 = CODE + 8;
+    run_prog(&R_, &p, 1, NULL, 0);
+    g_x6 = 0;
+    CHECK(R_.tr.bnd.pc_post == CODE + 8 && !R_.tr.bnd.halted);
+    uint32_t v = CODE + 6;
+    bb_t *row = R_.tr.main[RVAIR_T_CPU];
+    CHECK(bb_eq(row[CPU_FLAG(RV_JALR)], bb_one()) && bb_eq(row[CPU_LASTREAL], bb_one()));
+    for (int k = 0; k < 4; k++) {
+        bb_t b = bb_from_u32((v >> (8 * k)) & 0xFF);
+        row[CPU_A + k] = row[CPU_T + k] = row[CPU_NPB + k] = b;
+    }
+    row[CPU_TINV] = bb_inv(bb_from_u32((v & 0xFF) + ((v >> 8) & 0xFF) + ((v >> 16) & 0xFF) + (v >> 24)));
+    R_.tr.bnd.cell_pre[6] = R_.tr.bnd.cell_post[6] = v;
+    R_.tr.bnd.pc_post = v;
+    rk_err e = {0};
+    int rc = rvair_count_lookups(&R_.m, &R_.tr, R_.pre, &e);
+    printf("# lookups: %s\n", rc ? e.msg : "ok");
+    CHECK(rc == RK_EINPUT && strstr(e.msg, "table cpu row 0") && strstr(e.msg, "is not a byte lookup"));
+    e.msg[0] = 0;
+    CHECK(prove_verify(&R_, 1, &e) == RK_EFALSE);
+    printf("# verify: %s\n", e.msg);
+    CHECK(strstr(e.msg, "stark: the LogUp cumulative sums do not add to zero") != NULL);
+    run_free(&R_);
+}
+
 /* rvair_count_lookups on a 40k-cycle loop (several 8192-row pieces): the same multiplicities
  * on 1 and 2 threads as rvair_builder_finish's; with a non-byte value planted in two rows
  * of different pieces, the error names the earlier row on any thread count. */
@@ -437,6 +537,8 @@ int main(void)
     RUN(test_stark_misc);
     RUN(test_stark_alu);
     RUN(test_stark_rejects_bad_trace);
+    RUN(test_stark_rejects_hint_len_wrap);
+    RUN(test_stark_rejects_misaligned_end);
     RUN(test_count_lookups_pieces);
     RUN(test_parallel_replay_same_traces);
     return t_done();
