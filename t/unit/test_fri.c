@@ -261,7 +261,7 @@ static void deterministic_across_threads(void)
  * bits must reject it at the witness and nowhere else; without that check it would pass. */
 static void wrong_pow_witness_rejected(void)
 {
-    fri_params p0 = {1, 6, 0, 0}, p12 = {1, 6, 12, 0};
+    fri_params p0 = {1, 6, 0, 0, 1}, p12 = {1, 6, 12, 0, 1};
     setup s;
     setup_make(&s, 0);
     chal c;
