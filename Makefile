@@ -164,7 +164,7 @@ install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1
 	install -m 755 $(TOOLS) $(DESTDIR)$(PREFIX)/bin/
 	$(if $(SCRIPTS),install -m 755 $(SCRIPTS) $(DESTDIR)$(PREFIX)/bin/,)
-	for t in $(TOOLS) $(SCRIPTS); do scripts/mkman $$t $(DESTDIR)$(PREFIX)/share/man/man1 || exit 1; done
+	for t in $(TOOLS) $(BINDIR)/raiko-prove; do scripts/mkman $$t $(DESTDIR)$(PREFIX)/share/man/man1 || exit 1; done
 
 clean:
 	rm -rf build build-san build-fuzz bin lib/libraiko.a

@@ -151,3 +151,17 @@ SH
         ! pgrep -f "parallel.*$T/w/joblog" >/dev/null || fail "$sig: parallel still runs"
     done
 }
+
+@test "raiko-prove: is in the build's bin/ beside the tools, and gets a man page at install" {
+    [ -x "$RAIKO_BIN/raiko-prove" ]
+    cmp "$RAIKO_BIN/raiko-prove" "$top/scripts/raiko-prove"
+    run env PATH=/usr/bin:/bin "$RAIKO_BIN/raiko-prove" --version
+    assert_success
+    assert_output --regexp '^raiko-prove [0-9]+\.[0-9]+\.[0-9]+$'
+    run make -C "$top" -n install DESTDIR="$T/d"
+    assert_success
+    assert_output --partial "/raiko-prove; do scripts/mkman"
+    "$top/scripts/mkman" "$RAIKO_BIN/raiko-prove" "$T"
+    grep -q '^raiko-prove \\- Prove a guest run end to end' "$T/raiko-prove.1"
+    grep -q -- '--timeout SECS' "$T/raiko-prove.1"
+}
