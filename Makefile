@@ -47,10 +47,25 @@ CU_SRCS   := $(wildcard kernels/*.cu)
 ifeq ($(CUDA),1)
 ifneq ($(CU_SRCS),)
 CUDA_HOME ?= $(patsubst %/bin/nvcc,%,$(NVCC))
-NVFLAGS   ?= -O3 -std=c++17 -Ilib -Xcompiler -fPIC,-Wall,-Wextra,-Wshadow \
-             -gencode arch=compute_80,code=sm_80 -gencode arch=compute_86,code=sm_86 \
-             -gencode arch=compute_89,code=sm_89 -gencode arch=compute_90,code=sm_90 \
-             -gencode arch=compute_90,code=compute_90
+# Which GPUs the kernels are compiled for: CUDA_ARCHS=auto (default) is the
+# GPUs of this machine (nvidia-smi), or with none a single PTX target
+# (compute_80, JIT-compiled by the driver on any sm_80 or newer card);
+# CUDA_ARCHS=all the five release targets; CUDA_ARCHS="80 90" those.
+CUDA_ARCHS ?= auto
+comma     := ,
+ifeq ($(CUDA_ARCHS),auto)
+CUDA_ARCHS_ := $(sort $(shell nvidia-smi --query-gpu=compute_cap --format=csv,noheader 2>/dev/null | tr -d . | grep -E '^[0-9]+$$'))
+else ifeq ($(CUDA_ARCHS),all)
+CUDA_ARCHS_ := 80 86 89 90 ptx90
+else
+CUDA_ARCHS_ := $(CUDA_ARCHS)
+endif
+ifeq ($(strip $(CUDA_ARCHS_)),)
+CUDA_GENCODE := -gencode arch=compute_80,code=compute_80
+else
+CUDA_GENCODE := $(foreach a,$(CUDA_ARCHS_),$(if $(filter ptx%,$(a)),-gencode arch=compute_$(a:ptx%=%)$(comma)code=compute_$(a:ptx%=%),-gencode arch=compute_$(a)$(comma)code=sm_$(a)))
+endif
+NVFLAGS   ?= -O3 -std=c++17 -Ilib -Xcompiler -fPIC,-Wall,-Wextra,-Wshadow $(CUDA_GENCODE)
 CPPFLAGS  += -DRAIKO_CUDA=1
 CU_OBJS   := $(CU_SRCS:%.cu=$(BUILD)/%.o)
 LDLIBS    += -L$(CUDA_HOME)/lib64 -lcudart_static -ldl -lrt -lstdc++
@@ -68,7 +83,15 @@ SCRIPTS   := $(wildcard scripts/raiko-*)
 
 .SECONDARY:
 .PHONY: all deps check demo bench fuzz install clean units guests print-ldlibs
-all: $(LIBA) $(TOOLS)
+all: $(LIBA) $(TOOLS) $(BINDIR)/raiko-prove
+
+# the pipeline script beside the tools, so that PATH=bin:$PATH has all of them
+$(BINDIR)/raiko-prove: scripts/raiko-prove
+	@mkdir -p $(dir $@)
+	install -m 755 $< $@
+
+# demo, check and bench build with every core (make -jN from nproc)
+NPROC     := $(shell nproc 2>/dev/null || echo 2)
 
 $(LIBA): $(LIB_OBJS)
 	@mkdir -p $(dir $@)
@@ -116,15 +139,15 @@ deps:
 	@scripts/install-deps
 
 check: deps
-	$(MAKE) all units guests
+	$(MAKE) -j$(NPROC) all units guests
 	RAIKO_BIN=$(CURDIR)/$(BINDIR) RAIKO_UNITS=$(CURDIR)/$(BUILD)/t RAIKO_HELPERS=$(CURDIR)/$(BUILD)/t/helpers scripts/run-tests
 
 demo: deps
-	$(MAKE) all guests
+	$(MAKE) -j$(NPROC) all guests
 	scripts/demo
 
 bench: deps
-	$(MAKE) all guests
+	$(MAKE) -j$(NPROC) all guests
 	@if [ -x bench/run ]; then bench/run; else echo "no benchmarks yet"; fi
 
 # the libraries a program linked against lib/libraiko.a needs (bench/run uses it: CUDA or not)

@@ -63,6 +63,31 @@ SH
     cmp "$T/w/run.ragg" "$F/local/run.ragg"
     # the jobs really ran remotely (the joblog names the hosts)
     grep -q 'h[123]' "$T/w/joblog"
+    # one ssh connection per host and run (ControlMaster), not four per job
+    for i in 1 2 3; do
+        n=$(grep -c "Accepted publickey" "$H/sshd_$i.log")
+        [ "$n" -le 3 ] || fail "h$i accepted $n ssh connections"
+    done
+    # and none is left open
+    [ -z "$(ls /tmp/raiko-ssh.* 2>/dev/null)" ] || ! ls /tmp/raiko-ssh.*/* 2>/dev/null | grep -q .
+}
+
+@test "distributed: the README's step-by-step recipe, as written, on hosts sharing the home directory" {
+    mkdir "$T/home"
+    HOST_CWD_1=$T/home HOST_CWD_2=$T/home start_hosts 2 "$H"
+    cd "$T/home"
+    cp "$fib" guest.elf
+    raiko-split --write-input block.rin --input-item "$F/n150"
+    # the README's commands from "# or step by step:" to the blank line, its hosts renamed
+    sed -n '/^    # or step by step:/,/^$/p' "$top/README.md" | sed 's/^    //; s/gpu1/h1/g; s/gpu2/h2/g' >recipe.sh
+    grep -q 'parallel --sshlogin' recipe.sh || fail "no recipe found in README.md"
+    PARALLEL_SSH="ssh -F $H/ssh_config" run bash -e recipe.sh
+    assert_success
+    refute_output --partial redo
+    assert_output --partial "(the whole run)"
+    # the segments and receipts survive the remote cleanup
+    [ -f job/seg-00000.rseg ] && [ -f job/seg-00000.rrcpt ]
+    raiko-verify --segment job/seg-00000.rseg job/seg-00000.rrcpt
 }
 
 @test "distributed: -j N gives each remote job 1/N of its host's cores, --gpus its GPU" {
@@ -97,7 +122,8 @@ SH
     run prove_on "$T/w" h1 h2
     assert_success
     [ -d "$T/fault-done" ] || fail "the fault never fired"
-    assert_output --partial "does not check out: proving"
+    assert_output --partial "does not check out (raiko-verify: "
+    assert_output --partial "): proving seg-"
     cmp "$T/w/run.ragg" "$F/local/run.ragg"
 }
 
@@ -106,7 +132,8 @@ SH
     HOST_PATH_1="$T/bad:$RAIKO_BIN:/usr/bin:/bin" HOST_PATH_2="$T/bad:$RAIKO_BIN:/usr/bin:/bin" start_hosts 2 "$H"
     run prove_on "$T/w" h1 h2
     assert_success
-    assert_output --partial "does not check out: proving"
+    assert_output --partial "does not check out (raiko-verify: "
+    assert_output --partial "): proving seg-"
     cmp "$T/w/run.ragg" "$F/local/run.ragg"
 }
 

@@ -200,15 +200,51 @@ mf() { sed -n "s/^$2: //p" "$1/manifest.yaml"; }
     assert_line "exit_code: 3"
 }
 
-@test "split: an output path that is a file, or under a missing directory, is exit 2" {
+@test "split: an output path that is a file, or under a file, is exit 2; missing parents are created" {
     need_guests
     : >"$T/file"
     run raiko-split -o "$T/file" "$G/fib.elf"
     assert_failure 2
     assert_output --partial "not a directory"
-    run raiko-split -o "$T/no/such/dir" "$G/fib.elf"
+    assert_one_line
+    run raiko-split -o "$T/file/sub" "$G/fib.elf"
     assert_failure 2
-    assert_output --partial "cannot create directory"
+    assert_output --partial "$T/file/sub: cannot create directory"
+    assert_one_line
+    run raiko-split --po2 10 -o "$T/no/such/dir" "$G/fib.elf"
+    assert_success
+    [ -f "$T/no/such/dir/manifest.yaml" ] && [ -f "$T/no/such/dir/seg-00000.rseg" ]
+}
+
+@test "split: a directory holding an earlier split is refused (exit 2) unless --force, which replaces it" {
+    need_guests
+    printf '\x10\x27\x00\x00' >"$T/n"     # fib(10000): a longer run than fib's default
+    raiko-split --po2 10 --input-item "$T/n" -o "$T/d" "$G/fib.elf"
+    long=$(ls "$T/d" | grep -c '\.rseg$')
+    cp "$T/d/manifest.yaml" "$T/old-manifest"
+    run raiko-split --po2 10 -o "$T/d" "$G/fib.elf"
+    assert_failure 2
+    assert_output --partial "$T/d: holds an earlier split"
+    assert_one_line
+    cmp "$T/d/manifest.yaml" "$T/old-manifest"
+    # --force: no segment of the longer run is left beside the new ones
+    run raiko-split --force --po2 10 -o "$T/d" "$G/fib.elf"
+    assert_success
+    raiko-split --po2 10 -o "$T/fresh" "$G/fib.elf"
+    [ "$(ls "$T/d")" = "$(ls "$T/fresh")" ] || fail "left behind: $(diff <(ls "$T/d") <(ls "$T/fresh"))"
+    [ "$(ls "$T/d" | grep -c '\.rseg$')" -lt "$long" ]
+    # a split killed after --force removed the old files leaves no manifest of the old run
+    raiko-split --po2 10 --input-item "$T/n" -o "$T/k" "$G/fib.elf"
+    run env RAIKO_TEST_KILL_WRITE=1 raiko-split --force --po2 10 -o "$T/k" "$G/fib.elf"
+    [ ! -e "$T/k/manifest.yaml" ]
+    # another file in the directory is not an earlier split, and is left alone
+    mkdir "$T/o"; echo keep >"$T/o/notes.txt"
+    run raiko-split --po2 10 -o "$T/o" "$G/fib.elf"
+    assert_success
+    [ "$(cat "$T/o/notes.txt")" = keep ]
+    # --segment K replaces only its own file
+    run raiko-split --po2 10 --segment 1 -o "$T/o" "$G/fib.elf"
+    assert_success
 }
 
 @test "split: a guest built with picolibc (printf, malloc, qsort) runs" {
@@ -242,5 +278,24 @@ mf() { sed -n "s/^$2: //p" "$1/manifest.yaml"; }
     run raiko-split --max-cycles 100 --execute-only "$G/fib.elf"
     assert_failure 1
     run raiko-split --max-cycles 0 --execute-only "$G/fib.elf"
+    assert_success
+    run raiko-split --max-cycles -1 --execute-only "$G/fib.elf"
     assert_failure 2
+    assert_output --partial "--max-cycles must be a number of cycles"
+}
+
+@test "split: a guest that never halts stops at the default limit (4096 segments) with exit 1, no files" {
+    command -v riscv64-unknown-elf-gcc >/dev/null || skip "no RISC-V cross compiler"
+    printf '.section .text\n.globl _start\n_start: j _start\n' >"$T/loop.S"
+    riscv64-unknown-elf-gcc -march=rv32im -mabi=ilp32 -nostdlib -static -T "$top/guests/sdk/guest.ld" \
+        -Wl,--build-id=none -o "$T/loop.elf" "$T/loop.S"
+    run raiko-split --po2 10 -o "$T/o" "$T/loop.elf"
+    assert_failure 1
+    assert_output --partial "guest still running after 4194304 cycles"
+    assert_output --partial "the default limit (4096 segments, at most 2^32 cycles): raise it with --max-cycles N, or 0 for none"
+    assert_one_line
+    [ -z "$(ls -A "$T/o")" ]
+    run raiko-split --po2 10 --max-cycles 5000 --execute-only "$T/loop.elf"
+    assert_failure 1
+    assert_output --partial "guest still running after --max-cycles 5000"
 }

@@ -4,7 +4,9 @@
 # temporary host key, a temporary client key, key authentication only, and
 # writes DIR/ssh_config with hosts h1..hN.  Each host gets SetEnv PATH from
 # HOST_PATH_<i> (default: the built tools first), so a test can give one host a
-# faulty tool.  Nothing outside this machine is contacted.
+# faulty tool.  HOST_CWD_<i> makes host i run every command in that directory
+# instead of the home directory (a home shared with this machine: the same
+# relative paths name the same files).  Nothing outside this machine is contacted.
 # stop_hosts DIR: stops them.  kill_host DIR I: kills host I's sshd (and its sessions).
 
 _free_port() {
@@ -44,6 +46,8 @@ SetEnv PATH=$hpath RAIKO_HOST=h$i
 MaxStartups 50
 MaxSessions 50
 CONF
+        local cwd_var="HOST_CWD_$i"
+        [ -n "${!cwd_var:-}" ] && echo "ForceCommand cd ${!cwd_var} && eval \"\$SSH_ORIGINAL_COMMAND\"" >>"$d/sshd_$i.conf"
         /usr/sbin/sshd -f "$d/sshd_$i.conf" -E "$d/sshd_$i.log" || return 1
         cat >>"$d/ssh_config" <<CONF
 Host h$i

@@ -30,6 +30,12 @@
 #define SEG_PO2_MIN 10
 #define SEG_PO2_MAX 24
 #define SEG_PO2_DEFAULT 20
+/* The default cycle limit of a split: a guest that never halts must not fill
+ * the disk with segments.  The limit is 4096 segments of 2^po2 cycles, at
+ * most 2^32 cycles (2^32 at the default po2; far beyond a block's run). */
+#define SEG_MAX_SEGMENTS_DEFAULT 4096u
+#define SEG_MAX_CYCLES_CAP (1ull << 32)
+#define SEG_MAX_CYCLES_NONE UINT64_MAX
 
 /* The claim: the segment file's meta block. */
 typedef struct seg_claim {
@@ -86,7 +92,14 @@ typedef struct split_opts {
     unsigned po2;
     const char *out_dir;    /* NULL: execute only, write nothing */
     int64_t only_segment;   /* >= 0: write just this segment's file (no manifest) */
-    uint64_t max_cycles;    /* > 0: a run longer than this is a guest fault (exit 1) */
+    /* a run longer than this is a guest fault (RK_EFALSE): 0 means the
+     * default limit (split_default_max_cycles), SEG_MAX_CYCLES_NONE none */
+    uint64_t max_cycles;
+    /* a directory that holds an earlier split (manifest.yaml, seg-*.rseg) is
+     * refused (RK_EINPUT) unless force, which removes those files first
+     * (manifest first); a --segment K write (only_segment >= 0) replaces just
+     * its own file */
+    int force;
     int sp1_abi;            /* RV_ABI_*: the SP1 generation's fd-4 order (advice only: not in the files) */
     const char *program;    /* name recorded in the manifest */
     FILE *guest_stdout, *guest_stderr;
@@ -116,12 +129,15 @@ void split_result_free(split_result *r);
 /* The image id of a program: state digest of memory image + entry pc. */
 int split_image_id(const elf_image *im, p2_digest *out, rk_err *e);
 
-/* Run im on input (items are consumed) and, with out_dir, write
- * seg-NNNNN.rseg files and manifest.yaml there.  RK_OK when the guest
+/* Run im on input (items are consumed) and, with out_dir (created with its
+ * parents), write seg-NNNNN.rseg files and manifest.yaml there.  RK_OK when the guest
  * halted (any exit code: see r->exit_code); RK_EFALSE on a guest fault
  * (r->fault); RK_EINPUT / RK_EINTERNAL otherwise.  On any error, files this
  * call wrote are removed. */
 int split_run(const elf_image *im, rv_stream *input, const split_opts *o, split_result *r, rk_err *e);
+
+/* The default cycle limit at this po2: min(4096 << po2, 2^32). */
+uint64_t split_default_max_cycles(unsigned po2);
 
 /* "seg-00042.rseg" */
 void seg_file_name(uint64_t index, char out[32]);

@@ -2,6 +2,7 @@
  * manifest (see segment.h, docs/exec.md). */
 #include "segment/segment.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <pthread.h>
 #include <stdlib.h>
@@ -456,6 +457,7 @@ static int remember_file(split_ctx *s, const char *path)
     return RK_OK;
 }
 
+/* mkdir -p: the directory and its missing parents. */
 static int ensure_dir(const char *dir, rk_err *e)
 {
     struct stat st;
@@ -464,9 +466,82 @@ static int ensure_dir(const char *dir, rk_err *e)
             return rk_fail(e, RK_EINPUT, "%s: not a directory", dir);
         return RK_OK;
     }
-    if (mkdir(dir, 0777) != 0)
-        return rk_fail(e, RK_EINPUT, "%s: cannot create directory: %s", dir, strerror(errno));
+    char path[4096];
+    size_t n = strlen(dir);
+    if (n == 0 || n >= sizeof path)
+        return rk_fail(e, RK_EINPUT, "%s: bad directory name", dir);
+    memcpy(path, dir, n + 1);
+    for (size_t i = 1; i <= n; i++) {
+        if (path[i] != '/' && path[i] != '\0')
+            continue;
+        char c = path[i];
+        path[i] = '\0';
+        if (mkdir(path, 0777) != 0 && errno != EEXIST) {
+            int err = errno;
+            return rk_fail(e, err == ENOSPC ? RK_EINTERNAL : RK_EINPUT, "%s: cannot create directory %s: %s",
+                           dir, path, strerror(err));
+        }
+        if (stat(path, &st) != 0 || !S_ISDIR(st.st_mode))
+            return rk_fail(e, RK_EINPUT, "%s: cannot create directory: %s is not a directory", dir, path);
+        path[i] = c;
+    }
     return RK_OK;
+}
+
+/* An earlier split's file: manifest.yaml, seg-*.rseg, or the temporary
+ * file of one (a split that was killed while writing). */
+static int is_split_output(const char *name)
+{
+    size_t n = strlen(name);
+    if (strcmp(name, "manifest.yaml") == 0)
+        return 1;
+    if (strncmp(name, "seg-", 4) == 0 && n > 9 && strcmp(name + n - 5, ".rseg") == 0)
+        return 1;
+    if (strncmp(name, ".manifest.yaml.tmp.", 19) == 0 || (strncmp(name, ".seg-", 5) == 0 && strstr(name, ".rseg.tmp.")))
+        return 1;
+    return 0;
+}
+
+/* A full split into a directory that holds an earlier split would leave its
+ * segments (and, if killed, its manifest) beside the new ones: refuse, or
+ * with force remove them, the manifest first so that a split killed
+ * afterwards never leaves a manifest that lists files of another run. */
+static int clear_old_split(const char *dir, int force, rk_err *e)
+{
+    DIR *d = opendir(dir);
+    if (!d)
+        return rk_fail(e, RK_EINPUT, "%s: cannot read directory: %s", dir, strerror(errno));
+    char path[4096];
+    int found = 0, rc = RK_OK;
+    if (force) {
+        snprintf(path, sizeof path, "%s/manifest.yaml", dir);
+        if (unlink(path) != 0 && errno != ENOENT)
+            rc = rk_fail(e, RK_EINPUT, "%s: cannot remove: %s", path, strerror(errno));
+    }
+    struct dirent *de;
+    while (rc == RK_OK && (de = readdir(d))) {
+        if (!is_split_output(de->d_name))
+            continue;
+        found = 1;
+        if (!force)
+            break;
+        snprintf(path, sizeof path, "%s/%s", dir, de->d_name);
+        if (unlink(path) != 0 && errno != ENOENT)
+            rc = rk_fail(e, RK_EINPUT, "%s: cannot remove: %s", path, strerror(errno));
+    }
+    closedir(d);
+    if (rc == RK_OK && found && !force)
+        rc = rk_fail(e, RK_EINPUT,
+                     "%s: holds an earlier split (manifest.yaml, seg-*.rseg): give an empty directory, "
+                     "or --force to replace it",
+                     dir);
+    return rc;
+}
+
+uint64_t split_default_max_cycles(unsigned po2)
+{
+    uint64_t n = (uint64_t)SEG_MAX_SEGMENTS_DEFAULT << (po2 < 40 ? po2 : 40);
+    return n < SEG_MAX_CYCLES_CAP ? n : SEG_MAX_CYCLES_CAP;
 }
 
 /* Build one segment file's payload and queue it for the writer thread. */
@@ -516,10 +591,16 @@ static int emit_segment(split_ctx *s, const split_opts *o, const seg_claim *c, c
     return writer_push(&s->w, &j, e);
 }
 
-static int over_limit(rv_machine *m, uint64_t max, rk_err *e)
+static int over_limit(rv_machine *m, uint64_t max, int by_default, rk_err *e)
 {
-    snprintf(m->fault, sizeof m->fault, "guest still running after --max-cycles %llu (pc 0x%08x)",
-             (unsigned long long)max, m->pc);
+    if (by_default)
+        snprintf(m->fault, sizeof m->fault,
+                 "guest still running after %llu cycles (pc 0x%08x), the default limit "
+                 "(4096 segments, at most 2^32 cycles): raise it with --max-cycles N, or 0 for none",
+                 (unsigned long long)max, m->pc);
+    else
+        snprintf(m->fault, sizeof m->fault, "guest still running after --max-cycles %llu (pc 0x%08x)",
+                 (unsigned long long)max, m->pc);
     return rk_fail(e, RK_EFALSE, "%s", m->fault);
 }
 
@@ -545,17 +626,21 @@ int split_run(const elf_image *im, rv_stream *input, const split_opts *o, split_
     s.m.out_stdout = o->guest_stdout;
     s.m.out_stderr = o->guest_stderr;
     const uint64_t seg_cycles = 1ull << o->po2;
+    const int default_limit = o->max_cycles == 0;
+    const uint64_t max_cycles = default_limit ? split_default_max_cycles(o->po2) : o->max_cycles;
 
     if (!o->out_dir) {
         /* execute only: the plain loop, no tracking, no hashing */
-        rc = rv_run(&s.m, o->max_cycles ? o->max_cycles : UINT64_MAX, e);
+        rc = rv_run(&s.m, max_cycles, e);
         if (rc == RK_OK && !s.m.halted)
-            rc = over_limit(&s.m, o->max_cycles, e);
+            rc = over_limit(&s.m, max_cycles, default_limit, e);
         r->total_cycles = s.m.cycles;
         r->n_segments = (s.m.cycles + seg_cycles - 1) / seg_cycles;
         goto finish;
     }
     if ((rc = ensure_dir(o->out_dir, e)))
+        goto finish;
+    if (o->only_segment < 0 && (rc = clear_old_split(o->out_dir, o->force, e)))
         goto finish;
     if ((rc = writer_start(&s.w, e)))
         goto finish;
@@ -605,12 +690,14 @@ int split_run(const elf_image *im, rv_stream *input, const split_opts *o, split_
         ms_tree_root(&s.tree, &pre_root);
         uint64_t c0 = s.m.cycles;
         uint64_t budget = seg_cycles;
-        if (o->max_cycles && o->max_cycles - s.m.cycles < budget)
-            budget = o->max_cycles - s.m.cycles;
+        if (s.m.cycles >= max_cycles)
+            budget = 0;
+        else if (max_cycles - s.m.cycles < budget)
+            budget = max_cycles - s.m.cycles;
         if ((rc = rv_run(&s.m, budget, e)))
             goto finish;
         if (!s.m.halted && budget < seg_cycles) {
-            rc = over_limit(&s.m, o->max_cycles, e);
+            rc = over_limit(&s.m, max_cycles, default_limit, e);
             goto finish;
         }
         c.cycles = s.m.cycles - c0;

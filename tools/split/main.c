@@ -14,7 +14,10 @@ static const char usage[] =
     "Usage: raiko-split [OPTIONS] PROGRAM.elf\n"
     "Run an RV32IM guest (SP1 ABI) and write its run as segment files + manifest.yaml.\n"
     "\n"
-    "  -o, --output DIR        directory for seg-NNNNN.rseg and manifest.yaml (created)\n"
+    "  -o, --output DIR        directory for seg-NNNNN.rseg and manifest.yaml (created,\n"
+    "                          with its parents); one that holds an earlier split is\n"
+    "                          refused unless --force\n"
+    "      --force             replace an earlier split in DIR (its manifest first)\n"
     "      --input FILE        guest input stream (an input file, see docs/formats.md)\n"
     "      --input-item FILE   append FILE's bytes as one input item (repeatable)\n"
     "      --write-input FILE  write the input stream built from the options to FILE, exit\n"
@@ -22,7 +25,8 @@ static const char usage[] =
     "      --execute-only      run without writing; print cycles, segments, exit code,\n"
     "                          public values\n"
     "      --segment K         write only segment K (byte-identical to a full split's)\n"
-    "      --max-cycles N      stop a run longer than N cycles (a guest fault, exit 1)\n"
+    "      --max-cycles N      stop a run longer than N cycles (a guest fault, exit 1);\n"
+    "                          default 4096 segments (2^32 cycles at po2 20), 0: no limit\n"
     "      --sp1-abi V         v3 (SP1 v1-v3: fd 4 hints append to the input), v4 or v5\n"
     "                          (the default: they go in front)\n"
     "      --image-id          print the program's image id and exit\n"
@@ -36,7 +40,7 @@ static const char usage[] =
     "Exit: 0 the guest halted with exit code 0, 1 the guest exited non-zero or faulted,\n"
     "2 bad input or usage, 3 internal error or unsupported syscall.\n";
 
-enum { OPT_INPUT = RK_OPT_TOOL_BASE, OPT_ITEM, OPT_PO2, OPT_EXEC, OPT_SEGMENT, OPT_IMAGE_ID, OPT_WRITE_INPUT, OPT_MAX_CYCLES, OPT_SP1_ABI };
+enum { OPT_INPUT = RK_OPT_TOOL_BASE, OPT_ITEM, OPT_PO2, OPT_EXEC, OPT_SEGMENT, OPT_IMAGE_ID, OPT_WRITE_INPUT, OPT_MAX_CYCLES, OPT_SP1_ABI, OPT_FORCE };
 
 static void on_segment(void *ctx, const seg_claim *c, size_t n_pages, size_t bytes)
 {
@@ -73,13 +77,14 @@ int main(int argc, char **argv)
     const char **items = calloc((size_t)argc + 1, sizeof *items);
     size_t n_items = 0;
     unsigned long long po2 = SEG_PO2_DEFAULT, seg = 0, max_cycles = 0;
-    int exec_only = 0, image_id = 0, have_seg = 0, sp1_abi = RV_ABI_V4;
+    int exec_only = 0, image_id = 0, have_seg = 0, sp1_abi = RV_ABI_V4, force = 0;
     static const struct option opts[] = {
         {"output", required_argument, 0, 'o'},     {"input", required_argument, 0, OPT_INPUT},
         {"input-item", required_argument, 0, OPT_ITEM}, {"po2", required_argument, 0, OPT_PO2},
         {"execute-only", no_argument, 0, OPT_EXEC}, {"segment", required_argument, 0, OPT_SEGMENT},
         {"image-id", no_argument, 0, OPT_IMAGE_ID}, {"write-input", required_argument, 0, OPT_WRITE_INPUT},
         {"max-cycles", required_argument, 0, OPT_MAX_CYCLES}, {"sp1-abi", required_argument, 0, OPT_SP1_ABI},
+        {"force", no_argument, 0, OPT_FORCE},
         {"json", no_argument, 0, RK_OPT_JSON},     {"progress", no_argument, 0, RK_OPT_PROGRESS},
         {"quiet", no_argument, 0, 'q'},            {"verbose", no_argument, 0, 'v'},
         {"help", no_argument, 0, 'h'},             {"version", no_argument, 0, RK_OPT_VERSION},
@@ -114,10 +119,13 @@ int main(int argc, char **argv)
             break;
         case OPT_IMAGE_ID: image_id = 1; break;
         case OPT_MAX_CYCLES:
-            if (!parse_uint(optarg, UINT64_MAX, &max_cycles) || max_cycles == 0) {
+            if (!parse_uint(optarg, UINT64_MAX - 1, &max_cycles)) {
                 free(items);
-                return rk_cli_usage(&c, "--max-cycles must be a positive integer, not '%s'", optarg);
+                return rk_cli_usage(&c, "--max-cycles must be a number of cycles (0: no limit), not '%s'",
+                                    optarg);
             }
+            if (max_cycles == 0)
+                max_cycles = SEG_MAX_CYCLES_NONE;
             break;
         case OPT_SP1_ABI:
             if (!strcmp(optarg, "v3"))
@@ -129,6 +137,7 @@ int main(int argc, char **argv)
                 return rk_cli_usage(&c, "--sp1-abi must be v3, v4 or v5, not '%s'", optarg);
             }
             break;
+        case OPT_FORCE: force = 1; break;
         case 'h': fputs(usage, stdout); free(items); return 0;
         case RK_OPT_VERSION: rk_cli_print_version(&c); free(items); return 0;
         default: free(items); return rk_cli_usage(&c, "unknown option");
@@ -192,6 +201,7 @@ int main(int argc, char **argv)
     const char *base = strrchr(prog, '/');
     split_opts so = {.po2 = (unsigned)po2, .out_dir = exec_only ? NULL : out_dir,
                      .only_segment = have_seg ? (int64_t)seg : -1, .max_cycles = max_cycles, .sp1_abi = sp1_abi,
+                     .force = force,
                      .program = base ? base + 1 : prog,
                      .guest_stdout = c.json ? stderr : stdout, .guest_stderr = stderr,
                      .on_segment = on_segment, .ctx = &c};
