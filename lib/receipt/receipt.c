@@ -515,10 +515,12 @@ int rcpt_verify(const receipt *r, unsigned min_bits, rk_err *e)
     if (!rc) {
         /* the tables' heights (the proof's first words) are those of this claim: a padded
          * table would weaken the extension-field terms (docs/stark.md, "Security") */
-        unsigned allowed[RVAIR_N_TABLES];
+        unsigned allowed[RVAIR_N_TABLES], stated[RVAIR_N_TABLES];
         rvair_log_heights(b->cycles, b->n_pages, allowed);
-        for (size_t t = 0; !rc && t < RVAIR_N_TABLES && t < m.n_tables; t++) {
-            uint32_t h = r->proof_len >= 4 * (t + 1) ? rk_le32(r->proof + 4 * t) : 0;
+        size_t nt = m.n_tables < RVAIR_N_TABLES ? m.n_tables : RVAIR_N_TABLES;
+        rc = stark_proof_log_heights(r->proof, r->proof_len, nt, stated, e);
+        for (size_t t = 0; !rc && t < nt; t++) {
+            uint32_t h = stated[t];
             if (t == RVAIR_T_HINT ? h > allowed[t] : h != allowed[t])
                 rc = rk_fail(e, RK_EFALSE, "table %s has height 2^%u in the proof; %llu cycles and %u pages allow 2^%u%s",
                              m.tables[t]->name, h, (unsigned long long)b->cycles, b->n_pages, allowed[t],

@@ -482,3 +482,14 @@ int stark_vk_decode(const uint8_t *p, size_t len, stark_vk *vk, rk_err *e)
     }
     return RK_OK;
 }
+
+int stark_proof_log_heights(const uint8_t *proof, size_t len, size_t n_tables, unsigned *out, rk_err *e)
+{
+    /* the layout of docs/stark.md section 6: the key digest, then one word per table */
+    const size_t at = 4 * P2_DIGEST;
+    if (len < at || (len - at) / 4 < n_tables)
+        return rk_fail(e, RK_EFALSE, "stark: proof too short for its table heights");
+    for (size_t t = 0; t < n_tables; t++)
+        out[t] = rk_le32(proof + at + 4 * t);
+    return RK_OK;
+}

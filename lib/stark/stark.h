@@ -128,6 +128,11 @@ int stark_verify(const air_machine *m, const stark_vk *vk, const bb_t *publics,
 /* Conjectured security of a vk's parameters (= fri_security_bits). */
 unsigned stark_security_bits(const stark_vk *vk);
 
+/* A proof's table heights (log2, n_tables of them) as the proof states them, for a caller
+ * that binds them to its claim before stark_verify (which checks them for range only).
+ * RK_EFALSE when the proof is too short to hold them. */
+int stark_proof_log_heights(const uint8_t *proof, size_t len, size_t n_tables, unsigned *out, rk_err *e);
+
 /* ---- shared by the prover and the verifier (not for AIR authors) ---- */
 
 /* log2 of a table's quotient degree: ceil(log2(max(max_degree - 1, 1))). */
