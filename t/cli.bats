@@ -137,3 +137,14 @@ tools="raiko-verify raiko-prove-seg raiko-aggregate raiko-wrap"
         assert_failure 3
     done
 }
+
+@test "raiko-split and raiko-groth16: an option error is one line of ours, not getopt's too" {
+    for t in raiko-split raiko-groth16; do
+        run "$t" -Z
+        assert_failure 2
+        assert_output "$t: unknown option -Z (try '$t --help')"
+        run "$t" --no-such-option
+        assert_failure 2
+        assert_output "$t: unknown option '--no-such-option' (try '$t --help')"
+    done
+}

@@ -66,6 +66,7 @@ int main(int argc, char **argv)
         {"help", no_argument, 0, 'h'},          {"version", no_argument, 0, RK_OPT_VERSION},
         {0, 0, 0, 0}};
     int o;
+    opterr = 0; /* one line of our own instead of getopt's */
     while ((o = getopt_long(argc, argv, "o:qvh", opts, NULL)) != -1) {
         if (rk_cli_common_opt(&c, o))
             continue;
@@ -80,7 +81,7 @@ int main(int argc, char **argv)
         case OPT_INSECURE: insecure = optarg; break;
         case 'h': fputs(usage, stdout); return 0;
         case RK_OPT_VERSION: rk_cli_print_version(&c); return 0;
-        default: return rk_cli_usage(&c, "unknown option");
+        default: return rk_cli_bad_option(&c, argv, "o:qvh");
         }
     }
     if (optind >= argc)

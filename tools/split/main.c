@@ -94,6 +94,7 @@ int main(int argc, char **argv)
         return RK_EINTERNAL;
     }
     int o, rc;
+    opterr = 0; /* one line of our own instead of getopt's */
     while ((o = getopt_long(argc, argv, "o:qvh", opts, NULL)) != -1) {
         if (rk_cli_common_opt(&c, o))
             continue;
@@ -140,7 +141,7 @@ int main(int argc, char **argv)
         case OPT_FORCE: force = 1; break;
         case 'h': fputs(usage, stdout); free(items); return 0;
         case RK_OPT_VERSION: rk_cli_print_version(&c); free(items); return 0;
-        default: free(items); return rk_cli_usage(&c, "unknown option");
+        default: free(items); return rk_cli_bad_option(&c, argv, "o:qvh");
         }
     }
     rk_err e;
