@@ -37,7 +37,7 @@ SH
 rp() { raiko-prove -w "$T/w" --po2 12 --input-item "$F/n150" "$@" "$fib"; }
 
 @test "raiko-prove: a missing option argument is one line, exit 2" {
-    for o in -o -w --input -c -j -S --timeout --gpus; do
+    for o in -o -w --input -c -j -S --timeout --gpus --min-bits; do
         run raiko-prove "$o"
         assert_failure 2
         assert_output "raiko-prove: option $o needs an argument (try --help)"
@@ -54,6 +54,23 @@ rp() { raiko-prove -w "$T/w" --po2 12 --input-item "$F/n150" "$@" "$fib"; }
     [ ! -e "$T/w/split/out.ragg" ]
     # stderr is not a terminal: no line per segment unless asked
     refute_output --partial "proven ("
+}
+
+@test "raiko-prove: a configuration proving below 100 bits needs --min-bits, which every check then uses" {
+    printf 'fri:\n  num_queries: 20\n  proof_of_work_bits: 0\nsecurity:\n  min_bits: 20\n' >"$T/low.yaml"
+    run rp -c "$T/low.yaml" --retries 0
+    assert_failure 1
+    assert_output --partial "seg-00000.rrcpt: invalid receipt: FRI parameters give 20 bits of conjectured security, below the 100 required"
+    assert_output --partial "no valid receipt for"
+    run rp -c "$T/low.yaml" --min-bits 20
+    assert_success
+    run raiko-verify --min-bits 20 --complete "$T/w/run.ragg"
+    assert_success
+    run raiko-verify "$T/w/run.ragg"
+    assert_failure 1
+    run raiko-prove --min-bits 1x "$fib"
+    assert_failure 2
+    assert_output "raiko-prove: --min-bits must be an integer in 0..256, not '1x'"
 }
 
 @test "raiko-prove: ./raiko.yaml is the prover configuration when there is no -c" {
