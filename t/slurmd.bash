@@ -74,6 +74,11 @@ CONF
     cat >"$d/gres.conf" <<CONF
 NodeName=$host Name=gpu File=$d/gpu[0-$((gpus - 1))]
 CONF
+    # slurmd 22.05 initializes a cgroup plugin even with proctrack/linuxproc and task/none, and
+    # fails where /sys/fs/cgroup is not mounted (a chroot, as fresh-debian-check's): the v1
+    # plugin on an empty private directory is enough, and touches no cgroup of the machine
+    mkdir -p "$d/cgroup"
+    printf 'CgroupPlugin=cgroup/v1\nCgroupMountpoint=%s/cgroup\n' "$d" >"$d/cgroup.conf"
     export SLURM_CONF=$d/slurm.conf
     slurmctld -D -i -f "$d/slurm.conf" >>"$d/log/slurmctld.out" 2>&1 3>&- &
     slurmd -D -f "$d/slurm.conf" -N "$host" >>"$d/log/slurmd.out" 2>&1 3>&- &
@@ -82,7 +87,7 @@ CONF
         sleep 0.2
     done
     echo "slurm did not come up; logs in $d/log" >&2
-    tail -5 "$d"/log/*.log "$d"/log/*.out >&2
+    tail -n 5 "$d"/log/*.log "$d"/log/*.out >&2
     return 1
 }
 
