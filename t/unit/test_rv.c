@@ -387,6 +387,15 @@ static void t_code_immutable(void)
     run2(&h, NULL, 0);
     CHECK(RC == RK_OK && M.halted);
     CHECK_EQ_U64(rv_load32(&M, BASE - 4), code[2]);
+    /* a precompile's output buffer too (SHA_EXTEND rewrites w[16..64) in place) */
+    prog x = {.n = 0};
+    p_li(&x, 10, BASE);
+    p_sys(&x, 0x00300105u);                              /* ecall at BASE + 16 */
+    p_halt(&x);
+    run2(&x, NULL, 0);
+    CHECK_EQ_U64(RC, RK_EFALSE);
+    CHECK_STR_HAS(E.msg, "guest fault at pc 0x00200810 (insn 0x00000073): SHA_EXTEND: buffer [0x00200800, +256) "
+                  "overlaps the program [0x00200800, 0x0020081c)");
     BIN_ITEM = NULL;
     BIN_LEN = 0;
 }
