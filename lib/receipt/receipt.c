@@ -484,11 +484,10 @@ int rcpt_verify(const receipt *r, unsigned min_bits, rk_err *e)
         return rk_fail(e, RK_EFALSE, "pc outside guest memory");
     if (b->cell_pre[0] || b->cell_post[0])
         return rk_fail(e, RK_EFALSE, "x0 is not zero");
-    /* the AIR's limb comparisons against the range assume this (and the range is bound to the
-     * image id through the state digests below) */
-    if (!seg_text_ok(b->text_lo, b->text_hi))
-        return rk_fail(e, RK_EFALSE, "executable range [0x%08x, 0x%08x) is not 4-aligned inside memory",
-                       b->text_lo, b->text_hi);
+    /* the executable range: sane for the AIR's limb comparisons, and a non-halted segment ends
+     * inside it (the range is bound to the image id through the state digests below) */
+    if ((rc = rvair_boundary_check(b, e)))
+        return rc;
     for (int i = 0; i < RVAIR_N_CELLS; i++)
         if (b->cell_ts[i] >= BB_P)
             return rk_fail(e, RK_EFALSE, "timestamp not a field element");

@@ -109,6 +109,13 @@ typedef struct rvair_boundary {
 
 void rvair_boundary_init(rvair_boundary *b);
 void rvair_boundary_free(rvair_boundary *b);
+/* The boundary's rules on the executable range that the AIR cannot state (the verifier's
+ * native checks, lib/receipt): the range is 4-aligned with 32 <= text_lo < text_hi <=
+ * 0x78000000 (what the AIR's limb comparisons assume), and a segment that does not halt
+ * ends inside it (the AIR checks the pc of every row it has, not the pc after the last one:
+ * without this a segment ending with a jump out of the program would verify, where the
+ * executor faults at that jump and no next segment could start).  RK_EFALSE, named. */
+int rvair_boundary_check(const rvair_boundary *b, rk_err *e);
 /* The public values of a boundary (rvair_n_public(b->n_pages) elements). */
 int rvair_publics(const rvair_boundary *b, bb_t **out, rk_err *e);
 /* The log heights the traces of a segment with this many cycles and touched pages have:

@@ -224,6 +224,19 @@ void rvair_boundary_free(rvair_boundary *b)
     memset(b, 0, sizeof *b);
 }
 
+int rvair_boundary_check(const rvair_boundary *b, rk_err *e)
+{
+    if ((b->text_lo & 3) || (b->text_hi & 3) || b->text_lo < RV_MEM_LO || b->text_lo >= b->text_hi ||
+        b->text_hi > RV_MEM_END)
+        return rk_fail(e, RK_EFALSE, "executable range [0x%08x, 0x%08x) is not 4-aligned inside memory",
+                       b->text_lo, b->text_hi);
+    if (!b->halted && b->pc_post - b->text_lo >= b->text_hi - b->text_lo)
+        return rk_fail(e, RK_EFALSE,
+                       "a segment that does not halt must end inside the executable range [0x%08x, 0x%08x), "
+                       "not at pc 0x%08x", b->text_lo, b->text_hi, b->pc_post);
+    return RK_OK;
+}
+
 int rvair_publics(const rvair_boundary *b, bb_t **out, rk_err *e)
 {
     unsigned n = rvair_n_public(b->n_pages);

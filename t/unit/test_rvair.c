@@ -540,6 +540,50 @@ static void test_stark_rejects_hint_into_text(void)
     run_free(&R_);
 }
 
+/* (a') a segment that does not halt and ends with a jump out of the program: every row it has
+ * is inside the range, so the AIR holds and the proof verifies; the verifier's native rule on
+ * the boundary (rvair_boundary_check, which rcpt_verify applies) refuses it.  Without that rule
+ * such a receipt was accepted, though the executor faults at the jump and no next segment can
+ * start there. */
+static void test_boundary_rejects_end_outside_text(void)
+{
+    prog p = {{0}, 0};
+    emit(&p, JALR(0, 6, 0));
+    emit(&p, I(0, 0, 0, 0));
+    run R_;
+    g_x6 = DATA;
+    g_exec_hi = RV_MEM_END;
+    run_prog(&R_, &p, 1, NULL, 0);
+    g_exec_hi = 0;
+    g_x6 = 0;
+    CHECK(R_.tr.bnd.pc_post == DATA && !R_.tr.bnd.halted && R_.tr.bnd.cycles == 1);
+    rk_err e = {0};
+    CHECK(check(&R_, &e) == RK_OK);
+    CHECK(prove_verify(&R_, 0, &e) == RK_OK);
+    CHECK_EQ_U64(rvair_boundary_check(&R_.tr.bnd, &e), RK_EFALSE);
+    printf("# boundary: %s\n", e.msg);
+    CHECK_STR_HAS(e.msg, "a segment that does not halt must end inside the executable range [0x00001000, "
+                         "0x00001008), not at pc 0x00002000");
+    /* ending at text_hi (the next fetch would run off the end) is outside too; inside is fine */
+    R_.tr.bnd.pc_post = CODE + 8;
+    CHECK_EQ_U64(rvair_boundary_check(&R_.tr.bnd, &e), RK_EFALSE);
+    R_.tr.bnd.pc_post = CODE + 4;
+    CHECK_EQ_U64(rvair_boundary_check(&R_.tr.bnd, &e), RK_OK);
+    R_.tr.bnd.pc_post = 0;
+    R_.tr.bnd.halted = 1;
+    CHECK_EQ_U64(rvair_boundary_check(&R_.tr.bnd, &e), RK_OK);
+    /* a range the limb comparisons do not cover */
+    R_.tr.bnd.text_lo = CODE + 2;
+    CHECK_EQ_U64(rvair_boundary_check(&R_.tr.bnd, &e), RK_EFALSE);
+    CHECK_STR_HAS(e.msg, "executable range [0x00001002, 0x00001008) is not 4-aligned inside memory");
+    R_.tr.bnd.text_lo = 16;
+    CHECK_EQ_U64(rvair_boundary_check(&R_.tr.bnd, &e), RK_EFALSE);
+    R_.tr.bnd.text_lo = CODE;
+    R_.tr.bnd.text_hi = RV_MEM_END + 4;
+    CHECK_EQ_U64(rvair_boundary_check(&R_.tr.bnd, &e), RK_EFALSE);
+    run_free(&R_);
+}
+
 /* (d) the honest side of each rule at the range's end: a store and a HINT_READ starting right
  * at text_hi, the last instruction at text_hi - 4 (the lower edge, s = 0, is test_receipt's
  * honest segments: their stores and HINT_READ lie below the code) */
@@ -658,6 +702,7 @@ int main(void)
     RUN(test_stark_rejects_pc_outside_text);
     RUN(test_stark_rejects_store_into_text);
     RUN(test_stark_rejects_hint_into_text);
+    RUN(test_boundary_rejects_end_outside_text);
     RUN(test_stark_text_edges);
     RUN(test_count_lookups_pieces);
     RUN(test_parallel_replay_same_traces);
