@@ -134,14 +134,17 @@ static void push_word(bb_t *el, size_t *k, uint32_t w)
     el[(*k)++] = bb_from_u32(w >> 16);
 }
 
-void ms_state_digest(const p2_digest *mem_root, uint32_t pc, const uint32_t regs[32],
-                     const uint32_t committed[8], const uint32_t deferred[8], p2_digest *out)
+void ms_state_digest(const p2_digest *mem_root, uint32_t pc, uint32_t text_lo, uint32_t text_hi,
+                     const uint32_t regs[32], const uint32_t committed[8], const uint32_t deferred[8],
+                     p2_digest *out)
 {
     bb_t el[MS_STATE_ELEMS];
     size_t k = 0;
     for (int i = 0; i < P2_DIGEST; i++)
         el[k++] = mem_root->v[i];
     push_word(el, &k, pc);
+    push_word(el, &k, text_lo);
+    push_word(el, &k, text_hi);
     for (int i = 0; i < 32; i++)
         push_word(el, &k, i ? regs[i] : 0);
     for (int i = 0; i < 8; i++)

@@ -8,9 +8,12 @@
  * tree has depth 21 and a page that was never written is an all-zero page,
  * whose digests (and those of all-empty subtrees) are precomputed.
  *
- * State: p2_hash of 106 elements, in this order:
- *   memory root (8) | pc lo, hi (2) | x0..x31 lo, hi (64) |
+ * State: p2_hash of 110 elements, in this order:
+ *   memory root (8) | pc lo, hi (2) | text_lo lo, hi (2) | text_hi lo, hi (2) | x0..x31 lo, hi (64) |
  *   committed-value digest words 0..7 lo, hi (16) | deferred-proof digest words 0..7 lo, hi (16)
+ * [text_lo, text_hi) is the program's executable range (elf_image's, 4-aligned): code is
+ * fetched only from there and never written (docs/air.md, "The proven machine, exactly"), and
+ * no instruction changes it, so every state of a run carries the range of its image id.
  * The image id of a program is the state digest of its initial state.
  *
  * Multiproofs: a set of pages (sorted, distinct) is proven against a root
@@ -32,7 +35,7 @@
 #define MS_DEPTH 21
 #define MS_NUM_PAGES (1u << MS_DEPTH)
 #define MS_LEAF_ELEMS (MS_PAGE_SIZE / 2) /* 512: two limbs per word */
-#define MS_STATE_ELEMS 106
+#define MS_STATE_ELEMS 110
 
 /* Digests on the wire and in hex: 8 canonical u32 values, little-endian. */
 void ms_digest_to_bytes(const p2_digest *d, uint8_t out[32]);
@@ -48,8 +51,9 @@ int ms_page_digests(const uint8_t *pages, size_t n, p2_digest *out);
 const p2_digest *ms_empty(unsigned h);
 
 /* The state digest (layout above). */
-void ms_state_digest(const p2_digest *mem_root, uint32_t pc, const uint32_t regs[32],
-                     const uint32_t committed[8], const uint32_t deferred[8], p2_digest *out);
+void ms_state_digest(const p2_digest *mem_root, uint32_t pc, uint32_t text_lo, uint32_t text_hi,
+                     const uint32_t regs[32], const uint32_t committed[8], const uint32_t deferred[8],
+                     p2_digest *out);
 
 /* The full sparse tree, kept by the splitter.  An all-zero node means
  * "empty subtree" (a real digest of zero has probability 2^-248). */

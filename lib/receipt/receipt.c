@@ -52,6 +52,7 @@ int rcpt_claim_decode(rcpt_claim *c, const uint8_t *meta, size_t len, const char
 /* ---- payload ----
  *   u32 log_blowup, num_queries, pow_bits, log_final_poly_len
  *   u32 pc_pre, pc_post
+ *   u32 text_lo, text_hi (the executable range, in both states)
  *   u32 cell_pre[48], cell_post[48], cell_ts[48]
  *   u32 n_pages, pages[n_pages], digest leaf_pre[n_pages], digest leaf_post[n_pages]
  *   u32 n_sib, digest sib[n_sib]
@@ -103,6 +104,8 @@ int rcpt_decode(receipt *r, const rk_file *f, const char *name, rk_err *e)
     rvair_boundary *b = &r->bnd;
     b->pc_pre = rk_rd_u32(&rd);
     b->pc_post = rk_rd_u32(&rd);
+    b->text_lo = rk_rd_u32(&rd);
+    b->text_hi = rk_rd_u32(&rd);
     for (int i = 0; i < RVAIR_N_CELLS; i++)
         b->cell_pre[i] = rk_rd_u32(&rd);
     for (int i = 0; i < RVAIR_N_CELLS; i++)
@@ -158,6 +161,8 @@ static int encode_payload(const fri_params *fri, const rvair_boundary *b, const 
     rk_buf_u32(out, fri->log_final_poly_len);
     rk_buf_u32(out, b->pc_pre);
     rk_buf_u32(out, b->pc_post);
+    rk_buf_u32(out, b->text_lo);
+    rk_buf_u32(out, b->text_hi);
     for (int i = 0; i < RVAIR_N_CELLS; i++)
         rk_buf_u32(out, b->cell_pre[i]);
     for (int i = 0; i < RVAIR_N_CELLS; i++)
@@ -352,8 +357,8 @@ int rcpt_prove_segment(const segment *s, const fri_params *fri, const rcpt_prove
     PROGRESS("machine");
     replay_ctx c = {NULL, {0}, e};
     rk_rd_init(&c.items, s->tape_items, s->tape_items_len);
-    rc = rvair_builder_new(&c.b, sc->start_pc, s->regs, s->committed, s->deferred, s->pages,
-                           (uint32_t)s->n_pages, s->page_data, e);
+    rc = rvair_builder_new(&c.b, sc->start_pc, s->text_lo, s->text_hi, s->regs, s->committed, s->deferred,
+                           s->pages, (uint32_t)s->n_pages, s->page_data, e);
     if (rc)
         goto out;
     rc = rvair_builder_reserve(c.b, sc->cycles, e);
@@ -479,6 +484,10 @@ int rcpt_verify(const receipt *r, unsigned min_bits, rk_err *e)
         return rk_fail(e, RK_EFALSE, "pc outside guest memory");
     if (b->cell_pre[0] || b->cell_post[0])
         return rk_fail(e, RK_EFALSE, "x0 is not zero");
+    /* the executable range: sane for the AIR's limb comparisons, and a non-halted segment ends
+     * inside it (the range is bound to the image id through the state digests below) */
+    if ((rc = rvair_boundary_check(b, e)))
+        return rc;
     for (int i = 0; i < RVAIR_N_CELLS; i++)
         if (b->cell_ts[i] >= BB_P)
             return rk_fail(e, RK_EFALSE, "timestamp not a field element");
@@ -490,10 +499,10 @@ int rcpt_verify(const receipt *r, unsigned min_bits, rk_err *e)
     if (ms_multiproof_root(b->pages, b->leaf_pre, b->n_pages, r->sib, r->n_sib, &root_pre, &sub) ||
         ms_multiproof_root(b->pages, b->leaf_post, b->n_pages, r->sib, r->n_sib, &root_post, &sub))
         return rk_fail(e, RK_EFALSE, "page multiproof: %s", sub.msg);
-    ms_state_digest(&root_pre, b->pc_pre, b->cell_pre, b->cell_pre + 32, b->cell_pre + 40, &st);
+    ms_state_digest(&root_pre, b->pc_pre, b->text_lo, b->text_hi, b->cell_pre, b->cell_pre + 32, b->cell_pre + 40, &st);
     if (!ms_digest_eq(&st, &c->pre_state))
         return rk_fail(e, RK_EFALSE, "the boundary does not match the claimed pre-state");
-    ms_state_digest(&root_post, b->pc_post, b->cell_post, b->cell_post + 32, b->cell_post + 40, &st);
+    ms_state_digest(&root_post, b->pc_post, b->text_lo, b->text_hi, b->cell_post, b->cell_post + 32, b->cell_post + 40, &st);
     if (!ms_digest_eq(&st, &c->post_state))
         return rk_fail(e, RK_EFALSE, "the boundary does not match the claimed post-state");
     if (memcmp(c->committed, b->cell_post + 32, sizeof c->committed))

@@ -24,7 +24,8 @@
 #include "segment/segment.h"
 #include "stark/stark.h"
 
-#define RCPT_KIND_VERSION 2 /* 2: proofs open with the verifying-key digest (docs/stark.md) */
+#define RCPT_KIND_VERSION 3 /* 2: proofs open with the verifying-key digest (docs/stark.md);
+                             * 3: the boundary holds the executable range (docs/air.md) */
 #define RCPT_META_LEN 148
 
 /* What a segment receipt proves. */

@@ -31,10 +31,16 @@ static void load_words(const rv_machine *m, uint32_t addr, uint32_t *w, uint32_t
     memcpy(w, m->mem + addr, 4 * (size_t)n);
 }
 
+/* An operand the precompile overwrites: also outside the program (code is immutable). */
+static int out_operand(rv_machine *m, rk_err *e, uint32_t addr, uint32_t nwords, const char *name)
+{
+    int rc = operand(m, e, addr, nwords, name);
+    return rc ? rc : rv_write_check(m, e, addr, 4 * nwords, name);
+}
+
 static void store_words(rv_machine *m, uint32_t addr, const uint32_t *w, uint32_t n)
 {
     memcpy(m->mem + addr, w, 4 * (size_t)n);
-    rv_sys_wrote(m, addr, 4 * n);
     m->sys_mem_addr = addr;
     m->sys_mem_len = 4 * n;
 }
@@ -52,7 +58,7 @@ static int ec_add(rv_machine *m, rk_err *e, const u256_field *f, const char *nam
 {
     uint32_t pp = m->x[10], qp = m->x[11], pw[16], qw[16];
     int rc;
-    if ((rc = operand(m, e, pp, 16, name)) || (rc = operand(m, e, qp, 16, name)))
+    if ((rc = out_operand(m, e, pp, 16, name)) || (rc = operand(m, e, qp, 16, name)))
         return rc;
     load_words(m, pp, pw, 16);
     load_words(m, qp, qw, 16);
@@ -91,7 +97,7 @@ static int ec_double(rv_machine *m, rk_err *e, const u256_field *f, const char *
 {
     uint32_t pp = m->x[10], pw[16];
     int rc;
-    if ((rc = operand(m, e, pp, 16, name)))
+    if ((rc = out_operand(m, e, pp, 16, name)))
         return rc;
     load_words(m, pp, pw, 16);
     u256 x, y, num, den, s, t, x3, y3;
@@ -134,7 +140,7 @@ int rv_sys_secp256k1_decompress(rv_machine *m, rk_err *e)
     int rc;
     if (sign > 1)
         return rv_fault(m, e, m->pc, "SECP256K1_DECOMPRESS: is_odd = %u (must be 0 or 1)", sign);
-    if ((rc = operand(m, e, pp, 16, "SECP256K1_DECOMPRESS")))
+    if ((rc = out_operand(m, e, pp, 16, "SECP256K1_DECOMPRESS")))
         return rc;
     load_words(m, pp + 32, w, 8);
     u256 x, y, t, seven = {{7, 0, 0, 0}};
@@ -159,7 +165,7 @@ int rv_sys_uint256_mul(rv_machine *m, rk_err *e)
 {
     uint32_t xp = m->x[10], yp = m->x[11], xw[8], yw[16];
     int rc;
-    if ((rc = operand(m, e, xp, 8, "UINT256_MUL")) || (rc = operand(m, e, yp, 16, "UINT256_MUL")))
+    if ((rc = out_operand(m, e, xp, 8, "UINT256_MUL")) || (rc = operand(m, e, yp, 16, "UINT256_MUL")))
         return rc;
     load_words(m, xp, xw, 8);
     load_words(m, yp, yw, 16);
@@ -182,7 +188,7 @@ static int bn_fp(rv_machine *m, rk_err *e, int op, const char *name)
     const u256_field *f = &BN254_P;
     uint32_t xp = m->x[10], yp = m->x[11], xw[8], yw[8];
     int rc;
-    if ((rc = operand(m, e, xp, 8, name)) || (rc = operand(m, e, yp, 8, name)))
+    if ((rc = out_operand(m, e, xp, 8, name)) || (rc = operand(m, e, yp, 8, name)))
         return rc;
     load_words(m, xp, xw, 8);
     load_words(m, yp, yw, 8);
@@ -208,7 +214,7 @@ static int bn_fp2(rv_machine *m, rk_err *e, int op, const char *name)
     const u256_field *f = &BN254_P;
     uint32_t xp = m->x[10], yp = m->x[11], xw[16], yw[16];
     int rc;
-    if ((rc = operand(m, e, xp, 16, name)) || (rc = operand(m, e, yp, 16, name)))
+    if ((rc = out_operand(m, e, xp, 16, name)) || (rc = operand(m, e, yp, 16, name)))
         return rc;
     load_words(m, xp, xw, 16);
     load_words(m, yp, yw, 16);

@@ -140,7 +140,8 @@ void rv_store32(rv_machine *m, uint32_t addr, uint32_t v)
 
 static void rv_redecode(rv_machine *m, uint32_t addr)
 {
-    /* a store into the program: keep the pre-decoded copy equal to memory */
+    /* decode the program word at addr into the pre-decoded copy (set-up, and an unconstrained
+     * block's undo: code is immutable, so nothing else changes it) */
     uint32_t wa = addr & ~3u, w;
     memcpy(&w, m->mem + wa, 4);
     rv_insn d = rv_decode(w);
@@ -191,13 +192,18 @@ static int rv_touch(rv_machine *m, uint32_t pg)
     return RK_OK;
 }
 
-void rv_sys_wrote(rv_machine *m, uint32_t addr, uint32_t n)
+/* [addr, addr + n) meets [lo, hi) (n > 0; 64-bit sums: no wrap) */
+static int meets_text(const rv_machine *m, uint32_t addr, uint64_t n)
 {
-    if (!m->code || !n)
-        return;
-    for (uint64_t a = addr & ~3u; a < (uint64_t)addr + n; a += 4)
-        if ((uint32_t)a - m->text_lo < m->text_hi - m->text_lo)
-            rv_redecode(m, (uint32_t)a);
+    return n && addr < m->text_hi && (uint64_t)addr + n > m->text_lo;
+}
+
+int rv_write_check(rv_machine *m, rk_err *e, uint32_t addr, uint32_t n, const char *what)
+{
+    if (meets_text(m, addr, n))
+        return rv_fault(m, e, m->pc, "%s: buffer [0x%08x, +%u) overlaps the program [0x%08x, 0x%08x)", what,
+                        addr, n, m->text_lo, m->text_hi);
+    return RK_OK;
 }
 
 void rv_track_reset(rv_machine *m)
@@ -415,6 +421,8 @@ static int sys_hint_read(rv_machine *m, rk_err *e)
         return rv_fault(m, e, m->pc, "HINT_READ of %u bytes but the next input item has %u", len, have);
     uint32_t padded = (uint32_t)(((uint64_t)len + 3) & ~3ull);
     int rc = rv_access_range(m, e, p, padded, "HINT_READ");
+    if (!rc)
+        rc = rv_write_check(m, e, p, padded, "HINT_READ");
     if (rc)
         return rc;
     if (!m->replay) {
@@ -575,8 +583,14 @@ int rv_step(rv_machine *m, rv_step_rec *rec, rk_err *e)
     uint32_t pc = m->pc, *x = m->x;
     if (m->halted)
         return rk_fail(e, RK_EINTERNAL, "rv_step on a halted machine");
-    if ((pc & 3) || pc < RV_MEM_LO || pc > RV_MEM_END - 4)
-        return rv_fault(m, e, pc, "instruction fetch from bad address");
+    /* code is fetched only from the program's executable range, as rv_run's pre-decoded array
+     * (loop.inc): falling through its end is the same fault, and a jump out of it faults at the
+     * jump (below) */
+    if (pc == m->text_hi)
+        return rv_fault(m, e, pc, "ran off the end of the program");
+    if ((pc & 3) || pc - m->text_lo >= m->text_hi - m->text_lo)
+        return rv_fault(m, e, pc, "instruction fetch from 0x%08x outside the program [0x%08x, 0x%08x)", pc,
+                        m->text_lo, m->text_hi);
     int rc = step_page(m, e, pc);
     if (rc)
         return rc;
@@ -585,20 +599,22 @@ int rv_step(rv_machine *m, rv_step_rec *rec, rk_err *e)
     r.pc = pc;
     r.insn = d;
     uint32_t a = x[d.rs1], b = x[d.rs2], imm = (uint32_t)d.imm, next = pc + 4, v = 0;
-    int wr = 1; /* writes rd */
+    int wr = 1, jump = 0; /* writes rd; transfers control (a taken branch or a jump) */
     r.rs1_val = a;
     r.rs2_val = b;
     switch (d.op) {
     case RV_LUI: v = imm; break;
     case RV_AUIPC: v = pc + imm; break;
-    case RV_JAL: v = pc + 4; next = pc + imm; break;
-    case RV_JALR: v = pc + 4; next = (a + imm) & ~1u; break;
+    case RV_JAL: v = pc + 4; next = pc + imm; jump = 1; break;
+    case RV_JALR: v = pc + 4; next = (a + imm) & ~1u; jump = 1; break;
     case RV_BEQ: case RV_BNE: case RV_BLT: case RV_BGE: case RV_BLTU: case RV_BGEU: {
         int t = d.op == RV_BEQ ? a == b : d.op == RV_BNE ? a != b
               : d.op == RV_BLT ? (int32_t)a < (int32_t)b : d.op == RV_BGE ? (int32_t)a >= (int32_t)b
               : d.op == RV_BLTU ? a < b : a >= b;
-        if (t)
+        if (t) {
             next = pc + imm;
+            jump = 1;
+        }
         wr = 0;
         break;
     }
@@ -611,6 +627,9 @@ int rv_step(rv_machine *m, rv_step_rec *rec, rk_err *e)
         if ((ad & (size - 1)) || ad < RV_MEM_LO || ad > RV_MEM_END - size)
             return rv_fault(m, e, pc, "%s of %u byte%s at bad address 0x%08x",
                             store ? "store" : "load", size, size > 1 ? "s" : "", ad);
+        if (store && meets_text(m, ad, size)) /* code is immutable (loop.inc's STORE_TEXT_CHECK) */
+            return rv_fault(m, e, pc, "store of %u byte%s at 0x%08x inside the program [0x%08x, 0x%08x)", size,
+                            size > 1 ? "s" : "", ad, m->text_lo, m->text_hi);
         if ((rc = step_page(m, e, ad)))
             return rc;
         uint32_t wa = ad & ~3u, word, sh = (ad & 3) * 8;
@@ -623,8 +642,6 @@ int rv_step(rv_machine *m, rv_step_rec *rec, rk_err *e)
             word = (word & ~mask) | ((b << sh) & mask);
             memcpy(m->mem + wa, &word, 4);
             r.mem_after = word;
-            if (m->code && wa - m->text_lo < m->text_hi - m->text_lo)
-                rv_redecode(m, wa);
             wr = 0;
         } else {
             uint32_t raw = word >> sh;
@@ -681,8 +698,10 @@ int rv_step(rv_machine *m, rv_step_rec *rec, rk_err *e)
     case RV_RVC: return rv_fault(m, e, pc, "compressed (RVC) instruction; the guest must be built for rv32im");
     default: return rv_fault(m, e, pc, "illegal instruction");
     }
-    if ((next & 3) && next != pc + 4)
-        return rv_fault(m, e, pc, "jump to unaligned address 0x%08x", next);
+    /* as loop.inc's JUMP: the target is an aligned address inside the program */
+    if (jump && ((next & 3) || next - m->text_lo >= m->text_hi - m->text_lo))
+        return rv_fault(m, e, pc, "jump to 0x%08x outside the program [0x%08x, 0x%08x)", next, m->text_lo,
+                        m->text_hi);
     if (wr && d.rd != 0) {
         x[d.rd] = v;
         r.rd_val = v;

@@ -13,10 +13,13 @@
  *
  * Memory is SP1's map: one flat, lazily mapped region [0, RV_MEM_END);
  * loads and stores must be aligned and lie in [32, RV_MEM_END).  Registers
- * x0..x31 start at 0; x0 reads 0 and ignores writes.  A guest fault (bad
- * access, illegal instruction, EBREAK, jump outside the program, unknown
- * syscall) stops the run with RK_EFALSE and a message naming pc, word and
- * reason.
+ * x0..x31 start at 0; x0 reads 0 and ignores writes.  Code is immutable and
+ * fetched only from the executable range [text_lo, text_hi) (the ELF's; part
+ * of the state digest).  A guest fault (bad access, illegal instruction,
+ * EBREAK, jump outside the program or running off its end, a store or a
+ * syscall's output buffer meeting the program, unknown syscall) stops the run
+ * with RK_EFALSE and a message naming pc, word and reason; rv_run and rv_step
+ * give the same message.
  */
 #ifndef RAIKO_RV_H
 #define RAIKO_RV_H

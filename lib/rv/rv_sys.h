@@ -15,8 +15,10 @@ int rv_unsupported(rv_machine *m, rk_err *e, const char *fmt, ...) __attribute__
  * replay, presence in the segment file.  Call it for every range BEFORE
  * writing any of them. */
 int rv_access_range(rv_machine *m, rk_err *e, uint32_t addr, uint32_t n, const char *what);
-/* After a syscall wrote [addr, addr+n): keep the pre-decoded program equal to memory. */
-void rv_sys_wrote(rv_machine *m, uint32_t addr, uint32_t n);
+/* Code is immutable: a syscall that will write [addr, addr+n) (already inside memory) faults
+ * when the range meets the program's executable range [text_lo, text_hi), exactly as a store
+ * does.  Call it after rv_access_range, before writing. */
+int rv_write_check(rv_machine *m, rk_err *e, uint32_t addr, uint32_t n, const char *what);
 
 /* Handlers (precompile.c): a0/a1 in m->x[10]/m->x[11]; each advances pc. */
 int rv_sys_secp256k1_add(rv_machine *m, rk_err *e);

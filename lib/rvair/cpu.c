@@ -186,6 +186,18 @@ void rvair_cpu_air(air_table *t)
         send_pair(t, COL(CPU_LASTREAL), ADD(COL(CPU_NPB + 3), CST(0x88)), MULC(COL(CPU_NPB), INV4_MOD_P));
     }
 
+    /* ---- the executable range: text_lo <= pc <= text_hi - 4 on every real row, so code is
+     * fetched only from the program the image id commits (the state holds the range; nothing
+     * writes into it, below).  16-bit limbs: pc's are 4 pcq + 256 pc1 and pc2 + 256 pc3. ---- */
+    air_set_label(t, "cpu: text range");
+    {
+        air_expr pcl = ADD(pcb[0], MULC(pcb[1], 256)), pch = ADD(pcb[2], MULC(pcb[3], 256));
+        air_expr lol = air_public(t, RVAIR_PUB_TEXT), loh = air_public(t, RVAIR_PUB_TEXT + 1);
+        air_expr hil = air_public(t, RVAIR_PUB_TEXT + 2), hih = air_public(t, RVAIR_PUB_TEXT + 3);
+        le16(t, REAL, lol, loh, pcl, pch, CPU_XLO);                  /* text_lo + d = pc */
+        le16(t, REAL, ADD(pcl, CST(4)), pch, hil, hih, CPU_XHI);     /* pc + 4 + d = text_hi */
+    }
+
     /* ---- decode ---- */
     air_set_label(t, "cpu: decode");
     for (int i = 0; i < 32; i++)
@@ -367,6 +379,10 @@ void rvair_cpu_air(air_table *t)
     send_r16(t, MEMA, ADD(SUB(lo16, CST(32)), MULC(COL(CPU_MB), 65536)));
     send_r16(t, MEMA, SUB(hi16, COL(CPU_MB)));
     send_pair(t, MEMA, COL(CPU_TQ), ADD(COL(CPU_T + 3), CST(0x88)));
+    /* code is immutable: a store's word lies outside the executable range */
+    air_set_label(t, "cpu: stores outside text");
+    outside_text(t, STORE, lo16, hi16, CPU_WS, CPU_WD);
+    air_set_label(t, "cpu: loads, stores");
     air_expr MO[4], MN[4], B[4], R[4];
     for (int k = 0; k < 4; k++) {
         MO[k] = COL(CPU_MO + k);

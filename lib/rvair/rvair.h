@@ -47,8 +47,9 @@ enum { RVAIR_BUS_MEM = 0, RVAIR_BUS_BYTE, RVAIR_BUS_R16, RVAIR_BUS_P2, RVAIR_BUS
 /* ---- public values ----
  * [0] pc at the start, [1] pc after the last cycle (0 after HALT),
  * [2] cycles, [3] halted (0/1), [4..5] exit code lo16/hi16, [6..15] the
- * claim's labels (image id, segment index lo16/hi16),
- * then RVAIR_N_CELLS state cells x 5: pre lo16, pre hi16, post lo16, post hi16,
+ * claim's labels (image id, segment index lo16/hi16), [16..19] the executable range:
+ * text_lo lo16/hi16, text_hi lo16/hi16 (every CPU row's pc lies in it, no store or HINT_READ
+ * word does), then RVAIR_N_CELLS state cells x 5: pre lo16, pre hi16, post lo16, post hi16,
  * timestamp of the last access (0 if untouched); cells 0..31 = x0..x31,
  * 32..39 committed-digest words, 40..47 deferred-proof words;
  * then per touched page (sorted, distinct): page number, pre-leaf digest (8),
@@ -61,7 +62,8 @@ enum { RVAIR_BUS_MEM = 0, RVAIR_BUS_BYTE, RVAIR_BUS_R16, RVAIR_BUS_P2, RVAIR_BUS
 #define RVAIR_PUB_LABEL 6   /* image id (8), segment index lo16, hi16: no constraint reads
                              * them; they are public values so that the transcript binds
                              * the proof to the claim's labels */
-#define RVAIR_PUB_CELLS 16
+#define RVAIR_PUB_TEXT 16    /* text_lo lo16, hi16, text_hi lo16, hi16 */
+#define RVAIR_PUB_CELLS 20
 #define RVAIR_N_CELLS 48
 #define RVAIR_CELL_WIDTH 5
 #define RVAIR_PUB_PAGES (RVAIR_PUB_CELLS + RVAIR_N_CELLS * RVAIR_CELL_WIDTH)
@@ -95,6 +97,7 @@ typedef struct rvair_boundary {
     p2_digest image_id;     /* labels of the claim (bound by the transcript) */
     uint32_t index;
     uint32_t pc_pre, pc_post;
+    uint32_t text_lo, text_hi; /* the executable range: part of both states (so of the image id) */
     uint64_t cycles;
     uint32_t halted, exit_code;
     uint32_t cell_pre[RVAIR_N_CELLS], cell_post[RVAIR_N_CELLS], cell_ts[RVAIR_N_CELLS];
@@ -106,6 +109,13 @@ typedef struct rvair_boundary {
 
 void rvair_boundary_init(rvair_boundary *b);
 void rvair_boundary_free(rvair_boundary *b);
+/* The boundary's rules on the executable range that the AIR cannot state (the verifier's
+ * native checks, lib/receipt): the range is 4-aligned with 32 <= text_lo < text_hi <=
+ * 0x78000000 (what the AIR's limb comparisons assume), and a segment that does not halt
+ * ends inside it (the AIR checks the pc of every row it has, not the pc after the last one:
+ * without this a segment ending with a jump out of the program would verify, where the
+ * executor faults at that jump and no next segment could start).  RK_EFALSE, named. */
+int rvair_boundary_check(const rvair_boundary *b, rk_err *e);
 /* The public values of a boundary (rvair_n_public(b->n_pages) elements). */
 int rvair_publics(const rvair_boundary *b, bb_t **out, rk_err *e);
 /* The log heights the traces of a segment with this many cycles and touched pages have:
@@ -127,11 +137,14 @@ typedef struct rvair_trace {
 void rvair_trace_init(rvair_trace *tr);
 void rvair_trace_free(rvair_trace *tr);
 
-/* The trace builder: start from a pre-state (pc, cells, the content of every
- * page the segment may touch), feed the executor's step records in order,
- * then finish.  Pages are given sorted; content is n_pages * 1 KiB. */
+/* The trace builder: start from a pre-state (pc, the executable range [text_lo, text_hi),
+ * cells, the content of every page the segment may touch), feed the executor's step records
+ * in order, then finish.  Pages are given sorted; content is n_pages * 1 KiB.  The builder
+ * fills rows for whatever the records say (a pc outside the range, a write into it): the
+ * constraints, not the builder, are what refuse such a run (rvair_check names them). */
 typedef struct rvair_builder rvair_builder;
-int rvair_builder_new(rvair_builder **bp, uint32_t pc, const uint32_t regs[32],
+int rvair_builder_new(rvair_builder **bp, uint32_t pc, uint32_t text_lo, uint32_t text_hi,
+                      const uint32_t regs[32],
                       const uint32_t committed[8], const uint32_t deferred[8],
                       const uint32_t *pages, uint32_t n_pages, const uint8_t *page_data,
                       rk_err *e);
@@ -194,7 +207,12 @@ enum {
     CPU_SYS,                              /* 8 syscall flags, RVAIR_SYS_* order */
     CPU_NW = CPU_SYS + 8, CPU_PAD, CPU_NZ = CPU_PAD + 2,
     CPU_ROLD,                             /* rd's previous value (lo16, hi16): free, matched by the bus */
-    CPU_WIDTH = CPU_ROLD + 2
+    /* the executable range (docs/air.md "CPU", "text range"): pc - text_lo and
+     * text_hi - 4 - pc as 16-bit limbs (lo, hi) and the low limbs' carry */
+    CPU_XLO = CPU_ROLD + 2, CPU_XHI = CPU_XLO + 3,
+    CPU_WS = CPU_XHI + 3,                 /* stores: below text_lo (0) or at/above text_hi (1), */
+    CPU_WD,                               /* and the difference's limbs (lo, hi) and carry */
+    CPU_WIDTH = CPU_WD + 3
 };
 enum { RVAIR_SYS_HALT = 0, RVAIR_SYS_WRITE, RVAIR_SYS_ENTER, RVAIR_SYS_EXIT, RVAIR_SYS_COMMIT,
        RVAIR_SYS_COMMIT_DEFERRED, RVAIR_SYS_HINT_LEN, RVAIR_SYS_HINT_READ, RVAIR_N_SYS };
@@ -202,7 +220,9 @@ enum { RVAIR_SYS_HALT = 0, RVAIR_SYS_WRITE, RVAIR_SYS_ENTER, RVAIR_SYS_EXIT, RVA
 
 enum { HINT_REAL = 0, HINT_FIRST, HINT_LAST, HINT_TS, HINT_ADDR, HINT_REM, HINT_GE /* 3 */,
        HINT_V = HINT_GE + 3, HINT_PTS = HINT_V + 4, HINT_PLO, HINT_PHI, HINT_DLO, HINT_DHI,
-       HINT_WIDTH };
+       HINT_AL, HINT_AH,     /* ADDR's 16-bit limbs */
+       HINT_WS, HINT_WD,     /* ADDR outside the executable range: as CPU_WS, CPU_WD (3) */
+       HINT_WIDTH = HINT_WD + 3 };
 
 enum { PAGE_REAL = 0, PAGE_FIRST, PAGE_LAST, PAGE_PG, PAGE_J,
        PAGE_WORDS /* 4 x (init lo, init hi, final ts, final lo, final hi) */,

@@ -29,6 +29,36 @@ static inline void send_r16(air_table *t, air_expr mult, air_expr x)
     air_send(t, RVAIR_BUS_R16, mult, &x, 1);
 }
 
+/* x + d = y over the integers, x, y given as 16-bit limbs (x's low limb may be 65536),
+ * d = dl + 65536 dh with dl, dh 16-bit (range-checked with multiplicity gate) and c the low
+ * limbs' carry: so x <= y.  Every term is below 2^18, so the two limb identities hold over the
+ * integers, not only mod p (a single field difference of 31-bit addresses would alias). */
+static inline void le16(air_table *t, air_expr gate, air_expr xl, air_expr xh, air_expr yl, air_expr yh,
+                        unsigned dcol)
+{
+    air_expr dl = COL(dcol), dh = COL(dcol + 1), c = COL(dcol + 2);
+    BOOL(c);
+    ZERO(MUL(gate, SUB(ADD(xl, dl), ADD(yl, MULC(c, 65536)))));
+    ZERO(MUL(gate, SUB(ADD(ADD(xh, dh), c), yh)));
+    send_r16(t, gate, dl);
+    send_r16(t, gate, dh);
+}
+
+/* The word address a (limbs al, ah; a 4-aligned) lies outside [text_lo, text_hi) (public
+ * values, 4-aligned): with s = COL(scol) boolean, s = 0: a + 4 <= text_lo, s = 1:
+ * text_hi <= a, by le16 on dcol.  Degree 3 with a degree-1 gate. */
+static inline void outside_text(air_table *t, air_expr gate, air_expr al, air_expr ah, unsigned scol,
+                                unsigned dcol)
+{
+    air_expr s = COL(scol), ns = SUB(CST(1), s);
+    air_expr lol = air_public(t, RVAIR_PUB_TEXT), loh = air_public(t, RVAIR_PUB_TEXT + 1);
+    air_expr hil = air_public(t, RVAIR_PUB_TEXT + 2), hih = air_public(t, RVAIR_PUB_TEXT + 3);
+    BOOL(s);
+    air_expr xl = ADD(MUL(s, hil), MUL(ns, ADD(al, CST(4)))), xh = ADD(MUL(s, hih), MUL(ns, ah));
+    air_expr yl = ADD(MUL(s, al), MUL(ns, lol)), yh = ADD(MUL(s, ah), MUL(ns, loh));
+    le16(t, gate, xl, xh, yl, yh, dcol);
+}
+
 void rvair_cpu_air(air_table *t);
 void rvair_hint_air(air_table *t);
 void rvair_page_air(air_table *t);

@@ -40,6 +40,16 @@ void rvair_hint_air(air_table *t)
     ZERO(MUL(MUL(LAST, COL(HINT_GE)), COL(HINT_V + 3)));
     ZERO(MUL(MUL(LAST, COL(HINT_GE + 1)), COL(HINT_V + 2)));
     ZERO(MUL(MUL(LAST, COL(HINT_GE + 2)), COL(HINT_V + 1)));
+    /* code is immutable: every word HINT_READ writes lies outside the executable range.
+     * ADDR = AL + 65536 AH with AL, AH 16-bit and AH < 0x7800 (AH + 0x8800 16-bit too), so the
+     * limbs are ADDR's own (AL + 65536 AH < 0x78000000 < p: no second decomposition). */
+    air_set_label(t, "hint: outside text");
+    ZERO(MUL(REAL, SUB(COL(HINT_ADDR), ADD(COL(HINT_AL), MULC(COL(HINT_AH), 65536)))));
+    send_r16(t, REAL, COL(HINT_AL));
+    send_r16(t, REAL, COL(HINT_AH));
+    send_r16(t, REAL, ADD(COL(HINT_AH), CST(0x8800)));
+    outside_text(t, REAL, COL(HINT_AL), COL(HINT_AH), HINT_WS, HINT_WD);
+    air_set_label(t, "hint");
     air_expr call[4] = {COL(HINT_TS), COL(HINT_ADDR), COL(HINT_REM), pad};
     air_receive(t, RVAIR_BUS_HINT, FIRST, call, 4);
     air_expr rv[4] = {COL(HINT_ADDR), COL(HINT_PTS), COL(HINT_PLO), COL(HINT_PHI)};
@@ -214,6 +224,19 @@ void rvair_boundary_free(rvair_boundary *b)
     memset(b, 0, sizeof *b);
 }
 
+int rvair_boundary_check(const rvair_boundary *b, rk_err *e)
+{
+    if ((b->text_lo & 3) || (b->text_hi & 3) || b->text_lo < RV_MEM_LO || b->text_lo >= b->text_hi ||
+        b->text_hi > RV_MEM_END)
+        return rk_fail(e, RK_EFALSE, "executable range [0x%08x, 0x%08x) is not 4-aligned inside memory",
+                       b->text_lo, b->text_hi);
+    if (!b->halted && b->pc_post - b->text_lo >= b->text_hi - b->text_lo)
+        return rk_fail(e, RK_EFALSE,
+                       "a segment that does not halt must end inside the executable range [0x%08x, 0x%08x), "
+                       "not at pc 0x%08x", b->text_lo, b->text_hi, b->pc_post);
+    return RK_OK;
+}
+
 int rvair_publics(const rvair_boundary *b, bb_t **out, rk_err *e)
 {
     unsigned n = rvair_n_public(b->n_pages);
@@ -229,6 +252,10 @@ int rvair_publics(const rvair_boundary *b, bb_t **out, rk_err *e)
     memcpy(p + RVAIR_PUB_LABEL, b->image_id.v, sizeof b->image_id.v);
     p[RVAIR_PUB_LABEL + 8] = bb_from_u32(b->index & 0xFFFF);
     p[RVAIR_PUB_LABEL + 9] = bb_from_u32(b->index >> 16);
+    p[RVAIR_PUB_TEXT] = bb_from_u32(b->text_lo & 0xFFFF);
+    p[RVAIR_PUB_TEXT + 1] = bb_from_u32(b->text_lo >> 16);
+    p[RVAIR_PUB_TEXT + 2] = bb_from_u32(b->text_hi & 0xFFFF);
+    p[RVAIR_PUB_TEXT + 3] = bb_from_u32(b->text_hi >> 16);
     for (unsigned c = 0; c < RVAIR_N_CELLS; c++) {
         bb_t *q = p + RVAIR_PUB_CELLS + RVAIR_CELL_WIDTH * c;
         q[0] = bb_from_u32(b->cell_pre[c] & 0xFFFF);

@@ -22,6 +22,7 @@
 
 struct rvair_builder {
     uint32_t pc0, pc;
+    uint32_t text_lo, text_hi; /* the executable range (constant: part of the state) */
     uint32_t cell[RVAIR_N_CELLS], cell_pre[RVAIR_N_CELLS], cell_ts[RVAIR_N_CELLS];
     uint32_t n_pages;
     uint32_t *pages;
@@ -98,7 +99,8 @@ static int grow_rows(bb_t **rows, size_t *cap, size_t need, size_t width)
     return 0;
 }
 
-int rvair_builder_new(rvair_builder **bp, uint32_t pc, const uint32_t regs[32], const uint32_t committed[8],
+int rvair_builder_new(rvair_builder **bp, uint32_t pc, uint32_t text_lo, uint32_t text_hi,
+                      const uint32_t regs[32], const uint32_t committed[8],
                       const uint32_t deferred[8], const uint32_t *pages, uint32_t n_pages,
                       const uint8_t *page_data, rk_err *e)
 {
@@ -106,6 +108,8 @@ int rvair_builder_new(rvair_builder **bp, uint32_t pc, const uint32_t regs[32], 
     if (!b)
         return rk_fail(e, RK_EINTERNAL, "out of memory");
     b->pc0 = b->pc = pc;
+    b->text_lo = text_lo;
+    b->text_hi = text_hi;
     for (uint32_t v = 0; v < INV_SMALL; v++)
         b->inv_small[v] = bb_inv(bb_from_u32(v));
     for (int i = 0; i < 32; i++)
@@ -312,6 +316,30 @@ static int sys_unprovable(rk_err *e, uint32_t code, uint32_t pc)
                    name ? name : "?", code, pc);
 }
 
+/* le16's columns at dcol for x + d = y (limbs xl <= 65536, xh, yl, yh < 2^16): d's limbs
+ * wrap mod 2^16 when x > y, so they are always 16-bit values and only le16's high-limb
+ * identity fails (a run that leaves the rules is refused by a named constraint, not by a
+ * lookup that is not a range value). */
+static void set_le16(bb_t *row, unsigned dcol, uint32_t xl, uint32_t xh, uint32_t yl, uint32_t yh)
+{
+    uint32_t dl = (yl - xl) & 0xFFFF, c = (xl + dl - yl) >> 16, dh = (yh - xh - c) & 0xFFFF;
+    row[dcol] = bb_from_u32(dl);
+    row[dcol + 1] = bb_from_u32(dh);
+    row[dcol + 2] = bb_from_u32(c);
+}
+
+/* outside_text's columns for the word address a: s = 0 (a + 4 <= text_lo) when a is below
+ * text_lo, else s = 1 (text_hi <= a). */
+static void set_outside(const rvair_builder *b, bb_t *row, unsigned scol, unsigned dcol, uint32_t a)
+{
+    uint32_t s = a >= b->text_lo;
+    row[scol] = bb_from_u32(s);
+    if (s)
+        set_le16(row, dcol, b->text_hi & 0xFFFF, b->text_hi >> 16, a & 0xFFFF, a >> 16);
+    else
+        set_le16(row, dcol, (a & 0xFFFF) + 4, a >> 16, b->text_lo & 0xFFFF, b->text_lo >> 16);
+}
+
 /* One step with its row: the state advances and row n_cpu (and any hint rows) is filled. */
 
 static int fill_step(rvair_builder *b, const rv_step_rec *rec, const uint8_t *hint_data, rk_err *e)
@@ -344,6 +372,8 @@ static int fill_step(rvair_builder *b, const rv_step_rec *rec, const uint8_t *hi
     row[CPU_PC1] = bb_from_u32((pc >> 8) & 0xFF);
     row[CPU_PC2] = bb_from_u32((pc >> 16) & 0xFF);
     row[CPU_PC3] = bb_from_u32(pc >> 24);
+    set_le16(row, CPU_XLO, b->text_lo & 0xFFFF, b->text_lo >> 16, pc & 0xFFFF, pc >> 16);
+    set_le16(row, CPU_XHI, (pc & 0xFFFF) + 4, pc >> 16, b->text_hi & 0xFFFF, b->text_hi >> 16);
     for (int i = 0; i < 32; i++)
         row[CPU_W + i] = bb_from_u32((word >> i) & 1);
     row[CPU_FLAG(op)] = bb_one();
@@ -435,6 +465,8 @@ static int fill_step(rvair_builder *b, const rv_step_rec *rec, const uint8_t *hi
         set_access(row, 3, ts0 + 2, b->wts[mi]);
         b->wts[mi] = ts0 + 2;
         b->cur[mi] = mn;
+        if (is_op(op, L_STORE))
+            set_outside(b, row, CPU_WS, CPU_WD, wa);
     }
     if (is_op(op, L_SH)) {
         uint32_t s = ob & 31, u = is_op(op, L_SHL) ? s : 32 - s;
@@ -570,6 +602,9 @@ static int fill_step(rvair_builder *b, const rv_step_rec *rec, const uint8_t *hi
                 h[HINT_PHI] = bb_from_u32(old >> 16);
                 h[HINT_DLO] = bb_from_u32(dd & 0xFFFF);
                 h[HINT_DHI] = bb_from_u32(dd >> 16);
+                h[HINT_AL] = bb_from_u32(addr & 0xFFFF);
+                h[HINT_AH] = bb_from_u32(addr >> 16);
+                set_outside(b, h, HINT_WS, HINT_WD, addr);
                 b->cur[hi] = v;
                 b->wts[hi] = ts0 + 2;
             }
@@ -1019,6 +1054,8 @@ int rvair_builder_finish(rvair_builder *b, const air_machine *m, rvair_trace *tr
     /* boundary */
     bd->pc_pre = b->pc0;
     bd->pc_post = b->pc;
+    bd->text_lo = b->text_lo;
+    bd->text_hi = b->text_hi;
     bd->cycles = b->clk;
     bd->halted = (uint32_t)b->halted;
     bd->exit_code = b->halted ? b->exit_code : 0;

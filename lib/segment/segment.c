@@ -69,6 +69,7 @@ static int read_digest(rk_rd *r, p2_digest *d)
 }
 
 /* payload layout (docs/formats.md "Segment"):
+ *   u32 text_lo | u32 text_hi (the executable range, part of the state)
  *   u32 regs[32] | u32 committed[8] | u32 deferred[8] | pre mem root (32)
  *   u32 n_pages | u32 page[n_pages] | n_pages x 1024 bytes
  *   u32 n_sib | n_sib x 32 bytes
@@ -78,6 +79,11 @@ static int seg_parse_payload(segment *s, const char *name, rk_err *e)
 {
     rk_rd r;
     rk_rd_init(&r, s->file.payload, s->file.payload_len);
+    s->text_lo = rk_rd_u32(&r);
+    s->text_hi = rk_rd_u32(&r);
+    if (!r.bad && !seg_text_ok(s->text_lo, s->text_hi))
+        return rk_fail(e, RK_EINPUT, "%s: executable range [0x%08x, 0x%08x) is not 4-aligned inside memory",
+                       name, s->text_lo, s->text_hi);
     for (int i = 0; i < 32; i++) s->regs[i] = rk_rd_u32(&r);
     for (int i = 0; i < 8; i++) s->committed[i] = rk_rd_u32(&r);
     for (int i = 0; i < 8; i++) s->deferred[i] = rk_rd_u32(&r);
@@ -135,7 +141,10 @@ int seg_decode(segment *s, const rk_file *f, const char *name, rk_err *e)
     if (f->kind != RK_KIND_SEGMENT)
         return rk_fail(e, RK_EINPUT, "%s: not a segment file (a %s file)", name, rk_kind_name(f->kind));
     if (f->kind_version != SEG_KIND_VERSION)
-        return rk_fail(e, RK_EINPUT, "%s: unsupported segment version %u", name, f->kind_version);
+        return rk_fail(e, RK_EINPUT,
+                       "%s: segment version %u is not supported (this build reads %u: the state now "
+                       "holds the executable range; split the program again)",
+                       name, f->kind_version, SEG_KIND_VERSION);
     int rc = seg_claim_decode(&s->claim, f->meta, f->meta_len, name, e);
     if (rc)
         return rc;
@@ -182,7 +191,7 @@ int seg_replay(const segment *s, seg_step_fn cb, void *ctx, rk_err *e)
     const seg_claim *c = &s->claim;
     p2_digest d;
     /* 1. the pre-state: digest of (root, pc, registers, digests) and the pages under the root */
-    ms_state_digest(&s->pre_root, c->start_pc, s->regs, s->committed, s->deferred, &d);
+    ms_state_digest(&s->pre_root, c->start_pc, s->text_lo, s->text_hi, s->regs, s->committed, s->deferred, &d);
     if (!ms_digest_eq(&d, &c->pre_state))
         return rk_fail(e, RK_EFALSE, "segment %u: registers/pc/root do not match the pre-state digest", c->index);
     p2_digest *lv = malloc((s->n_pages ? s->n_pages : 1) * sizeof *lv);
@@ -209,6 +218,8 @@ int seg_replay(const segment *s, seg_step_fn cb, void *ctx, rk_err *e)
     memcpy(m.committed, s->committed, sizeof m.committed);
     memcpy(m.deferred, s->deferred, sizeof m.deferred);
     m.pc = c->start_pc;
+    m.text_lo = s->text_lo;
+    m.text_hi = s->text_hi;
     m.strict_pages = 1;
     m.replay = 1;
     rk_rd_init(&m.replay_lens, s->tape_lens, s->n_lens * 4);
@@ -240,7 +251,7 @@ int seg_replay(const segment *s, seg_step_fn cb, void *ctx, rk_err *e)
         rc = rk_fail(e, RK_EFALSE, "segment %u: advice tape not fully used", c->index);
     else if ((rc = post_root(s, &m, &d, e)) == RK_OK) {
         p2_digest post;
-        ms_state_digest(&d, m.pc, m.x, m.committed, m.deferred, &post);
+        ms_state_digest(&d, m.pc, m.text_lo, m.text_hi, m.x, m.committed, m.deferred, &post);
         if (!ms_digest_eq(&post, &c->post_state))
             rc = rk_fail(e, RK_EFALSE, "segment %u: the replay does not reproduce the post-state digest",
                          c->index);

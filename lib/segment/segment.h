@@ -5,7 +5,8 @@
  * (container kind RK_KIND_SEGMENT) holds the claim in the meta block - image
  * id, index, po2, cycles, start/end pc, halted flag, exit code, pre- and
  * post-state digests - and in the payload everything needed to re-execute
- * it: registers and digest words at the start, the pre-state memory root,
+ * it: the program's executable range (part of the state, so of the image id),
+ * registers and digest words at the start, the pre-state memory root,
  * every page the segment touches (fetch, load, store) with its content
  * before the segment and a multiproof against that root, and the advice
  * tape (HINT_LEN results and HINT_READ items).  Consecutive segments chain:
@@ -25,7 +26,7 @@
 #include "memstate/memstate.h"
 #include "rv/rv.h"
 
-#define SEG_KIND_VERSION 1
+#define SEG_KIND_VERSION 2 /* 2: the payload opens with the executable range (in the state) */
 #define SEG_META_LEN 128
 #define SEG_PO2_MIN 10
 #define SEG_PO2_MAX 24
@@ -56,6 +57,7 @@ int seg_claim_decode(seg_claim *c, const uint8_t *meta, size_t len, const char *
 /* A parsed segment file.  Pointers point into file.payload (owned). */
 typedef struct segment {
     seg_claim claim;
+    uint32_t text_lo, text_hi; /* the program's executable range (the state's; seg_text_ok) */
     uint32_t regs[32], committed[8], deferred[8];
     p2_digest pre_root;
     size_t n_pages;
@@ -69,6 +71,13 @@ typedef struct segment {
     size_t tape_items_len, n_items;
     rk_file file;
 } segment;
+
+/* An executable range a state may hold: 4-aligned, non-empty, inside [RV_MEM_LO, RV_MEM_END)
+ * (what the AIR's 16-bit limb comparisons assume; elf_image's range always is). */
+static inline int seg_text_ok(uint32_t lo, uint32_t hi)
+{
+    return !(lo & 3) && !(hi & 3) && lo >= RV_MEM_LO && lo < hi && hi <= RV_MEM_END;
+}
 
 void seg_init(segment *s);
 void seg_free(segment *s);

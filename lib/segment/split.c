@@ -82,7 +82,9 @@ static void initial_state(const ms_tree *t, const elf_image *im, p2_digest *out)
     static const uint32_t zero[32];
     p2_digest root;
     ms_tree_root(t, &root);
-    ms_state_digest(&root, im->entry, zero, zero, zero, out);
+    /* the executable range rv_run uses (elf_image's: from the first executable segment's
+     * start to the last one's end, gaps included) is part of the state, so of the image id */
+    ms_state_digest(&root, im->entry, im->text_lo, im->text_hi, zero, zero, zero, out);
 }
 
 int split_image_id(const elf_image *im, p2_digest *out, rk_err *e)
@@ -551,6 +553,8 @@ static int emit_segment(split_ctx *s, const split_opts *o, const seg_claim *c, c
 {
     rk_buf p;
     rk_buf_init(&p);
+    rk_buf_u32(&p, s->m.text_lo);
+    rk_buf_u32(&p, s->m.text_hi);
     for (int i = 0; i < 32; i++) rk_buf_u32(&p, regs[i]);
     for (int i = 0; i < 8; i++) rk_buf_u32(&p, com[i]);
     for (int i = 0; i < 8; i++) rk_buf_u32(&p, def[i]);
@@ -668,7 +672,7 @@ int split_run(const elf_image *im, rv_stream *input, const split_opts *o, split_
     {
         p2_digest root;
         ms_tree_root(&s.tree, &root);
-        ms_state_digest(&root, s.m.pc, s.m.x, s.m.committed, s.m.deferred, &pre_state);
+        ms_state_digest(&root, s.m.pc, s.m.text_lo, s.m.text_hi, s.m.x, s.m.committed, s.m.deferred, &pre_state);
     }
     for (uint64_t idx = first; !s.m.halted; idx++) {
         rv_track_reset(&s.m);
@@ -715,7 +719,7 @@ int split_run(const elf_image *im, rv_stream *input, const split_opts *o, split_
         rc = commit_touched(&s, n, e);
         if (rc == RK_OK) {
             ms_tree_root(&s.tree, &post_root);
-            ms_state_digest(&post_root, s.m.pc, s.m.x, s.m.committed, s.m.deferred, &c.post_state);
+            ms_state_digest(&post_root, s.m.pc, s.m.text_lo, s.m.text_hi, s.m.x, s.m.committed, s.m.deferred, &c.post_state);
             rc = emit_segment(&s, o, &c, regs, com, def, &pre_root, n, sib, n_sib, &bytes, e);
         }
         free(sib);

@@ -220,13 +220,15 @@ static void golden_rv_segment(void)
     for (uint32_t i = 0; i < 256; i++)
         rv_store32(&vm, DATA + 4 * i, 0x01020304u * (i + 1));
     vm.pc = CODE;
+    vm.text_lo = CODE;
+    vm.text_hi = CODE + 4 * (uint32_t)n;
     uint32_t pages[4] = {CODE >> 10, (CODE >> 10) + 1, DATA >> 10, (DATA >> 10) + 1};
     uint8_t *data = malloc(4 * 1024);
     for (int i = 0; i < 4; i++)
         memcpy(data + 1024 * i, vm.mem + (size_t)pages[i] * 1024, 1024);
     uint32_t zero[32] = {0}, z8[8] = {0};
     rvair_builder *b = NULL;
-    CHECK_EQ_U64(rvair_builder_new(&b, CODE, zero, z8, z8, pages, 4, data, &e), RK_OK);
+    CHECK_EQ_U64(rvair_builder_new(&b, CODE, vm.text_lo, vm.text_hi, zero, z8, z8, pages, 4, data, &e), RK_OK);
     int rc = RK_OK;
     for (int s = 0; s < 1000 && !vm.halted && !rc; s++) {
         rv_step_rec rec;

@@ -120,24 +120,29 @@ static void t_state_digest(void)
 {
     p2_digest root = *ms_empty(MS_DEPTH), a, b;
     uint32_t regs[32] = {0}, com[8] = {0}, def[8] = {0};
-    ms_state_digest(&root, 0x200800, regs, com, def, &a);
+    ms_state_digest(&root, 0x200800, 0x200800, 0x201000, regs, com, def, &a);
     /* x0 never enters the digest */
     regs[0] = 5;
-    ms_state_digest(&root, 0x200800, regs, com, def, &b);
+    ms_state_digest(&root, 0x200800, 0x200800, 0x201000, regs, com, def, &b);
     CHECK(ms_digest_eq(&a, &b));
     regs[31] = 0x10000; /* hi limb */
-    ms_state_digest(&root, 0x200800, regs, com, def, &b);
+    ms_state_digest(&root, 0x200800, 0x200800, 0x201000, regs, com, def, &b);
     CHECK(!ms_digest_eq(&a, &b));
     regs[31] = 0;
     com[7] = 1;
-    ms_state_digest(&root, 0x200800, regs, com, def, &b);
+    ms_state_digest(&root, 0x200800, 0x200800, 0x201000, regs, com, def, &b);
     CHECK(!ms_digest_eq(&a, &b));
     com[7] = 0;
     def[0] = 1;
-    ms_state_digest(&root, 0x200800, regs, com, def, &b);
+    ms_state_digest(&root, 0x200800, 0x200800, 0x201000, regs, com, def, &b);
     CHECK(!ms_digest_eq(&a, &b));
     def[0] = 0;
-    ms_state_digest(&root, 0x200804, regs, com, def, &b);
+    ms_state_digest(&root, 0x200804, 0x200800, 0x201000, regs, com, def, &b);
+    CHECK(!ms_digest_eq(&a, &b));
+    /* the executable range is part of the state (so of the image id): either bound moves it */
+    ms_state_digest(&root, 0x200800, 0x200804, 0x201000, regs, com, def, &b);
+    CHECK(!ms_digest_eq(&a, &b));
+    ms_state_digest(&root, 0x200800, 0x200800, 0x201004, regs, com, def, &b);
     CHECK(!ms_digest_eq(&a, &b));
     /* bytes round trip; non-canonical values are rejected */
     uint8_t by[32];

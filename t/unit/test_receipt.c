@@ -31,6 +31,12 @@ static int build_segments(void)
 {
     uint32_t w[64];
     size_t n = 0;
+    /* HINT_READ 5 bytes to [0xFFF8, 0x10000): below the code, as the stores below (the honest
+     * side of "code is immutable": words written under text_lo) */
+    asm_li(w + n, 10, 0xFFF8); n += 2;
+    w[n++] = A_ADDI(11, 0, 5);
+    w[n++] = A_ADDI(5, 0, RV_SYS_HINT_READ);
+    w[n++] = A_ECALL;
     asm_li(w + n, 20, 0x10000); n += 2;
     w[n++] = A_ADDI(6, 0, 0);
     w[n++] = A_ADDI(7, 0, 300);
@@ -60,6 +66,7 @@ static int build_segments(void)
         return -1;
     rv_stream in;
     rv_stream_init(&in);
+    rv_stream_push_back(&in, "hint!", 5);
     split_opts o;
     memset(&o, 0, sizeof o);
     o.po2 = 10;
@@ -134,6 +141,9 @@ static void test_honest(void)
     CHECK(rcpt_decode(&r, &rc_last, "last", &e) == RK_OK);
     CHECK(r.claim.halted == 1 && r.claim.exit_code == 0);
     CHECK(r.claim.committed[0] == 0xABCD1234u);
+    /* the boundary carries the program's executable range, the segment file's */
+    CHECK(r.bnd.text_lo == 0x00201000u && r.bnd.text_lo == segs[n_segs - 1].text_lo);
+    CHECK(r.bnd.text_hi > r.bnd.text_lo && r.bnd.text_hi == segs[n_segs - 1].text_hi);
     CHECK(ms_digest_eq(&r.claim.post_state, &segs[n_segs - 1].claim.post_state));
     rcpt_free(&r);
     /* the middle segment too, and the chain links */
@@ -152,7 +162,7 @@ static void test_honest(void)
     old.kind_version = 1;
     rcpt_init(&r);
     CHECK(rcpt_decode(&r, &old, "old", &e) == RK_EINPUT);
-    CHECK_STR_HAS(e.msg, "old: receipt version 1 (this build reads 2)");
+    CHECK_STR_HAS(e.msg, "old: receipt version 1 (this build reads 3)");
     rcpt_free(&r);
 }
 
@@ -184,7 +194,8 @@ typedef struct cheat {
     const char *want; /* the verifier's message that must reject it (a substring) */
 } cheat;
 
-enum { CH_RESULT, CH_BRANCH, CH_JUMP, CH_SKIP, CH_REPEAT, CH_LOAD, CH_X0, CH_PAGE, CH_EXIT, CH_PCPOST, CH_INDEX0 };
+enum { CH_RESULT, CH_BRANCH, CH_JUMP, CH_SKIP, CH_REPEAT, CH_LOAD, CH_X0, CH_PAGE, CH_EXIT, CH_PCPOST, CH_INDEX0,
+       CH_TEXT_WIDER, CH_TEXT_ODD };
 
 static bb_t *cpu_row(rvair_trace *tr, size_t i) { return tr->main[RVAIR_T_CPU] + i * CPU_WIDTH; }
 
@@ -259,6 +270,13 @@ static void tamper(rvair_trace *tr, void *vc)
     case CH_PCPOST:
         tr->bnd.pc_post += 4;
         break;
+    case CH_TEXT_WIDER: /* a wider executable range than the image id's (room for a store into
+                         * what the program's range holds): the range is in the pre-state */
+        tr->bnd.text_hi += 4;
+        break;
+    case CH_TEXT_ODD: /* a range the AIR's limb comparisons do not cover */
+        tr->bnd.text_lo += 2;
+        break;
     case CH_INDEX0: /* a later segment labelled segment 0: a valid proof of a run that does not
                      * start from the program (the claim's index is only a label in the proof) */
         tr->bnd.index = 0;
@@ -277,7 +295,7 @@ static void reclaim(rk_file *f)
         p2_digest root;
         const rvair_boundary *b = &r.bnd;
         if (ms_multiproof_root(b->pages, b->leaf_post, b->n_pages, r.sib, r.n_sib, &root, &e) == RK_OK)
-            ms_state_digest(&root, b->pc_post, b->cell_post, b->cell_post + 32, b->cell_post + 40,
+            ms_state_digest(&root, b->pc_post, b->text_lo, b->text_hi, b->cell_post, b->cell_post + 32, b->cell_post + 40,
                             &r.claim.post_state);
         rcpt_claim_encode(&r.claim, f->meta);
     }
@@ -328,6 +346,8 @@ static void test_cheats(void)
         {"write to x0", CH_X0, -1, "x0 is not zero"},
         {"forged page", CH_PAGE, -1, LOGUP},
         {"forged post-state pc", CH_PCPOST, -1, LOGUP},
+        {"wider executable range", CH_TEXT_WIDER, -1, "the boundary does not match the claimed pre-state"},
+        {"misaligned executable range", CH_TEXT_ODD, -1, "executable range [0x00201002,"},
     };
     for (size_t i = 0; i < sizeof cheats / sizeof cheats[0]; i++)
         run_cheat(&cheats[i], &segs[0]);

@@ -43,6 +43,13 @@ static void ecall(prog *p, uint32_t code, uint32_t a0, uint32_t a1)
 }
 
 static size_t g_chunk; /* rvair_builder_set_parallel's chunk for run_prog (0: serial) */
+/* run_prog's executable range is [CODE, CODE + 4 n) for both the executor and the trace.  A
+ * malicious prover's run (issue 14 item 1) changes either: the executor runs with
+ * [CODE, g_exec_hi) when g_exec_hi is set, the trace claims [CODE, g_trace_hi) when
+ * g_trace_hi is set; g_data (g_data_n words) is stored at DATA before the run. */
+static uint32_t g_exec_hi, g_trace_hi;
+static const uint32_t *g_data;
+static size_t g_data_n;
 static uint32_t g_x6;    /* run_prog: x6's initial value (0 unless a test sets it) */
 
 typedef struct run {
@@ -64,7 +71,12 @@ static void run_prog(run *R_, const prog *p, uint64_t max_steps, const uint8_t *
         rv_store32(&vm, CODE + 4 * (uint32_t)i, p->w[i]);
     for (uint32_t i = 0; i < 512; i++)
         rv_store32(&vm, DATA + 4 * i, 0x01020304u * (i + 1) ^ 0x80FF7F00u);
+    for (size_t i = 0; i < g_data_n; i++)
+        rv_store32(&vm, DATA + 4 * (uint32_t)i, g_data[i]);
     vm.pc = CODE;
+    vm.text_lo = CODE;
+    vm.text_hi = g_exec_hi ? g_exec_hi : CODE + 4 * (uint32_t)p->n;
+    uint32_t text_hi = g_trace_hi ? g_trace_hi : CODE + 4 * (uint32_t)p->n;
     vm.x[6] = g_x6;
     rk_buf lens, items;
     rk_buf_init(&lens);
@@ -84,7 +96,7 @@ static void run_prog(run *R_, const prog *p, uint64_t max_steps, const uint8_t *
     uint32_t zero[32] = {0}, z8[8] = {0};
     zero[6] = g_x6;
     rvair_builder *b = NULL;
-    CHECK(rvair_builder_new(&b, CODE, zero, z8, z8, pages, 4, data, &e) == RK_OK);
+    CHECK(rvair_builder_new(&b, CODE, CODE, text_hi, zero, z8, z8, pages, 4, data, &e) == RK_OK);
     rvair_builder_set_parallel(b, g_chunk);
     int rc = RK_OK;
     for (uint64_t s = 0; s < max_steps && !vm.halted && !rc; s++) {
@@ -448,6 +460,154 @@ static void test_stark_rejects_misaligned_end(void)
     run_free(&R_);
 }
 
+/* issue 14 item 1, a malicious prover: code is fetched only from the executable range and
+ * never written.  Each run below breaks one rule with an executor that allows it; the trace
+ * keeps the program's range in its public values (what the image id commits).  The builder
+ * fills the rows as the run went; the prover's own check names the constraint, and the
+ * proof made anyway (the check skipped) does not verify.  Before the range existed, each of
+ * these runs was proven and verified (the test then fails at "check == RK_EFALSE"). */
+static void expect_rejected(run *R_, const char *constraint, const char *table)
+{
+    rk_err e = {0};
+    CHECK(R_->ok);
+    CHECK(rvair_count_lookups(&R_->m, &R_->tr, R_->pre, &e) == RK_OK);
+    CHECK(check(R_, &e) == RK_EFALSE);
+    printf("# check: %s\n", e.msg);
+    CHECK_STR_HAS(e.msg, constraint);
+    e.msg[0] = 0;
+    CHECK(prove_verify(R_, 1, &e) == RK_EFALSE);
+    printf("# verify: %s\n", e.msg);
+    char want[96];
+    snprintf(want, sizeof want, "stark: table %s: constraints do not hold at zeta", table);
+    CHECK_STR_HAS(e.msg, want);
+}
+
+/* (a) a jump into data holding valid code (a0 = 7; HALT), run there: the pc leaves the range */
+static void test_stark_rejects_pc_outside_text(void)
+{
+    const uint32_t code[3] = {I(0, 10, 0, 7), I(0, 5, 0, 0), A_ECALL};
+    prog p = {{0}, 0};
+    li(&p, 6, DATA);
+    emit(&p, JALR(0, 6, 0));
+    run R_;
+    g_data = code;
+    g_data_n = 3;
+    g_exec_hi = RV_MEM_END; /* the executor fetches anywhere, as before the fix */
+    run_prog(&R_, &p, 100, NULL, 0);
+    g_exec_hi = 0;
+    g_data = NULL;
+    g_data_n = 0;
+    CHECK(R_.tr.bnd.halted && R_.tr.bnd.exit_code == 7 && R_.tr.bnd.cycles == 6);
+    CHECK(R_.tr.bnd.text_lo == CODE && R_.tr.bnd.text_hi == CODE + 12);
+    expect_rejected(&R_, "(cpu: text range) fails at row 3", "cpu");
+    run_free(&R_);
+}
+
+/* (b) a store of each size into the range (a word the program's range holds past its last
+ * instruction, as rodata in an executable segment) */
+static void test_stark_rejects_store_into_text(void)
+{
+    static const uint32_t f3[3] = {2, 1, 0};
+    for (int k = 0; k < 3; k++) {
+        prog p = {{0}, 0};
+        li(&p, 6, CODE);
+        li(&p, 7, 0x01020304u);
+        emit(&p, ST(f3[k], 7, 6, 52));               /* CODE + 52: past the code (48 bytes), inside [CODE, CODE + 64) */
+        ecall(&p, RV_SYS_HALT, 0, 0);
+        run R_;
+        g_trace_hi = CODE + 64; /* the executor's range ends with the code: it allows the store */
+        run_prog(&R_, &p, 100, NULL, 0);
+        g_trace_hi = 0;
+        CHECK(R_.tr.bnd.halted && R_.tr.bnd.text_hi == CODE + 64);
+        expect_rejected(&R_, "(cpu: stores outside text) fails at row 4", "cpu");
+        run_free(&R_);
+    }
+}
+
+/* (c) HINT_READ of 12 bytes right after the code, inside the range */
+static void test_stark_rejects_hint_into_text(void)
+{
+    prog p = {{0}, 0};
+    ecall(&p, RV_SYS_HINT_READ, CODE + 56, 12);       /* [CODE + 56, CODE + 68) */
+    ecall(&p, RV_SYS_HALT, 0, 0);
+    run R_;
+    const uint8_t hint[12] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12};
+    g_trace_hi = CODE + 68;
+    run_prog(&R_, &p, 100, hint, 12);
+    g_trace_hi = 0;
+    CHECK(R_.tr.bnd.halted);
+    expect_rejected(&R_, "(hint: outside text) fails at row 0", "hint");
+    run_free(&R_);
+}
+
+/* (a') a segment that does not halt and ends with a jump out of the program: every row it has
+ * is inside the range, so the AIR holds and the proof verifies; the verifier's native rule on
+ * the boundary (rvair_boundary_check, which rcpt_verify applies) refuses it.  Without that rule
+ * such a receipt was accepted, though the executor faults at the jump and no next segment can
+ * start there. */
+static void test_boundary_rejects_end_outside_text(void)
+{
+    prog p = {{0}, 0};
+    emit(&p, JALR(0, 6, 0));
+    emit(&p, I(0, 0, 0, 0));
+    run R_;
+    g_x6 = DATA;
+    g_exec_hi = RV_MEM_END;
+    run_prog(&R_, &p, 1, NULL, 0);
+    g_exec_hi = 0;
+    g_x6 = 0;
+    CHECK(R_.tr.bnd.pc_post == DATA && !R_.tr.bnd.halted && R_.tr.bnd.cycles == 1);
+    rk_err e = {0};
+    CHECK(check(&R_, &e) == RK_OK);
+    CHECK(prove_verify(&R_, 0, &e) == RK_OK);
+    CHECK_EQ_U64(rvair_boundary_check(&R_.tr.bnd, &e), RK_EFALSE);
+    printf("# boundary: %s\n", e.msg);
+    CHECK_STR_HAS(e.msg, "a segment that does not halt must end inside the executable range [0x00001000, "
+                         "0x00001008), not at pc 0x00002000");
+    /* ending at text_hi (the next fetch would run off the end) is outside too; inside is fine */
+    R_.tr.bnd.pc_post = CODE + 8;
+    CHECK_EQ_U64(rvair_boundary_check(&R_.tr.bnd, &e), RK_EFALSE);
+    R_.tr.bnd.pc_post = CODE + 4;
+    CHECK_EQ_U64(rvair_boundary_check(&R_.tr.bnd, &e), RK_OK);
+    R_.tr.bnd.pc_post = 0;
+    R_.tr.bnd.halted = 1;
+    CHECK_EQ_U64(rvair_boundary_check(&R_.tr.bnd, &e), RK_OK);
+    /* a range the limb comparisons do not cover */
+    R_.tr.bnd.text_lo = CODE + 2;
+    CHECK_EQ_U64(rvair_boundary_check(&R_.tr.bnd, &e), RK_EFALSE);
+    CHECK_STR_HAS(e.msg, "executable range [0x00001002, 0x00001008) is not 4-aligned inside memory");
+    R_.tr.bnd.text_lo = 16;
+    CHECK_EQ_U64(rvair_boundary_check(&R_.tr.bnd, &e), RK_EFALSE);
+    R_.tr.bnd.text_lo = CODE;
+    R_.tr.bnd.text_hi = RV_MEM_END + 4;
+    CHECK_EQ_U64(rvair_boundary_check(&R_.tr.bnd, &e), RK_EFALSE);
+    run_free(&R_);
+}
+
+/* (d) the honest side of each rule at the range's end: a store and a HINT_READ starting right
+ * at text_hi, the last instruction at text_hi - 4 (the lower edge, s = 0, is test_receipt's
+ * honest segments: their stores and HINT_READ lie below the code) */
+static void test_stark_text_edges(void)
+{
+    prog p = {{0}, 0};
+    li(&p, 6, CODE);
+    emit(&p, ST(0, 6, 6, 4 * 17));                   /* sb at CODE + 68 = the end */
+    ecall(&p, RV_SYS_HINT_READ, CODE + 68, 5);       /* [CODE + 68, CODE + 76) */
+    ecall(&p, RV_SYS_HALT, 0, 0);                    /* its ECALL is the last word */
+    CHECK(p.n == 17);
+    run R_;
+    const uint8_t hint[5] = {9, 8, 7, 6, 5};
+    run_prog(&R_, &p, 100, hint, 5);
+    CHECK(R_.ok && R_.tr.bnd.halted && R_.tr.bnd.text_hi == CODE + 68);
+    rk_err e = {0};
+    CHECK(check(&R_, &e) == RK_OK);
+    int rc = prove_verify(&R_, 0, &e);
+    if (rc)
+        printf("# %s\n", e.msg);
+    CHECK(rc == RK_OK);
+    run_free(&R_);
+}
+
 /* rvair_count_lookups on a 40k-cycle loop (several 8192-row pieces): the same multiplicities
  * on 1 and 2 threads as rvair_builder_finish's; with a non-byte value planted in two rows
  * of different pieces, the error names the earlier row on any thread count. */
@@ -539,6 +699,11 @@ int main(void)
     RUN(test_stark_rejects_bad_trace);
     RUN(test_stark_rejects_hint_len_wrap);
     RUN(test_stark_rejects_misaligned_end);
+    RUN(test_stark_rejects_pc_outside_text);
+    RUN(test_stark_rejects_store_into_text);
+    RUN(test_stark_rejects_hint_into_text);
+    RUN(test_boundary_rejects_end_outside_text);
+    RUN(test_stark_text_edges);
     RUN(test_count_lookups_pieces);
     RUN(test_parallel_replay_same_traces);
     return t_done();

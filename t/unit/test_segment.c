@@ -273,14 +273,22 @@ static void t_tampered_segments(void)
     snprintf(pl, sizeof pl, "%s/%s", dir, name);
     rk_err e;
     CHECK(replay_modified(p0, (size_t)-1, (size_t)-1, 0, &e) == RK_OK);
-    /* a register (x8 = s0) */
-    CHECK_EQ_U64(replay_modified(p0, (size_t)-1, 4 * 8, 1, &e), RK_EFALSE);
+    /* a register (x8 = s0), after the executable range (8) */
+    CHECK_EQ_U64(replay_modified(p0, (size_t)-1, 8 + 4 * 8, 1, &e), RK_EFALSE);
     CHECK_STR_HAS(e.msg, "pre-state digest");
-    /* the first page's content: after regs(128) + digests(64) + root(32) + count(4) + page numbers */
+    /* the executable range is part of the state: moved, it no longer matches the pre-state
+     * (so the image id); misaligned, the file is malformed */
+    CHECK_EQ_U64(replay_modified(p0, (size_t)-1, 4, 4, &e), RK_EFALSE);
+    CHECK_STR_HAS(e.msg, "pre-state digest");
+    CHECK_EQ_U64(replay_modified(p0, (size_t)-1, 0, 2, &e), RK_EINPUT);
+    CHECK_STR_HAS(e.msg, "executable range");
+    /* the first page's content: after text(8) + regs(128) + digests(64) + root(32) + count(4) + page numbers */
     segment s;
     seg_init(&s);
     CHECK(seg_load(&s, p0, &e) == RK_OK);
-    size_t page0 = 128 + 64 + 32 + 4 + 4 * s.n_pages;
+    CHECK_EQ_U64(s.text_lo, im.text_lo);
+    CHECK_EQ_U64(s.text_hi, im.text_hi);
+    size_t page0 = 8 + 128 + 64 + 32 + 4 + 4 * s.n_pages;
     seg_free(&s);
     CHECK_EQ_U64(replay_modified(p0, (size_t)-1, page0 + 100, 0x10, &e), RK_EFALSE);
     CHECK_STR_HAS(e.msg, "pages do not match");
@@ -298,7 +306,18 @@ static void t_tampered_segments(void)
     rk_file_free(&f);
     CHECK_EQ_U64(replay_modified(p0, (size_t)-1, off, 0x0F, &e), RK_EFALSE);
     /* truncated payload / wrong kind */
-    CHECK_EQ_U64(replay_modified(p0, (size_t)-1, 128 + 64 + 32, 0xFF, &e), RK_EINPUT);
+    CHECK_EQ_U64(replay_modified(p0, (size_t)-1, 8 + 128 + 64 + 32, 0xFF, &e), RK_EINPUT);
+    /* a segment file of version 1 (before the executable range joined the state) is refused,
+     * saying why */
+    rk_file_init(&f);
+    CHECK(rk_file_read(p0, RK_KIND_SEGMENT, &f, &e) == RK_OK);
+    f.kind_version = 1;
+    seg_init(&s);
+    CHECK_EQ_U64(seg_decode(&s, &f, "old.rseg", &e), RK_EINPUT);
+    CHECK_STR_HAS(e.msg, "old.rseg: segment version 1 is not supported (this build reads 2");
+    CHECK_STR_HAS(e.msg, "split the program again");
+    seg_free(&s);
+    rk_file_free(&f);
     split_result_free(&r);
     t_rm_tree(dir);
     free(dir);
