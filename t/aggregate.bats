@@ -181,3 +181,16 @@ setup() {
     assert_success
     assert_output --partial "raiko-aggregate: verified 3 receipts"
 }
+
+@test "verify --info: an aggregate's claim (segment range, cycles, states, public values) in text and JSON" {
+    raiko-aggregate -q -o "$T/all.ragg" "$A0" "$A1" "$A2"
+    img=$(sed -n 's/^image_id: //p' "$F/a/manifest.yaml")
+    pv=$(sed -n 's/^public_values_digest: //p' "$F/a/manifest.yaml")
+    run raiko-verify --info "$T/all.ragg"
+    assert_success
+    assert_line --regexp "^$T/all.ragg: claims: image $img segments 0\.\.2, [0-9]+ cycles, halted with exit code 0, pre-state $img, post-state [0-9a-f]{64}, public values digest $pv$"
+    run raiko-verify --info --json "$T/all.ragg"
+    assert_success
+    assert_output --regexp "\"image_id\":\"$img\",\"first_segment\":0,\"last_segment\":2,\"cycles\":[0-9]+,\"pre_state\":\"$img\""
+    assert_output --partial "\"halted\":true,\"exit_code\":0,\"public_values_digest\":\"$pv\""
+}

@@ -21,6 +21,15 @@ teardown() {
 # 4 wrapped, 5 input, 6 proof)
 mkfile() { "$RAIKO_HELPERS/mkfile" "$@"; }
 
+# reference_run DIR: the local raiko-prove run the pipeline tests compare with, byte for
+# byte: guests/build/fib.elf on fib(150) ($F/n150), 3 segments of 2^12 cycles, into work
+# directory DIR (DIR/run.ragg), its messages in DIR.log.  A failure is left for setup to name.
+reference_run() {
+    printf '\x96\0\0\0' >"$F/n150"
+    PATH="$RAIKO_BIN:$top/scripts:$PATH" raiko-prove -q -w "$1" --po2 12 --input-item "$F/n150" -j 2 \
+        "$top/guests/build/fib.elf" >"$1.log" 2>&1 || true
+}
+
 # assert the output is exactly one line (the house rule for errors)
 assert_one_line() {
     [ "$(printf '%s' "$output" | wc -l)" -le 1 ] || fail "expected one line, got: $output"

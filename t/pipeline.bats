@@ -9,9 +9,7 @@ fib=$top/guests/build/fib.elf
 
 setup_file() {
     export F="$BATS_FILE_TMPDIR"
-    printf '\x96\0\0\0' >"$F/n150"
-    PATH="$RAIKO_BIN:$top/scripts:$PATH" raiko-prove -q -w "$F/ref" --po2 12 --input-item "$F/n150" -j 2 "$fib" \
-        >"$F/ref.log" 2>&1 || true
+    reference_run "$F/ref"
 }
 
 setup() {

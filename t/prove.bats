@@ -258,7 +258,7 @@ setup() {
     img=$(sed -n 's/^image_id: //p' "$F/fib/manifest.yaml")
     run raiko-verify --info "$R0"
     assert_success
-    assert_line --index 1 --regexp "^$R0: claims: image $img segment 0, 1024 cycles, running, exit code 0, pre-state $img, post-state [0-9a-f]{64}, public values digest [0-9a-f]{64}$"
+    assert_line --index 1 --regexp "^$R0: claims: image $img segment 0, 1024 cycles, running, pre-state $img, post-state [0-9a-f]{64}, public values digest [0-9a-f]{64}$"
     run raiko-verify --info --json "$F/fib/seg-00000.rseg"
     assert_success
     assert_output --partial "\"image_id\":\"$img\",\"index\":0,\"po2\":10,\"cycles\":1024"

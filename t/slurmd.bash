@@ -12,14 +12,7 @@
 # stop_slurm DIR: stops all three (by their pid files).
 # Needs root (slurmd runs jobs as their users; munged wants its own files).
 
-_slurm_free_port() {
-    local p
-    for _ in $(seq 50); do
-        p=$(( 20000 + RANDOM % 20000 ))
-        (echo >/dev/tcp/127.0.0.1/$p) 2>/dev/null || { echo $p; return 0; }
-    done
-    return 1
-}
+. "$(dirname "${BASH_SOURCE[0]}")/ports.bash"
 
 start_slurm() {
     local d=$1 gpus=${SLURM_TEST_GPUS:-2} host cpus i files=""
@@ -35,7 +28,7 @@ start_slurm() {
     # Slurm wants character devices for gres files: copies of /dev/null
     for i in $(seq 0 $((gpus - 1))); do mknod "$d/gpu$i" c 1 3 || return 1; done
     local ctl_port slurmd_port
-    ctl_port=$(_slurm_free_port) && slurmd_port=$(_slurm_free_port) || return 1
+    ctl_port=$(free_port) && slurmd_port=$(free_port) || return 1
     cat >"$d/slurm.conf" <<CONF
 ClusterName=raikotest
 SlurmctldHost=$host(127.0.0.1)

@@ -10,10 +10,7 @@ fib=$top/guests/build/fib.elf
 
 setup_file() {
     export F="$BATS_FILE_TMPDIR"
-    printf '\x96\0\0\0' >"$F/n150"
-    # the reference: a local run (3 segments of 2^12 cycles)
-    PATH="$RAIKO_BIN:$top/scripts:$PATH" raiko-prove -q -w "$F/local" --po2 12 --input-item "$F/n150" -j 2 "$fib" \
-        >"$F/local.log" 2>&1 || true
+    reference_run "$F/local"
 }
 
 setup() {

@@ -9,14 +9,7 @@
 # relative paths name the same files).  Nothing outside this machine is contacted.
 # stop_hosts DIR: stops them.  kill_host DIR I: kills host I's sshd (and its sessions).
 
-_free_port() {
-    local p
-    for _ in $(seq 50); do
-        p=$(( 20000 + RANDOM % 20000 ))
-        (echo >/dev/tcp/127.0.0.1/$p) 2>/dev/null || { echo $p; return 0; }
-    done
-    return 1
-}
+. "$(dirname "${BASH_SOURCE[0]}")/ports.bash"
 
 start_hosts() {
     local n=$1 d=$2 i port
@@ -27,7 +20,7 @@ start_hosts() {
     chmod 600 "$d/authorized_keys" "$d/clientkey"
     : >"$d/ssh_config"
     for i in $(seq "$n"); do
-        port=$(_free_port) || return 1
+        port=$(free_port) || return 1
         local path_var="HOST_PATH_$i"
         local hpath=${!path_var:-$RAIKO_BIN:$top/scripts:/usr/local/bin:/usr/bin:/bin}
         cat >"$d/sshd_$i.conf" <<CONF

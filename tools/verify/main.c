@@ -58,6 +58,16 @@ static const char *halt_words(uint32_t halted, uint32_t exit_code)
     return halted ? (exit_code ? "halted with a non-zero exit code" : "halted with exit code 0") : "running";
 }
 
+/* "halted with exit code N" or "running": --info's words for a claim's end (the exact code) */
+static const char *end_words(uint32_t halted, uint32_t exit_code, char out[40])
+{
+    if (halted)
+        snprintf(out, 40, "halted with exit code %u", exit_code);
+    else
+        snprintf(out, 40, "running");
+    return out;
+}
+
 /* A file that failed: one line on stderr (kept with -q), and with --json an
  * object saying so on stdout, so a consumer of the JSON sees every file. */
 static int report_failure(const rk_cli *c, const char *name, const rk_err *e)
@@ -75,14 +85,44 @@ static int report_failure(const rk_cli *c, const char *name, const rk_err *e)
     return rc;
 }
 
+/* A receipt's or an aggregate's claim in one shape (a receipt claims the range of one
+ * segment), so that --info shows both with the same code. */
+typedef struct proven_claim {
+    p2_digest image_id, pre_state, post_state;
+    uint32_t first, last, halted, exit_code, committed[8];
+    uint64_t cycles;
+} proven_claim;
+
+static int proven_claim_decode(proven_claim *pc, const rk_file *f, const char *name, rk_err *e)
+{
+    int rc;
+    if (f->kind == RK_KIND_RECEIPT) {
+        rcpt_claim cl;
+        if ((rc = rcpt_claim_decode(&cl, f->meta, f->meta_len, name, e)))
+            return rc;
+        *pc = (proven_claim){cl.image_id, cl.pre_state, cl.post_state, cl.index, cl.index,
+                             cl.halted, cl.exit_code, {0}, cl.cycles};
+        memcpy(pc->committed, cl.committed, sizeof pc->committed);
+    } else {
+        agg_claim cl;
+        if ((rc = agg_claim_decode(&cl, f->meta, f->meta_len, name, e)))
+            return rc;
+        *pc = (proven_claim){cl.image_id, cl.pre_state, cl.post_state, cl.first, cl.last,
+                             cl.halted, cl.exit_code, {0}, cl.cycles};
+        memcpy(pc->committed, cl.committed, sizeof pc->committed);
+    }
+    return RK_OK;
+}
+
 /* The claim in a receipt's, aggregate's or segment's meta block, for --info
  * (no proof is checked: --info says what a file claims, not that it holds). */
 static int describe_claim(const rk_cli *c, rk_json *j, const char *name, const rk_file *f, rk_err *e)
 {
     char img[65], pre[65], post[65], pv[65];
-    if (f->kind == RK_KIND_RECEIPT) {
-        rcpt_claim cl;
-        int rc = rcpt_claim_decode(&cl, f->meta, f->meta_len, name, e);
+    if (f->kind == RK_KIND_RECEIPT || f->kind == RK_KIND_AGGREGATE) {
+        int agg = f->kind == RK_KIND_AGGREGATE;
+        proven_claim cl;
+        int rc = proven_claim_decode(&cl, f, name, e);
         if (rc)
             return rc;
         ms_digest_hex(&cl.image_id, img);
@@ -91,7 +131,12 @@ static int describe_claim(const rk_cli *c, rk_json *j, const char *name, const r
         words_hex(cl.committed, pv);
         if (j) {
             rk_json_str(j, "image_id", img);
-            rk_json_u64(j, "index", cl.index);
+            if (agg) {
+                rk_json_u64(j, "first_segment", cl.first);
+                rk_json_u64(j, "last_segment", cl.last);
+            } else {
+                rk_json_u64(j, "index", cl.first);
+            }
             rk_json_u64(j, "cycles", cl.cycles);
             rk_json_str(j, "pre_state", pre);
             rk_json_str(j, "post_state", post);
@@ -99,35 +144,16 @@ static int describe_claim(const rk_cli *c, rk_json *j, const char *name, const r
             rk_json_u64(j, "exit_code", cl.exit_code);
             rk_json_str(j, "public_values_digest", pv);
         } else if (!c->quiet) {
-            printf("%s: claims: image %s segment %u, %llu cycles, %s, exit code %u, pre-state %s, post-state %s, "
+            char range[32];
+            if (agg)
+                snprintf(range, sizeof range, "segments %u..%u", cl.first, cl.last);
+            else
+                snprintf(range, sizeof range, "segment %u", cl.first);
+            char endw[40];
+            printf("%s: claims: image %s %s, %llu cycles, %s, pre-state %s, post-state %s, "
                    "public values digest %s\n",
-                   name, img, cl.index, (unsigned long long)cl.cycles, halt_words(cl.halted, cl.exit_code),
-                   cl.exit_code, pre, post, pv);
-        }
-    } else if (f->kind == RK_KIND_AGGREGATE) {
-        agg_claim cl;
-        int rc = agg_claim_decode(&cl, f->meta, f->meta_len, name, e);
-        if (rc)
-            return rc;
-        ms_digest_hex(&cl.image_id, img);
-        ms_digest_hex(&cl.pre_state, pre);
-        ms_digest_hex(&cl.post_state, post);
-        words_hex(cl.committed, pv);
-        if (j) {
-            rk_json_str(j, "image_id", img);
-            rk_json_u64(j, "first_segment", cl.first);
-            rk_json_u64(j, "last_segment", cl.last);
-            rk_json_u64(j, "cycles", cl.cycles);
-            rk_json_str(j, "pre_state", pre);
-            rk_json_str(j, "post_state", post);
-            rk_json_bool(j, "halted", (int)cl.halted);
-            rk_json_u64(j, "exit_code", cl.exit_code);
-            rk_json_str(j, "public_values_digest", pv);
-        } else if (!c->quiet) {
-            printf("%s: claims: image %s segments %u..%u, %llu cycles, %s, exit code %u, pre-state %s, "
-                   "post-state %s, public values digest %s\n",
-                   name, img, cl.first, cl.last, (unsigned long long)cl.cycles, halt_words(cl.halted, cl.exit_code),
-                   cl.exit_code, pre, post, pv);
+                   name, img, range, (unsigned long long)cl.cycles, end_words(cl.halted, cl.exit_code, endw),
+                   pre, post, pv);
         }
     } else if (f->kind == RK_KIND_SEGMENT) {
         seg_claim cl;
@@ -149,10 +175,11 @@ static int describe_claim(const rk_cli *c, rk_json *j, const char *name, const r
             rk_json_bool(j, "halted", (int)cl.halted);
             rk_json_u64(j, "exit_code", cl.exit_code);
         } else if (!c->quiet) {
-            printf("%s: claims: image %s segment %u, %llu cycles (po2 %u), pc 0x%08x to 0x%08x, %s, exit code %u, "
+            char endw[40];
+            printf("%s: claims: image %s segment %u, %llu cycles (po2 %u), pc 0x%08x to 0x%08x, %s, "
                    "pre-state %s, post-state %s\n",
                    name, img, cl.index, (unsigned long long)cl.cycles, cl.po2, cl.start_pc, cl.end_pc,
-                   halt_words(cl.halted, cl.exit_code), cl.exit_code, pre, post);
+                   end_words(cl.halted, cl.exit_code, endw), pre, post);
         }
     }
     return RK_OK;
