@@ -39,6 +39,15 @@
 #define RV_PAGE_WORDS (RV_PAGE_SIZE / 4)
 #define RV_ADDR_BITS 31               /* the committed space is [0, 2^31) > RV_MEM_END */
 #define RV_NUM_PAGES (1u << (RV_ADDR_BITS - RV_PAGE_LOG))
+
+/* An executable range a state may hold: 4-aligned, non-empty, inside [RV_MEM_LO, RV_MEM_END)
+ * (what the AIR's 16-bit limb comparisons assume; elf_image's range always is).  One test for
+ * the segment parser and the receipt verifier. */
+static inline int rv_text_ok(uint32_t lo, uint32_t hi)
+{
+    return !(lo & 3) && !(hi & 3) && lo >= RV_MEM_LO && lo < hi && hi <= RV_MEM_END;
+}
+
 #define RV_UNCONSTRAINED_MAX (1ull << 32) /* cycles one unconstrained block may run */
 
 /* SP1 syscall codes (t0), matched on the full 32-bit value. */

@@ -226,8 +226,7 @@ void rvair_boundary_free(rvair_boundary *b)
 
 int rvair_boundary_check(const rvair_boundary *b, rk_err *e)
 {
-    if ((b->text_lo & 3) || (b->text_hi & 3) || b->text_lo < RV_MEM_LO || b->text_lo >= b->text_hi ||
-        b->text_hi > RV_MEM_END)
+    if (!rv_text_ok(b->text_lo, b->text_hi))
         return rk_fail(e, RK_EFALSE, "executable range [0x%08x, 0x%08x) is not 4-aligned inside memory",
                        b->text_lo, b->text_hi);
     if (!b->halted && b->pc_post - b->text_lo >= b->text_hi - b->text_lo)

@@ -81,7 +81,7 @@ static int seg_parse_payload(segment *s, const char *name, rk_err *e)
     rk_rd_init(&r, s->file.payload, s->file.payload_len);
     s->text_lo = rk_rd_u32(&r);
     s->text_hi = rk_rd_u32(&r);
-    if (!r.bad && !seg_text_ok(s->text_lo, s->text_hi))
+    if (!r.bad && !rv_text_ok(s->text_lo, s->text_hi))
         return rk_fail(e, RK_EINPUT, "%s: executable range [0x%08x, 0x%08x) is not 4-aligned inside memory",
                        name, s->text_lo, s->text_hi);
     for (int i = 0; i < 32; i++) s->regs[i] = rk_rd_u32(&r);

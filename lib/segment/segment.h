@@ -57,7 +57,7 @@ int seg_claim_decode(seg_claim *c, const uint8_t *meta, size_t len, const char *
 /* A parsed segment file.  Pointers point into file.payload (owned). */
 typedef struct segment {
     seg_claim claim;
-    uint32_t text_lo, text_hi; /* the program's executable range (the state's; seg_text_ok) */
+    uint32_t text_lo, text_hi; /* the program's executable range (the state's; rv_text_ok) */
     uint32_t regs[32], committed[8], deferred[8];
     p2_digest pre_root;
     size_t n_pages;
@@ -71,13 +71,6 @@ typedef struct segment {
     size_t tape_items_len, n_items;
     rk_file file;
 } segment;
-
-/* An executable range a state may hold: 4-aligned, non-empty, inside [RV_MEM_LO, RV_MEM_END)
- * (what the AIR's 16-bit limb comparisons assume; elf_image's range always is). */
-static inline int seg_text_ok(uint32_t lo, uint32_t hi)
-{
-    return !(lo & 3) && !(hi & 3) && lo >= RV_MEM_LO && lo < hi && hi <= RV_MEM_END;
-}
 
 void seg_init(segment *s);
 void seg_free(segment *s);
