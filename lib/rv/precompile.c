@@ -18,24 +18,10 @@ static const u256_field BN254_P = {
     0x87d20782e4866389ull,
     {{0xf32cfc5b538afa89ull, 0xb5e71911d44501fbull, 0x47ab1eff0a417ff6ull, 0x06d89f71cab8351full}}};
 
-/* Check alignment and reach of an n-word operand at addr (before any write). */
-static int operand(rv_machine *m, rk_err *e, uint32_t addr, uint32_t nwords, const char *name)
-{
-    if (addr & 3)
-        return rv_fault(m, e, m->pc, "%s: unaligned pointer 0x%08x", name, addr);
-    return rv_access_range(m, e, addr, 4 * nwords, name);
-}
-
+/* Operands are checked with rv_sys_words / rv_sys_out_words (rv_sys.h) before any write. */
 static void load_words(const rv_machine *m, uint32_t addr, uint32_t *w, uint32_t n)
 {
     memcpy(w, m->mem + addr, 4 * (size_t)n);
-}
-
-/* An operand the precompile overwrites: also outside the program (code is immutable). */
-static int out_operand(rv_machine *m, rk_err *e, uint32_t addr, uint32_t nwords, const char *name)
-{
-    int rc = operand(m, e, addr, nwords, name);
-    return rc ? rc : rv_write_check(m, e, addr, 4 * nwords, name);
 }
 
 static void store_words(rv_machine *m, uint32_t addr, const uint32_t *w, uint32_t n)
@@ -58,7 +44,7 @@ static int ec_add(rv_machine *m, rk_err *e, const u256_field *f, const char *nam
 {
     uint32_t pp = m->x[10], qp = m->x[11], pw[16], qw[16];
     int rc;
-    if ((rc = out_operand(m, e, pp, 16, name)) || (rc = operand(m, e, qp, 16, name)))
+    if ((rc = rv_sys_out_words(m, e, pp, 16, name)) || (rc = rv_sys_words(m, e, qp, 16, name)))
         return rc;
     load_words(m, pp, pw, 16);
     load_words(m, qp, qw, 16);
@@ -97,7 +83,7 @@ static int ec_double(rv_machine *m, rk_err *e, const u256_field *f, const char *
 {
     uint32_t pp = m->x[10], pw[16];
     int rc;
-    if ((rc = out_operand(m, e, pp, 16, name)))
+    if ((rc = rv_sys_out_words(m, e, pp, 16, name)))
         return rc;
     load_words(m, pp, pw, 16);
     u256 x, y, num, den, s, t, x3, y3;
@@ -140,7 +126,7 @@ int rv_sys_secp256k1_decompress(rv_machine *m, rk_err *e)
     int rc;
     if (sign > 1)
         return rv_fault(m, e, m->pc, "SECP256K1_DECOMPRESS: is_odd = %u (must be 0 or 1)", sign);
-    if ((rc = out_operand(m, e, pp, 16, "SECP256K1_DECOMPRESS")))
+    if ((rc = rv_sys_out_words(m, e, pp, 16, "SECP256K1_DECOMPRESS")))
         return rc;
     load_words(m, pp + 32, w, 8);
     u256 x, y, t, seven = {{7, 0, 0, 0}};
@@ -165,7 +151,7 @@ int rv_sys_uint256_mul(rv_machine *m, rk_err *e)
 {
     uint32_t xp = m->x[10], yp = m->x[11], xw[8], yw[16];
     int rc;
-    if ((rc = out_operand(m, e, xp, 8, "UINT256_MUL")) || (rc = operand(m, e, yp, 16, "UINT256_MUL")))
+    if ((rc = rv_sys_out_words(m, e, xp, 8, "UINT256_MUL")) || (rc = rv_sys_words(m, e, yp, 16, "UINT256_MUL")))
         return rc;
     load_words(m, xp, xw, 8);
     load_words(m, yp, yw, 16);
@@ -188,7 +174,7 @@ static int bn_fp(rv_machine *m, rk_err *e, int op, const char *name)
     const u256_field *f = &BN254_P;
     uint32_t xp = m->x[10], yp = m->x[11], xw[8], yw[8];
     int rc;
-    if ((rc = out_operand(m, e, xp, 8, name)) || (rc = operand(m, e, yp, 8, name)))
+    if ((rc = rv_sys_out_words(m, e, xp, 8, name)) || (rc = rv_sys_words(m, e, yp, 8, name)))
         return rc;
     load_words(m, xp, xw, 8);
     load_words(m, yp, yw, 8);
@@ -214,7 +200,7 @@ static int bn_fp2(rv_machine *m, rk_err *e, int op, const char *name)
     const u256_field *f = &BN254_P;
     uint32_t xp = m->x[10], yp = m->x[11], xw[16], yw[16];
     int rc;
-    if ((rc = out_operand(m, e, xp, 16, name)) || (rc = operand(m, e, yp, 16, name)))
+    if ((rc = rv_sys_out_words(m, e, xp, 16, name)) || (rc = rv_sys_words(m, e, yp, 16, name)))
         return rc;
     load_words(m, xp, xw, 16);
     load_words(m, yp, yw, 16);

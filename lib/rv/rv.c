@@ -206,6 +206,19 @@ int rv_write_check(rv_machine *m, rk_err *e, uint32_t addr, uint32_t n, const ch
     return RK_OK;
 }
 
+int rv_sys_words(rv_machine *m, rk_err *e, uint32_t addr, uint32_t nwords, const char *what)
+{
+    if (addr & 3)
+        return rv_fault(m, e, m->pc, "%s: unaligned pointer 0x%08x", what, addr);
+    return rv_access_range(m, e, addr, 4 * nwords, what);
+}
+
+int rv_sys_out_words(rv_machine *m, rk_err *e, uint32_t addr, uint32_t nwords, const char *what)
+{
+    int rc = rv_sys_words(m, e, addr, nwords, what);
+    return rc ? rc : rv_write_check(m, e, addr, 4 * nwords, what);
+}
+
 void rv_track_reset(rv_machine *m)
 {
     m->n_touched = 0;

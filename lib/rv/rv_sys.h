@@ -20,6 +20,11 @@ int rv_access_range(rv_machine *m, rk_err *e, uint32_t addr, uint32_t n, const c
  * does.  Call it after rv_access_range, before writing. */
 int rv_write_check(rv_machine *m, rk_err *e, uint32_t addr, uint32_t n, const char *what);
 
+/* A precompile's word operand [addr, addr + 4 nwords): aligned, then rv_access_range; the
+ * _out form, for an operand the precompile overwrites, adds rv_write_check. */
+int rv_sys_words(rv_machine *m, rk_err *e, uint32_t addr, uint32_t nwords, const char *what);
+int rv_sys_out_words(rv_machine *m, rk_err *e, uint32_t addr, uint32_t nwords, const char *what);
+
 /* Handlers (precompile.c): a0/a1 in m->x[10]/m->x[11]; each advances pc. */
 int rv_sys_secp256k1_add(rv_machine *m, rk_err *e);
 int rv_sys_secp256k1_double(rv_machine *m, rk_err *e);
