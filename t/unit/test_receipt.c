@@ -401,6 +401,29 @@ static void test_over_tall_table(void)
     rk_file_free(&f);
 }
 
+/* A proof cut before its table heights (the receipt's own length fields made consistent: only
+ * the proof is short) is refused by the height check by name, without reading past its end. */
+static void test_short_proof(void)
+{
+    rk_err e = {0};
+    rk_file f;
+    rk_file_init(&f);
+    CHECK(prove(&segs[0], NULL, &f, &e) == RK_OK);
+    receipt r;
+    rcpt_init(&r);
+    CHECK(rcpt_decode(&r, &f, "rcpt", &e) == RK_OK);
+    size_t keep[] = {0, 31, 32, 32 + 4 * RVAIR_N_TABLES - 1};
+    for (size_t i = 0; i < sizeof keep / sizeof keep[0]; i++) {
+        r.proof_len = keep[i];
+        int rc = rcpt_verify(&r, 0, &e);
+        printf("# proof of %zu bytes: %s\n", keep[i], rc ? e.msg : "accepted");
+        CHECK(rc == RK_EFALSE);
+        CHECK_STR_HAS(e.msg, "proof too short for its table heights");
+    }
+    rcpt_free(&r);
+    rk_file_free(&f);
+}
+
 /* claim-level attacks on honest receipts */
 static void test_claims(void)
 {
@@ -554,6 +577,7 @@ int main(void)
     RUN(test_deterministic);
     RUN(test_cheats);
     RUN(test_over_tall_table);
+    RUN(test_short_proof);
     RUN(test_claims);
     RUN(test_every_byte);
     RUN(test_default_params);
